@@ -1,0 +1,71 @@
+package io.hyperai.common.inbox;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.events.EventType;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The idempotent consumer: an event id is claimed in the same transaction as the effect of the
+ * event, so a redelivered event finds its claim and changes nothing, and a failed effect rolls the
+ * claim back with it (the event is then retried or dead-lettered, never lost).
+ */
+@ApplicationScoped
+public class EventInbox {
+
+    private static final Logger LOG = Logger.getLogger(EventInbox.class);
+    private static final String CLAIM = "INSERT INTO inbox_event (consumer, event_id, event_type) "
+            + "VALUES (:consumer, :eventId, :eventType) ON CONFLICT DO NOTHING";
+
+    private final MeterRegistry registry;
+
+    public EventInbox(MeterRegistry registry) {
+        this.registry = registry;
+    }
+
+    /**
+     * Reads a raw record and applies it once. Call from an {@code @Incoming} method annotated
+     * {@code @WithTransaction}. Records that are not events fail (and go to the dead-letter topic);
+     * events of types this consumer does not know are claimed and skipped.
+     */
+    public Uni<Void> process(String consumer, String record, EventHandler handler) {
+        EventEnvelope envelope = EventCodec.read(record);
+        return claim(consumer, envelope).chain(first -> {
+            if (!first) {
+                LOG.debugf("%s: event %s (%s) already processed", consumer, envelope.id(), envelope.type());
+                count(consumer, envelope.type(), "duplicate");
+                return Uni.createFrom().voidItem();
+            }
+            return EventType.of(envelope.type())
+                    .map(type -> handler.handle(envelope, type).invoke(() -> count(consumer, envelope.type(), "applied")))
+                    .orElseGet(() -> {
+                        count(consumer, envelope.type(), "ignored");
+                        return Uni.createFrom().voidItem();
+                    });
+        });
+    }
+
+    /** Claims the event id for this consumer; true when it had not been processed before. */
+    public Uni<Boolean> claim(String consumer, EventEnvelope envelope) {
+        return Panache.currentTransaction()
+                .onItem().ifNull().failWith(() -> new IllegalStateException(
+                        "an event must be claimed inside the transaction of its effect"))
+                .chain(Panache::getSession)
+                .chain(session -> session.createNativeQuery(CLAIM)
+                        .setParameter("consumer", consumer)
+                        .setParameter("eventId", envelope.id())
+                        .setParameter("eventType", envelope.type())
+                        .executeUpdate())
+                .map(inserted -> inserted == 1);
+    }
+
+    private void count(String consumer, String type, String outcome) {
+        registry.counter("hyperai_events_consumed", "consumer", consumer, "type", type, "outcome", outcome).increment();
+    }
+}

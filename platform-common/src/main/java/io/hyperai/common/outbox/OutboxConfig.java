@@ -1,0 +1,32 @@
+package io.hyperai.common.outbox;
+
+import java.time.Duration;
+import java.util.Map;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "hyperai.outbox")
+public interface OutboxConfig {
+
+    /** The CloudEvents {@code source} of everything this service publishes, e.g. {@code /gear-service}. */
+    String source();
+
+    /** When false the relay does not run (another process relays, or a test holds events back). */
+    @WithDefault("true")
+    boolean relayEnabled();
+
+    @WithDefault("200")
+    int batchSize();
+
+    /** How long a relay run waits for the broker's acknowledgements before leaving rows for the next run. */
+    @WithDefault("10s")
+    Duration sendTimeout();
+
+    /** Sent rows older than this are deleted. */
+    @WithDefault("P7D")
+    Duration retention();
+
+    /** Extra Kafka producer properties, e.g. {@code hyperai.outbox.producer."linger.ms"=5}. */
+    Map<String, String> producer();
+}

@@ -1,0 +1,197 @@
+package io.hyperai.common.problem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.validation.ConstraintViolation;
+import jakarta.validation.ConstraintViolationException;
+import jakarta.validation.ElementKind;
+import jakarta.validation.Path;
+import jakarta.ws.rs.WebApplicationException;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.Response;
+import jakarta.ws.rs.core.UriInfo;
+
+import org.jboss.logging.Logger;
+import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
+
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonMappingException;
+import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.MismatchedInputException;
+import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
+
+import io.hyperai.common.events.EventCodec;
+import io.quarkus.security.AuthenticationCompletionException;
+import io.quarkus.security.AuthenticationFailedException;
+import io.quarkus.security.ForbiddenException;
+import io.quarkus.security.UnauthorizedException;
+
+/**
+ * The one place a service turns failures into RFC 9457 responses. Bodies never carry a stack trace,
+ * an exception class name or an exception message from a library: only what we wrote ourselves.
+ */
+public class ProblemMapper {
+
+    private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    private static final String TYPE_PREFIX = "urn:hyperai:problem:";
+
+    @ServerExceptionMapper
+    public Response problem(ProblemException e, UriInfo uri) {
+        Response.ResponseBuilder builder = respond(e.status(), e.slug(), e.title(), e.getMessage(), e.errors(), uri, null);
+        if (e.retryAfter() != null) {
+            builder.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response violations(ConstraintViolationException e, UriInfo uri) {
+        List<Problem.FieldError> errors = new ArrayList<>();
+        for (ConstraintViolation<?> violation : e.getConstraintViolations()) {
+            errors.add(new Problem.FieldError(fieldName(violation.getPropertyPath()), violation.getMessage()));
+        }
+        errors.sort((a, b) -> a.field().compareTo(b.field()));
+        String detail = errors.isEmpty() ? "the request is invalid"
+                : errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).get();
+        return respond(400, "validation", "Invalid request", detail, errors, uri, null).build();
+    }
+
+    @ServerExceptionMapper({ JsonParseException.class })
+    public Response malformedJson(JsonParseException e, UriInfo uri) {
+        return respond(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", List.of(), uri,
+                null).build();
+    }
+
+    @ServerExceptionMapper({ MismatchedInputException.class, InvalidFormatException.class,
+            UnrecognizedPropertyException.class, JsonMappingException.class })
+    public Response unreadableJson(JsonMappingException e, UriInfo uri) {
+        String field = jsonPath(e);
+        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
+                : e instanceof InvalidFormatException || e instanceof MismatchedInputException
+                        ? "has the wrong type or format"
+                        : "cannot be read";
+        if (field.isEmpty()) {
+            return respond(400, "malformed-json", "Malformed JSON", "the request body does not have the expected shape",
+                    List.of(), uri, null).build();
+        }
+        return respond(400, "validation", "Invalid request", field + ": " + message,
+                List.of(new Problem.FieldError(field, message)), uri, null).build();
+    }
+
+    @ServerExceptionMapper
+    public Response otherJson(JsonProcessingException e, UriInfo uri) {
+        return respond(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", List.of(), uri,
+                null).build();
+    }
+
+    @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class,
+            AuthenticationCompletionException.class })
+    public Response unauthorized(RuntimeException e, UriInfo uri) {
+        return respond(401, "unauthorized", "Unauthorized", "a valid bearer token is required", List.of(), uri, null)
+                .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
+    }
+
+    @ServerExceptionMapper
+    public Response forbidden(ForbiddenException e, UriInfo uri) {
+        return respond(403, "forbidden", "Forbidden", "this operation needs a role the token does not have", List.of(),
+                uri, null).build();
+    }
+
+    @ServerExceptionMapper
+    public Response web(WebApplicationException e, UriInfo uri) {
+        int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (status >= 500) {
+            return internal(e, uri);
+        }
+        Response.Status known = Response.Status.fromStatusCode(status);
+        String title = known == null ? "Error" : known.getReasonPhrase();
+        String detail = switch (status) {
+            case 404 -> "no such resource";
+            case 405 -> "this method is not allowed here";
+            case 406 -> "no acceptable representation";
+            case 415 -> "unsupported content type";
+            default -> title;
+        };
+        Response.ResponseBuilder builder = respond(status, slug(title), title, detail, List.of(), uri, null);
+        if (e.getResponse() != null && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
+            builder.header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW));
+        }
+        return builder.build();
+    }
+
+    @ServerExceptionMapper
+    public Response internal(Throwable e, UriInfo uri) {
+        String traceId = UUID.randomUUID().toString();
+        LOG.errorf(e, "request %s failed (trace %s)", uri == null ? "?" : uri.getPath(), traceId);
+        return respond(500, "internal", "Internal Server Error", "the request could not be completed", List.of(), uri,
+                traceId).build();
+    }
+
+    private static Response.ResponseBuilder respond(int status, String slug, String title, String detail,
+            List<Problem.FieldError> errors, UriInfo uri, String traceId) {
+        Problem problem = new Problem(TYPE_PREFIX + slug, title, status, detail, uri == null ? null : uri.getPath(),
+                errors, traceId);
+        return Response.status(status).type(Problem.MEDIA_TYPE).entity(write(problem));
+    }
+
+    private static String write(Problem problem) {
+        try {
+            return EventCodec.mapper().writeValueAsString(problem);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static String slug(String title) {
+        return title.toLowerCase().replaceAll("[^a-z0-9]+", "-");
+    }
+
+    /**
+     * {@code create.request.bindings[0].mountPath} → {@code bindings[0].mountPath}: the body
+     * parameter's own name means nothing to a caller; a query parameter ({@code list.size}) keeps its.
+     */
+    static String fieldName(Path path) {
+        List<Path.Node> nodes = new ArrayList<>();
+        for (Path.Node node : path) {
+            if (node.getKind() != ElementKind.METHOD && node.getKind() != ElementKind.RETURN_VALUE) {
+                nodes.add(node);
+            }
+        }
+        if (nodes.size() > 1 && nodes.get(0).getKind() == ElementKind.PARAMETER) {
+            nodes.remove(0);
+        }
+        StringBuilder name = new StringBuilder();
+        for (Path.Node node : nodes) {
+            if (name.length() > 0 && node.getIndex() != null) {
+                name.append('[').append(node.getIndex()).append(']');
+            } else if (name.length() > 0 && node.getKey() != null) {
+                name.append('[').append(node.getKey()).append(']');
+            }
+            if (node.getName() != null && !node.getName().startsWith("<")) {
+                if (name.length() > 0) {
+                    name.append('.');
+                }
+                name.append(node.getName());
+            }
+        }
+        return name.toString();
+    }
+
+    private static String jsonPath(JsonMappingException e) {
+        StringBuilder path = new StringBuilder();
+        for (JsonMappingException.Reference ref : e.getPath()) {
+            if (ref.getFieldName() != null) {
+                if (path.length() > 0) {
+                    path.append('.');
+                }
+                path.append(ref.getFieldName());
+            } else if (ref.getIndex() >= 0) {
+                path.append('[').append(ref.getIndex()).append(']');
+            }
+        }
+        return path.toString();
+    }
+}
