@@ -158,6 +158,11 @@ public final class KafkaBroker implements AutoCloseable {
         c.put(AdminClientConfig.CLIENT_ID_CONFIG, "hyperai-infra-topic-creator");
         c.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, "10000");
         c.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, "30000");
+        // Kafka loads plugins through the context class loader, which under Quarkus tests is not
+        // the loader of kafka-clients (ClassCastException on JmxReporter).
+        Thread thread = Thread.currentThread();
+        ClassLoader previous = thread.getContextClassLoader();
+        thread.setContextClassLoader(Admin.class.getClassLoader());
         try (Admin admin = Admin.create(c)) {
             List<NewTopic> topics = topicPartitions.entrySet().stream()
                     .map(e -> new NewTopic(e.getKey(), e.getValue(), (short) 1))
@@ -174,6 +179,8 @@ public final class KafkaBroker implements AutoCloseable {
                 }
             });
             awaitLeaders(admin, topicPartitions.keySet());
+        } finally {
+            thread.setContextClassLoader(previous);
         }
     }
 

@@ -295,7 +295,7 @@ public final class PostgresServer implements AutoCloseable {
      */
     private static void stopOrphanedPostmaster(Path dir) {
         Optional<ProcessHandle> orphan = readPostmasterPid(dir).flatMap(ProcessHandle::of)
-                .filter(ProcessHandle::isAlive)
+                .filter(h -> Processes.isRunning(h.pid()))
                 .filter(h -> h.info().command().map(c -> c.endsWith("/postgres")).orElse(false));
         if (orphan.isEmpty()) {
             return;
@@ -323,14 +323,23 @@ public final class PostgresServer implements AutoCloseable {
         }
     }
 
+    /** Polls: ProcessHandle.onExit polls non-child processes slowly and counts zombies as alive. */
     private static boolean waitForExit(ProcessHandle h, long timeoutMs) {
-        try {
-            h.onExit().get(timeoutMs, TimeUnit.MILLISECONDS);
-            return true;
-        } catch (Exception e) {
-            return !h.isAlive();
+        long deadline = System.nanoTime() + TimeUnit.MILLISECONDS.toNanos(timeoutMs);
+        while (Processes.isRunning(h.pid())) {
+            if (System.nanoTime() > deadline) {
+                return false;
+            }
+            try {
+                Thread.sleep(20);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return !Processes.isRunning(h.pid());
+            }
         }
+        return true;
     }
+
 
     /**
      * {@code sh} reads its stdin (a pipe from this JVM) until EOF, i.e. until this JVM closes it or

@@ -124,6 +124,9 @@ public final class BrokerMain {
         m.put("share.coordinator.state.topic.min.isr", "1");
         m.put("group.initial.rebalance.delay.ms", "0");
         m.put("broker.heartbeat.interval.ms", "500");
+        // After a kill -9 the restarted controller still holds the old broker registration and rejects the new
+        // one (DUPLICATE_BROKER_REGISTRATION) until that session expires: 9 s by default, 3 s here.
+        m.put("broker.session.timeout.ms", "3000");
         Properties p = new Properties();
         p.putAll(m);
         return p;

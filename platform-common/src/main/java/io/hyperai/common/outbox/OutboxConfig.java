@@ -16,6 +16,14 @@ public interface OutboxConfig {
     @WithDefault("true")
     boolean relayEnabled();
 
+    /** How often the relay looks for unsent rows (read by its {@code @Scheduled} expression). */
+    @WithDefault("0.2s")
+    String pollInterval();
+
+    /** How often the backlog gauge is refreshed. */
+    @WithDefault("5s")
+    String backlogInterval();
+
     @WithDefault("200")
     int batchSize();
 

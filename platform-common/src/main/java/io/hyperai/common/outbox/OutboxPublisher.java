@@ -56,8 +56,8 @@ public class OutboxPublisher {
         List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
             ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.aggregateId(), row.payload());
-            record.headers().add("ce_id", row.id().getBytes(StandardCharsets.UTF_8));
-            record.headers().add("ce_type", row.type().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("hyperai-event-id", row.id().getBytes(StandardCharsets.UTF_8));
+            record.headers().add("hyperai-event-type", row.type().getBytes(StandardCharsets.UTF_8));
             try {
                 sent.add(producer.send(record));
             } catch (RuntimeException e) {

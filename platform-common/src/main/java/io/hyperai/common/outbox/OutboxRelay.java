@@ -8,11 +8,14 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
@@ -54,6 +57,7 @@ public class OutboxRelay {
     private final OutboxPublisher publisher;
     private final OutboxConfig config;
     private final AtomicBoolean paused = new AtomicBoolean();
+    private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestUnsentEpochSecond = new AtomicLong();
     private final Counter published;
@@ -73,16 +77,26 @@ public class OutboxRelay {
                 v -> v.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() / 1000 - v.get()));
     }
 
-    @Scheduled(identity = "outbox-relay", every = "${hyperai.outbox.poll-interval:0.2s}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, delayed = "1s")
-    Uni<Void> scheduledRun() {
-        if (!config.relayEnabled() || paused.get()) {
-            return Uni.createFrom().voidItem();
+    /**
+     * Polls on a Vert.x timer: the scheduler's intervals cannot go below a second, and an event's
+     * latency is at most one poll interval.
+     */
+    void startPolling(@Observes StartupEvent event, io.vertx.mutiny.core.Vertx vertx) {
+        if (!config.relayEnabled()) {
+            LOG.info("outbox relay disabled: events stay in outbox_event until another relay publishes them");
+            return;
         }
-        return drain().onFailure().recoverWithItem(e -> {
-            LOG.warnf("outbox relay run failed, rows stay unsent: %s", e.getMessage());
-            return 0;
-        }).replaceWithVoid();
+        long interval = Math.max(10, DurationConverter.parseDuration(config.pollInterval()).toMillis());
+        vertx.setPeriodic(1000, interval, id -> poll());
+    }
+
+    private void poll() {
+        if (paused.get() || !running.compareAndSet(false, true)) {
+            return;
+        }
+        drain().onTermination().invoke(() -> running.set(false))
+                .subscribe().with(n -> {
+                }, e -> LOG.warnf("outbox relay run failed, rows stay unsent: %s", e.getMessage()));
     }
 
     /** Relays batches until one comes back short. Returns how many events were acknowledged. */

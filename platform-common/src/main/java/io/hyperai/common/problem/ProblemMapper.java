@@ -103,12 +103,19 @@ public class ProblemMapper {
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
+        if (e.getCause() instanceof JsonMappingException mapping) {
+            return unreadableJson(mapping, uri);
+        }
+        if (e.getCause() instanceof JsonProcessingException) {
+            return otherJson((JsonProcessingException) e.getCause(), uri);
+        }
         if (status >= 500) {
             return internal(e, uri);
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String detail = switch (status) {
+            case 400 -> "the request could not be read";
             case 404 -> "no such resource";
             case 405 -> "this method is not allowed here";
             case 406 -> "no acceptable representation";
