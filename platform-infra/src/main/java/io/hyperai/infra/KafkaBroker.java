@@ -331,11 +331,12 @@ public final class KafkaBroker implements AutoCloseable {
 
     private boolean logContains(long offset, String line) {
         try (RandomAccessFile f = new RandomAccessFile(logFile.toFile(), "r")) {
-            if (f.length() <= offset) {
+            long from = f.length() < offset ? 0 : offset; // the log was truncated or replaced meanwhile
+            if (f.length() == from) {
                 return false;
             }
-            f.seek(offset);
-            byte[] buf = new byte[(int) Math.min(f.length() - offset, 64 * 1024 * 1024)];
+            f.seek(from);
+            byte[] buf = new byte[(int) Math.min(f.length() - from, 64 * 1024 * 1024)];
             f.readFully(buf);
             String text = new String(buf, StandardCharsets.UTF_8);
             for (String l : text.split("\n")) {
