@@ -112,6 +112,11 @@ public class ProblemMapper {
         if (status >= 500) {
             return internal(e, uri);
         }
+        if (status == 404 && e.getCause() instanceof IllegalArgumentException) {
+            // JAX-RS answers 404 when a query or path parameter cannot be converted; it is bad input
+            return respond(400, "validation", "Invalid request", "a parameter has the wrong type or format",
+                    List.of(), uri, null).build();
+        }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
         String detail = switch (status) {
