@@ -31,4 +31,10 @@ class CatalogueResourceTest {
                 .body("framework", hasItems("PyTorch", "TensorFlow", "MXNet", "Darknet"))
                 .body("build", hasItems("CPU", "GPU"));
     }
+
+    @Test
+    void servicesSeeTheWholeCatalogue() {
+        given().auth().oauth2(Tokens.service("billing-service")).get("/internal/compute-specs").then().statusCode(200)
+                .body("id", hasItems("cpu-1c2g", "gpu-h100-8"));
+    }
 }

@@ -1,0 +1,58 @@
+package io.hyperai.common.client;
+
+import java.time.Duration;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.ws.rs.ProcessingException;
+import jakarta.ws.rs.WebApplicationException;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+
+import io.hyperai.common.problem.ProblemException;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Turns the ways a call to another service can fail (timeout, open circuit, connection refused,
+ * a 5xx answer) into one 503 problem with {@code Retry-After}, so a user waiting on an admission
+ * check learns that nothing changed and when to try again. Answers the caller can act on (4xx)
+ * pass through for the calling service to interpret.
+ */
+public final class DependencyFailures {
+
+    public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+
+    private DependencyFailures() {
+    }
+
+    public static boolean isUnavailability(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            if (t instanceof TimeoutException || t instanceof CircuitBreakerOpenException
+                    || t instanceof BulkheadException || t instanceof ProcessingException
+                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                    || t instanceof java.net.ConnectException) {
+                return true;
+            }
+            if (t instanceof WebApplicationException web && web.getResponse() != null
+                    && web.getResponse().getStatus() >= 500) {
+                return true;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return false;
+    }
+
+    /** Wraps a call so that unavailability of {@code dependency} fails it with a 503 problem. */
+    public static <T> Uni<T> guard(String dependency, Uni<T> call) {
+        return call.onFailure(DependencyFailures::isUnavailability)
+                .transform(e -> ProblemException.unavailable(dependency, RETRY_AFTER));
+    }
+
+    /** The HTTP status of a failed REST client call, or -1 when it never got an answer. */
+    public static int status(Throwable failure) {
+        return failure instanceof WebApplicationException web && web.getResponse() != null
+                ? web.getResponse().getStatus()
+                : -1;
+    }
+}
