@@ -1,20 +1,38 @@
--- One row per run of a gear; its transitions are kept in execution_transition.
+-- One row per run of a gear, with what it was started with (fixed at admission: a later change
+-- of the gear or of a price does not alter it) and where it stands.
 CREATE TABLE execution (
-    id           UUID         PRIMARY KEY,
-    owner_id     VARCHAR(200) NOT NULL,
-    gear_id      VARCHAR(64)  NOT NULL,
-    mode         VARCHAR(16)  NOT NULL CHECK (mode IN ('SCRIPT', 'JUPYTER')),
-    state        VARCHAR(16)  NOT NULL,
-    created_at   TIMESTAMPTZ  NOT NULL DEFAULT now(),
-    updated_at   TIMESTAMPTZ  NOT NULL DEFAULT now()
+    id                    UUID         PRIMARY KEY,
+    owner_id              VARCHAR(200) NOT NULL,
+    gear_id               VARCHAR(64)  NOT NULL,
+    mode                  VARCHAR(16)  NOT NULL CHECK (mode IN ('SCRIPT', 'JUPYTER')),
+    state                 VARCHAR(16)  NOT NULL
+                          CHECK (state IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED')),
+    reason                VARCHAR(64),
+    exit_code             INT,
+    entry_command         VARCHAR(4000),
+    code_id               VARCHAR(64),
+    continued_from        UUID,
+    compute_spec_id       VARCHAR(64)  NOT NULL,
+    price_per_hour_minor  BIGINT       NOT NULL,
+    currency              VARCHAR(3)   NOT NULL,
+    launch                TEXT         NOT NULL,
+    pod_name              VARCHAR(63)  NOT NULL,
+    jupyter_token         VARCHAR(64),
+    stop_requested        BOOLEAN      NOT NULL DEFAULT FALSE,
+    created_at            TIMESTAMPTZ  NOT NULL DEFAULT now(),
+    started_at            TIMESTAMPTZ,
+    ended_at              TIMESTAMPTZ,
+    updated_at            TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 CREATE INDEX execution_owner ON execution (owner_id, created_at DESC);
+CREATE INDEX execution_active ON execution (state) WHERE state IN ('QUEUED', 'RUNNING');
 
 CREATE TABLE execution_transition (
+    id           BIGSERIAL   PRIMARY KEY,
     execution_id UUID        NOT NULL REFERENCES execution (id) ON DELETE CASCADE,
-    seq          INT         NOT NULL,
     state        VARCHAR(16) NOT NULL,
     at           TIMESTAMPTZ NOT NULL,
     reason       VARCHAR(64),
-    PRIMARY KEY (execution_id, seq)
+    detail       VARCHAR(1000)
 );
+CREATE INDEX execution_transition_execution ON execution_transition (execution_id, id);

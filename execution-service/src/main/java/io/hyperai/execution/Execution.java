@@ -4,26 +4,64 @@ import java.time.Instant;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
+import jakarta.persistence.Convert;
 import jakarta.persistence.Entity;
+import jakarta.persistence.EnumType;
+import jakarta.persistence.Enumerated;
 import jakarta.persistence.Id;
 import jakarta.persistence.Table;
 
+import io.hyperai.execution.runtime.Launch;
+import io.hyperai.execution.runtime.LaunchConverter;
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** One run of a gear. */
+/** One run of a gear, with everything it was started with. */
 @Entity
 @Table(name = "execution")
 public class Execution extends PanacheEntityBase {
+
+    public enum Mode {
+        SCRIPT, JUPYTER
+    }
+
     @Id
     public UUID id;
     @Column(name = "owner_id")
     public String ownerId;
     @Column(name = "gear_id")
     public String gearId;
-    public String mode;
-    public String state;
+    @Enumerated(EnumType.STRING)
+    public Mode mode;
+    @Enumerated(EnumType.STRING)
+    public ExecutionState state;
+    public String reason;
+    @Column(name = "exit_code")
+    public Integer exitCode;
+    @Column(name = "entry_command")
+    public String entryCommand;
+    @Column(name = "code_id")
+    public String codeId;
+    @Column(name = "continued_from")
+    public UUID continuedFrom;
+    @Column(name = "compute_spec_id")
+    public String computeSpecId;
+    @Column(name = "price_per_hour_minor")
+    public long pricePerHourMinor;
+    public String currency;
+    @Convert(converter = LaunchConverter.class)
+    public Launch launch;
+    @Column(name = "pod_name")
+    public String podName;
+    @Column(name = "jupyter_token")
+    public String jupyterToken;
+    @Column(name = "stop_requested")
+    public boolean stopRequested;
     @Column(name = "created_at")
     public Instant createdAt;
+    @Column(name = "started_at")
+    public Instant startedAt;
+    @Column(name = "ended_at")
+    public Instant endedAt;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

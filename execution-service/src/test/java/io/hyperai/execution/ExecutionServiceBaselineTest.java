@@ -1,12 +1,10 @@
 package io.hyperai.execution;
 
-import io.hyperai.test.PlatformTestResource;
 import io.hyperai.test.ServiceBaselineTest;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
-@QuarkusTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "execution-service"))
+@QuarkusTestResource(ExecutionTestResource.class)
 class ExecutionServiceBaselineTest extends ServiceBaselineTest {
 }

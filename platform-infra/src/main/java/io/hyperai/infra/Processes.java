@@ -29,4 +29,24 @@ final class Processes {
             return h.isAlive();
         }
     }
+
+    /**
+     * A {@code sh} that reads its stdin (a pipe from this JVM) until EOF, i.e. until this JVM dies,
+     * then terminates {@code pid} (SIGTERM, SIGKILL after 10 s). Destroy the returned process to
+     * disarm it before stopping the child yourself.
+     */
+    static Process killWhenParentDies(long pid, String name) {
+        String script = "while read -r _; do :; done; kill -TERM \"$1\" 2>/dev/null; i=0; "
+                + "while kill -0 \"$1\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
+                + "kill -KILL \"$1\" 2>/dev/null";
+        try {
+            return new ProcessBuilder("sh", "-c", script, "hyperai-watch-" + name, Long.toString(pid))
+                    .redirectInput(ProcessBuilder.Redirect.PIPE)
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                    .redirectError(ProcessBuilder.Redirect.DISCARD)
+                    .start();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException("cannot watch " + name, e);
+        }
+    }
 }

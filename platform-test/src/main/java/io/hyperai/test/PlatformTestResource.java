@@ -39,7 +39,8 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         config.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
         config.put("kafka.bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers());
         config.put("quarkus.oidc.auth-server-url", oidc.issuer());
-        config.put("quarkus.oidc-client.credentials.secret", service + "-service-secret");
+        // the test provider accepts "<client>-secret" for any client, as the local realm does
+        config.put("quarkus.oidc-client.credentials.secret", service + "-secret");
         return config;
     }
 

@@ -1,32 +1,108 @@
 package io.hyperai.execution.rest;
 
+import java.net.URI;
+
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
+import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.Reasons;
+import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.ExecutionView;
-import io.hyperai.execution.service.ExecutionQueryService;
+import io.hyperai.execution.mapping.StartRequest;
+import io.hyperai.execution.runtime.ExecutionRuntime;
+import io.hyperai.execution.service.ExecutionService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-@Path("/api/v1/executions")
+@Path("/api/v1")
 @Authenticated
 public class ExecutionResource {
 
-    private final ExecutionQueryService executions;
+    private final ExecutionService executions;
+    private final ExecutionRuntime runtime;
     private final CurrentUser user;
+    private final ExecutionConfig config;
 
-    public ExecutionResource(ExecutionQueryService executions, CurrentUser user) {
+    public ExecutionResource(ExecutionService executions, ExecutionRuntime runtime, CurrentUser user,
+            ExecutionConfig config) {
         this.executions = executions;
+        this.runtime = runtime;
         this.user = user;
+        this.config = config;
+    }
+
+    @POST
+    @Path("gears/{gearId}/executions")
+    public Uni<Response> start(@PathParam("gearId") String gearId, @Valid StartRequest request) {
+        if (request == null) {
+            throw ProblemException.invalid("mode", "must not be null");
+        }
+        return executions.start(user.id(), gearId, request).chain(this::created);
+    }
+
+    @POST
+    @Path("executions/{id}/continue")
+    public Uni<Response> continueFrom(@PathParam("id") String id, @Valid StartRequest overrides) {
+        return executions.continueFrom(user.id(), id, overrides).chain(this::created);
+    }
+
+    @POST
+    @Path("executions/{id}/stop")
+    public Uni<ExecutionView> stop(@PathParam("id") String id) {
+        return executions.stop(user.id(), id, Reasons.USER_STOPPED).chain(this::view);
     }
 
     @GET
-    public Uni<Page<ExecutionView>> list(@Valid @BeanParam PageRequest page) {
-        return executions.list(user.id(), page).map(p -> p.map(ExecutionView::of));
+    @Path("executions")
+    public Uni<Page<ExecutionView>> list(@QueryParam("gearId") String gearId, @QueryParam("state") String state,
+            @Valid @BeanParam PageRequest page) {
+        return executions.list(user.id(), gearId, state(state), page)
+                .map(p -> p.map(e -> ExecutionView.of(e, null, config.workspaceBaseUrl())));
+    }
+
+    @GET
+    @Path("executions/{id}")
+    public Uni<ExecutionView> get(@PathParam("id") String id) {
+        return executions.find(user.id(), id).chain(this::view);
+    }
+
+    @GET
+    @Path("executions/{id}/logs")
+    @Produces(MediaType.TEXT_PLAIN)
+    public Uni<String> logs(@PathParam("id") String id) {
+        return executions.find(user.id(), id).chain(e -> runtime.logs(e.id.toString()));
+    }
+
+    private Uni<Response> created(Execution e) {
+        return view(e).map(v -> Response.created(URI.create("/api/v1/executions/" + e.id)).entity(v).build());
+    }
+
+    private Uni<ExecutionView> view(Execution e) {
+        return executions.history(e.id).map(h -> ExecutionView.of(e, h, config.workspaceBaseUrl()));
+    }
+
+    private static ExecutionState state(String state) {
+        if (state == null) {
+            return null;
+        }
+        try {
+            return ExecutionState.valueOf(state.toUpperCase());
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.invalid("state", "must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, STOPPED");
+        }
     }
 }

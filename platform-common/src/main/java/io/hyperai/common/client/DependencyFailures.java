@@ -31,7 +31,9 @@ public final class DependencyFailures {
             if (t instanceof TimeoutException || t instanceof CircuitBreakerOpenException
                     || t instanceof BulkheadException || t instanceof ProcessingException
                     || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
-                    || t instanceof java.net.ConnectException) {
+                    || t instanceof java.net.ConnectException
+                    // no service token, no call: to the user the dependency is unavailable
+                    || t instanceof io.quarkus.oidc.client.OidcClientException) {
                 return true;
             }
             if (t instanceof WebApplicationException web && web.getResponse() != null

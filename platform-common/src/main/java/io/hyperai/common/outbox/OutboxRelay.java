@@ -3,7 +3,6 @@ package io.hyperai.common.outbox;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.Executor;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
@@ -12,15 +11,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.vertx.Blocking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
-import io.smallrye.mutiny.infrastructure.Infrastructure;
-import io.vertx.core.Context;
-import io.vertx.core.Vertx;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
 import io.vertx.mutiny.sqlclient.RowSet;
@@ -111,16 +108,12 @@ public class OutboxRelay {
 
     /** One batch in one transaction: claim, publish, mark. */
     public Uni<Run> runOnce() {
-        Context context = Vertx.currentContext();
-        Executor back = context == null ? Runnable::run : command -> context.runOnContext(v -> command.run());
         return pool.withTransaction(connection -> connection.preparedQuery(CLAIM)
                 .execute(Tuple.of(config.batchSize()))
                 .map(OutboxRelay::rows)
                 .chain(rows -> rows.isEmpty()
                         ? Uni.createFrom().item(new Run(0, 0))
-                        : Uni.createFrom().item(() -> publisher.publish(rows))
-                                .runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                                .emitOn(back)
+                        : Blocking.call(() -> publisher.publish(rows))
                                 .chain(acked -> mark(connection, rows, acked))));
     }
 

@@ -1,0 +1,17 @@
+package io.hyperai.execution;
+
+/** Why an execution is where it is; recorded on transitions and carried by end events. */
+public final class Reasons {
+    public static final String WAITING_FOR_CAPACITY = "WAITING_FOR_CAPACITY";
+    public static final String MEMORY_LIMIT_EXCEEDED = "MEMORY_LIMIT_EXCEEDED";
+    public static final String DISK_LIMIT_EXCEEDED = "DISK_LIMIT_EXCEEDED";
+    public static final String EXIT_CODE = "EXIT_CODE";
+    public static final String EVICTED = "EVICTED";
+    public static final String POD_LOST = "POD_LOST";
+    public static final String RUNTIME_ERROR = "RUNTIME_ERROR";
+    public static final String USER_STOPPED = "USER_STOPPED";
+    public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
+
+    private Reasons() {
+    }
+}

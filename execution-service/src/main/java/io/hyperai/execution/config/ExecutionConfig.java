@@ -1,0 +1,53 @@
+package io.hyperai.execution.config;
+
+import java.time.Duration;
+import java.util.Optional;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+@ConfigMapping(prefix = "hyperai.execution")
+public interface ExecutionConfig {
+
+    /**
+     * The Kubernetes API to run pods on. Quarkus fixes its own client's URL at build time, so the
+     * service builds its client from this at run time; empty means in-cluster or kubeconfig.
+     */
+    Optional<String> apiServerUrl();
+
+    /** The namespace execution pods run in (not the platform's own). */
+    @WithDefault("hyperai-executions")
+    String namespace();
+
+    /** Where users reach a workspace: {@code <base>/executions/<id>/?token=...} (an ingress routes it). */
+    @WithDefault("http://localhost:8102/workspaces")
+    String workspaceBaseUrl();
+
+    /** The image of the small helper that seeds and saves working directories. */
+    @WithDefault("busybox:1.36")
+    String helperImage();
+
+    /** ReadWriteMany claims the pods mount: dataset and model versions, working directories, code. */
+    @WithDefault("hyperai-warehouse")
+    String warehouseClaim();
+
+    @WithDefault("hyperai-workdirs")
+    String workdirsClaim();
+
+    @WithDefault("hyperai-code")
+    String codeClaim();
+
+    @WithDefault("1000")
+    long runAsUser();
+
+    @WithDefault("8888")
+    int jupyterPort();
+
+    /** A full pass over every active execution, repairing what a missed watch event left wrong. */
+    @WithDefault("30s")
+    Duration resyncInterval();
+
+    /** A QUEUED execution without a pod for this long gets its pod (again). */
+    @WithDefault("10s")
+    Duration podCreationGrace();
+}

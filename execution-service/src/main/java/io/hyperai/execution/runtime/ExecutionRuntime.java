@@ -1,0 +1,28 @@
+package io.hyperai.execution.runtime;
+
+import java.util.Optional;
+import java.util.function.Consumer;
+
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Where executions run. Kubernetes in a deployment; the same contract lets a single machine run
+ * them as local processes. Every operation is idempotent, so reconciliation may repeat it.
+ */
+public interface ExecutionRuntime {
+
+    /** Creates the execution's container (and a workspace's endpoint) unless it exists. */
+    Uni<Void> start(Launch launch);
+
+    /** Removes the execution's container; a missing one is fine. */
+    Uni<Void> remove(String executionId);
+
+    /** What the runtime currently knows of the execution; empty when it has no container. */
+    Optional<PodObservation> observe(String executionId);
+
+    /** The container's output so far; empty when there is none (yet). */
+    Uni<String> logs(String executionId);
+
+    /** Calls {@code changed} with an execution id whenever its container changes. */
+    void onChange(Consumer<String> changed);
+}

@@ -1,0 +1,149 @@
+package io.hyperai.execution.runtime;
+
+import java.util.Optional;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Consumer;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
+import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
+import io.hyperai.common.vertx.Blocking;
+import io.hyperai.execution.config.ExecutionConfig;
+import io.quarkus.runtime.StartupEvent;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Executions as pods: an informer on the pods this service manages keeps a local cache and reports
+ * every change; the cache answers {@link #observe} without a call to the API server.
+ */
+@ApplicationScoped
+public class KubernetesRuntime implements ExecutionRuntime {
+
+    private static final Logger LOG = Logger.getLogger(KubernetesRuntime.class);
+
+    private final KubernetesClient client;
+    private final ExecutionConfig config;
+    private final PodFactory pods;
+    private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
+    private volatile SharedIndexInformer<Pod> informer;
+
+    public KubernetesRuntime(KubernetesClient client, ExecutionConfig config) {
+        this.client = client;
+        this.config = config;
+        this.pods = new PodFactory(config);
+    }
+
+    void startInformer(@Observes StartupEvent event) {
+        informer = client.pods().inNamespace(config.namespace())
+                .withLabel(PodFactory.LABEL_MANAGED_BY, PodFactory.MANAGER)
+                .inform(new ResourceEventHandler<>() {
+                    @Override
+                    public void onAdd(Pod pod) {
+                        changed(pod);
+                    }
+
+                    @Override
+                    public void onUpdate(Pod before, Pod after) {
+                        changed(after);
+                    }
+
+                    @Override
+                    public void onDelete(Pod pod, boolean finalStateUnknown) {
+                        changed(pod);
+                    }
+                }, config.resyncInterval().toMillis());
+        informer.stopped().whenComplete((v, e) -> {
+            if (e != null) {
+                LOG.errorf(e, "pod informer stopped");
+            }
+        });
+    }
+
+    private void changed(Pod pod) {
+        String id = pod.getMetadata().getLabels().get(PodFactory.LABEL_EXECUTION);
+        if (id != null) {
+            listeners.forEach(l -> l.accept(id));
+        }
+    }
+
+    @Override
+    public void onChange(Consumer<String> changed) {
+        listeners.add(changed);
+    }
+
+    @Override
+    public Uni<Void> start(Launch launch) {
+        return blocking(() -> {
+            Pod pod = pods.pod(launch);
+            createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
+            if (launch.isJupyter()) {
+                createIfMissing(() -> client.services().inNamespace(config.namespace())
+                        .resource(pods.service(launch)).create());
+            }
+        });
+    }
+
+    @Override
+    public Uni<Void> remove(String executionId) {
+        return blocking(() -> {
+            String name = PodFactory.podName(executionId);
+            client.pods().inNamespace(config.namespace()).withName(name).delete();
+            client.services().inNamespace(config.namespace()).withName(name).delete();
+        });
+    }
+
+    @Override
+    public Optional<PodObservation> observe(String executionId) {
+        SharedIndexInformer<Pod> current = informer;
+        if (current == null) {
+            return Optional.empty();
+        }
+        Pod pod = current.getStore().getByKey(config.namespace() + "/" + PodFactory.podName(executionId));
+        return Optional.ofNullable(pod).map(PodStatusInterpreter::interpret);
+    }
+
+    @Override
+    public Uni<String> logs(String executionId) {
+        return Blocking.call(() -> {
+            try {
+                String log = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
+                        .inContainer("main").getLog();
+                return log == null ? "" : log;
+            } catch (KubernetesClientException e) {
+                if (e.getCode() == 404 || e.getCode() == 400) {
+                    return "";
+                }
+                throw e;
+            }
+        });
+    }
+
+    private static void createIfMissing(Runnable create) {
+        try {
+            create.run();
+        } catch (KubernetesClientException e) {
+            if (e.getCode() != 409) {
+                throw e;
+            }
+        }
+    }
+
+    private static Uni<Void> blocking(Runnable action) {
+        return Blocking.run(action);
+    }
+
+    @PreDestroy
+    void close() {
+        if (informer != null) {
+            informer.close();
+        }
+    }
+}

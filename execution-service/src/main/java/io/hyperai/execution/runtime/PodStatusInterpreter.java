@@ -1,0 +1,92 @@
+package io.hyperai.execution.runtime;
+
+import java.time.Instant;
+import java.util.Optional;
+
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.ContainerStatus;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodCondition;
+import io.fabric8.kubernetes.api.model.PodStatus;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.Reasons;
+
+/**
+ * Reads an execution's state from its pod: Pending (unschedulable means waiting for capacity) is
+ * QUEUED; Running is RUNNING; Succeeded; Failed with OOMKilled is a memory-limit failure, an
+ * eviction for ephemeral storage a disk-limit failure, anything else a failure with the exit code.
+ */
+public final class PodStatusInterpreter {
+
+    private PodStatusInterpreter() {
+    }
+
+    public static PodObservation interpret(Pod pod) {
+        PodStatus status = pod.getStatus();
+        String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
+        Optional<ContainerStatus> main = status == null || status.getContainerStatuses() == null ? Optional.empty()
+                : status.getContainerStatuses().stream().filter(c -> "main".equals(c.getName())).findFirst();
+        Instant startedAt = startedAt(pod, main);
+        switch (phase) {
+            case "Running":
+                return new PodObservation(ExecutionState.RUNNING, null, null, null, startedAt,
+                        startedAt == null ? Instant.now() : startedAt);
+            case "Succeeded":
+                return new PodObservation(ExecutionState.SUCCEEDED, null, 0, null, startedAt, finishedAt(main));
+            case "Failed":
+                return failed(status, main, startedAt);
+            default:
+                return queued(status);
+        }
+    }
+
+    private static PodObservation queued(PodStatus status) {
+        if (status != null && status.getConditions() != null) {
+            for (PodCondition condition : status.getConditions()) {
+                if ("PodScheduled".equals(condition.getType()) && "False".equals(condition.getStatus())
+                        && "Unschedulable".equals(condition.getReason())) {
+                    return new PodObservation(ExecutionState.QUEUED, Reasons.WAITING_FOR_CAPACITY, null,
+                            condition.getMessage(), null, Instant.now());
+                }
+            }
+        }
+        return new PodObservation(ExecutionState.QUEUED, null, null, null, null, Instant.now());
+    }
+
+    private static PodObservation failed(PodStatus status, Optional<ContainerStatus> main, Instant startedAt) {
+        Optional<ContainerStateTerminated> terminated = main.map(c -> c.getState() == null ? null
+                : c.getState().getTerminated());
+        Integer exitCode = terminated.map(ContainerStateTerminated::getExitCode).orElse(null);
+        Instant at = finishedAt(main);
+        String message = status.getMessage() == null ? "" : status.getMessage();
+        if ("Evicted".equals(status.getReason())) {
+            // node-pressure and per-container wording differ ("ephemeral-storage", "ephemeral storage")
+            boolean disk = message.toLowerCase().contains("ephemeral");
+            return new PodObservation(ExecutionState.FAILED, disk ? Reasons.DISK_LIMIT_EXCEEDED : Reasons.EVICTED,
+                    exitCode, truncate(message), startedAt, at);
+        }
+        if (terminated.map(t -> "OOMKilled".equals(t.getReason())).orElse(false)) {
+            return new PodObservation(ExecutionState.FAILED, Reasons.MEMORY_LIMIT_EXCEEDED, exitCode,
+                    "the container exceeded its memory limit", startedAt, at);
+        }
+        return new PodObservation(ExecutionState.FAILED, Reasons.EXIT_CODE, exitCode,
+                terminated.map(ContainerStateTerminated::getMessage).map(PodStatusInterpreter::truncate).orElse(null),
+                startedAt, at);
+    }
+
+    private static Instant startedAt(Pod pod, Optional<ContainerStatus> main) {
+        Optional<String> running = main.map(c -> c.getState() == null ? null
+                : c.getState().getRunning() != null ? c.getState().getRunning().getStartedAt()
+                        : c.getState().getTerminated() != null ? c.getState().getTerminated().getStartedAt() : null);
+        return running.map(Instant::parse).orElse(null);
+    }
+
+    private static Instant finishedAt(Optional<ContainerStatus> main) {
+        return main.map(c -> c.getState() == null || c.getState().getTerminated() == null ? null
+                : c.getState().getTerminated().getFinishedAt()).map(Instant::parse).orElse(Instant.now());
+    }
+
+    private static String truncate(String s) {
+        return s == null || s.length() <= 1000 ? s : s.substring(0, 1000);
+    }
+}

@@ -1,0 +1,120 @@
+package io.hyperai.execution.service;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.function.Supplier;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import org.jboss.logging.Logger;
+
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.Reasons;
+import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.runtime.ExecutionRuntime;
+import io.hyperai.execution.runtime.PodObservation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.runtime.StartupEvent;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.mutiny.core.Vertx;
+
+/**
+ * Level-triggered: every pod change reconciles its execution, and a periodic pass reconciles every
+ * active one, so a missed watch event, a crash between commit and pod creation, or a pod deleted
+ * behind our back is repaired within one resync interval.
+ */
+@ApplicationScoped
+public class ExecutionReconciler {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionReconciler.class);
+
+    private final ExecutionRuntime runtime;
+    private final ExecutionStateService states;
+    private final ExecutionService executions;
+    private final ExecutionConfig config;
+    private final Vertx vertx;
+    private final Timer passes;
+
+    public ExecutionReconciler(ExecutionRuntime runtime, ExecutionStateService states, ExecutionService executions,
+            ExecutionConfig config, Vertx vertx, MeterRegistry registry) {
+        this.runtime = runtime;
+        this.states = states;
+        this.executions = executions;
+        this.config = config;
+        this.vertx = vertx;
+        this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
+                .register(registry);
+    }
+
+    void start(@Observes StartupEvent event) {
+        runtime.onChange(id -> onContext(() -> reconcile(id)));
+        vertx.setPeriodic(config.resyncInterval().toMillis(), config.resyncInterval().toMillis(),
+                t -> onContext(this::reconcileAll));
+    }
+
+    /** Hibernate Reactive needs a safe Vert.x context; informer callbacks arrive on fabric8's threads. */
+    private void onContext(Supplier<Uni<?>> work) {
+        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(v -> work.get().subscribe().with(ok -> {
+        }, e -> LOG.warnf(e, "reconciliation failed; the next pass retries")));
+    }
+
+    public Uni<Void> reconcileAll() {
+        long start = System.nanoTime();
+        return Panache.withSession(() -> Execution.<Execution>list("state in ?1 or (state = ?2 and stopRequested = true)",
+                List.copyOf(ExecutionState.ACTIVE), ExecutionState.STOPPED))
+                .chain(list -> {
+                    Uni<Void> chain = Uni.createFrom().voidItem();
+                    for (Execution e : list) {
+                        chain = chain.chain(() -> reconcile(e.id.toString()).onFailure().recoverWithNull());
+                    }
+                    return chain;
+                })
+                .invoke(() -> passes.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    public Uni<Void> reconcile(String executionId) {
+        UUID id;
+        try {
+            id = UUID.fromString(executionId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().voidItem();
+        }
+        return runtime.observe(executionId)
+                .map(observation -> states.observe(id, observation).chain(e -> removeIfStopped(e)))
+                .orElseGet(() -> withoutContainer(id));
+    }
+
+    private Uni<Void> removeIfStopped(Execution e) {
+        if (e != null && e.state == ExecutionState.STOPPED && runtime.observe(e.id.toString()).isPresent()) {
+            return runtime.remove(e.id.toString());
+        }
+        return Uni.createFrom().voidItem();
+    }
+
+    private Uni<Void> withoutContainer(UUID id) {
+        return Panache.withSession(() -> Execution.<Execution>findById(id)).chain(e -> {
+            if (e == null || e.state.isTerminal()) {
+                return Uni.createFrom().voidItem();
+            }
+            if (e.state == ExecutionState.QUEUED) {
+                if (e.createdAt.plus(config.podCreationGrace()).isBefore(Instant.now())) {
+                    LOG.infof("execution %s has no container; handing it to the runtime again", id);
+                    return executions.hand(e);
+                }
+                return Uni.createFrom().voidItem();
+            }
+            return states.observe(id, new PodObservation(ExecutionState.FAILED, Reasons.POD_LOST, null,
+                    "the execution's container disappeared", null, Instant.now())).replaceWithVoid();
+        });
+    }
+}

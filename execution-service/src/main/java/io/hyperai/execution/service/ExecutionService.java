@@ -1,0 +1,210 @@
+package io.hyperai.execution.service;
+
+import java.security.SecureRandom;
+import java.time.Instant;
+import java.util.HexFormat;
+import java.util.List;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.logging.Logger;
+
+import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.paging.Page;
+import io.hyperai.common.paging.PageRequest;
+import io.hyperai.common.problem.ProblemException;
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.ExecutionTransition;
+import io.hyperai.execution.Reasons;
+import io.hyperai.execution.client.AdmissionClients;
+import io.hyperai.execution.client.GearClient;
+import io.hyperai.execution.mapping.StartRequest;
+import io.hyperai.execution.runtime.ExecutionRuntime;
+import io.hyperai.execution.runtime.Launch;
+import io.hyperai.execution.runtime.PodFactory;
+import io.hyperai.execution.runtime.PodObservation;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.hibernate.reactive.panache.PanacheQuery;
+import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.panache.common.Parameters;
+import io.quarkus.panache.common.Sort;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Starting, stopping and reading executions. A start is admitted (the gear is the caller's, storage
+ * is not blocked, the balance is above zero), committed with its event, and only then handed to the
+ * runtime; reconciliation repeats the hand-over if the service died in between.
+ */
+@ApplicationScoped
+public class ExecutionService {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionService.class);
+    private static final SecureRandom RANDOM = new SecureRandom();
+
+    private final GearClient gears;
+    private final AdmissionClients.Storage storage;
+    private final AdmissionClients.Billing billing;
+    private final ExecutionStateService states;
+    private final ExecutionRuntime runtime;
+
+    public ExecutionService(@RestClient GearClient gears, @RestClient AdmissionClients.Storage storage,
+            @RestClient AdmissionClients.Billing billing, ExecutionStateService states, ExecutionRuntime runtime) {
+        this.gears = gears;
+        this.storage = storage;
+        this.billing = billing;
+        this.states = states;
+        this.runtime = runtime;
+    }
+
+    public Uni<Execution> start(String ownerId, String gearId, StartRequest request) {
+        return start(ownerId, gearId, request.mode().name().toUpperCase(), request.entryCommand(), request.codeId(),
+                null);
+    }
+
+    /** A new execution of the same gear whose home starts as {@code previousId}'s saved working directory. */
+    public Uni<Execution> continueFrom(String ownerId, String previousId, StartRequest overrides) {
+        return find(ownerId, previousId).chain(previous -> {
+            if (!previous.state.isTerminal()) {
+                return Uni.createFrom().failure(ProblemException.conflict("execution-running",
+                        "execution " + previousId + " has not ended; stop it before continuing it"));
+            }
+            String mode = overrides == null || overrides.mode() == null ? previous.mode.name()
+                    : overrides.mode().name().toUpperCase();
+            String command = overrides == null || overrides.entryCommand() == null ? previous.entryCommand
+                    : overrides.entryCommand();
+            return start(ownerId, previous.gearId, mode, command, null, previous.id);
+        });
+    }
+
+    private Uni<Execution> start(String ownerId, String gearId, String mode, String entryCommand, String codeId,
+            UUID continuedFrom) {
+        if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
+            return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
+        }
+        if (codeId != null) {
+            // code uploads are not built yet: no code id exists
+            return Uni.createFrom().failure(ProblemException.invalid("codeId", "does not exist"));
+        }
+        return admit(ownerId, gearId).chain(gear -> {
+            UUID id = UUID.randomUUID();
+            String token = "JUPYTER".equals(mode) ? HexFormat.of().formatHex(RANDOM.generateSeed(24)) : null;
+            Launch launch = LaunchPlanner.plan(id.toString(), gear, ownerId, mode, entryCommand, null,
+                    continuedFrom == null ? null : continuedFrom.toString(), token);
+            Execution e = new Execution();
+            e.id = id;
+            e.ownerId = ownerId;
+            e.gearId = gearId;
+            e.mode = Execution.Mode.valueOf(mode);
+            e.state = ExecutionState.QUEUED;
+            e.entryCommand = "SCRIPT".equals(mode) ? entryCommand : null;
+            e.codeId = codeId;
+            e.continuedFrom = continuedFrom;
+            e.computeSpecId = gear.computeSpec().id();
+            e.pricePerHourMinor = gear.computeSpec().pricePerHourMinor();
+            e.currency = gear.computeSpec().currency();
+            e.launch = launch;
+            e.podName = PodFactory.podName(id.toString());
+            e.jupyterToken = token;
+            e.createdAt = Instant.now();
+            e.updatedAt = e.createdAt;
+            return Panache.withTransaction(() -> e.<Execution>persist().call(states::queued))
+                    .call(created -> hand(created));
+        });
+    }
+
+    /** Gives an execution to the runtime; a runtime that refuses it fails the execution. */
+    Uni<Void> hand(Execution e) {
+        return runtime.start(e.launch).onFailure().recoverWithUni(failure -> {
+            LOG.errorf(failure, "runtime refused execution %s", e.id);
+            return states.observe(e.id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
+                    "the runtime could not start the execution", null, Instant.now())).replaceWithVoid();
+        });
+    }
+
+    private Uni<GearClient.GearRuntime> admit(String ownerId, String gearId) {
+        Uni<GearClient.GearRuntime> gear = DependencyFailures.guard("gear-service", gears.gear(gearId))
+                .onFailure(e -> DependencyFailures.status(e) == 404)
+                .transform(e -> ProblemException.notFound("gear", gearId))
+                .invoke(g -> {
+                    if (!ownerId.equals(g.ownerId())) {
+                        throw ProblemException.notFound("gear", gearId);
+                    }
+                });
+        return gear.call(g -> DependencyFailures.guard("storage-service", storage.admission(ownerId)).invoke(s -> {
+            if (s.blocked()) {
+                throw ProblemException.forbidden("storage-blocked",
+                        "storage usage is over the quota; delete data before starting executions");
+            }
+        })).call(g -> DependencyFailures.guard("billing-service", billing.admission(ownerId)).invoke(b -> {
+            if (!b.allowed()) {
+                throw ProblemException.paymentRequired("balance-exhausted",
+                        "the balance is " + b.balanceMinor() + " " + b.currency() + " minor units; top up to start executions");
+            }
+        }));
+    }
+
+    /** Ends an execution on its owner's (or billing's) request; its container is removed after commit. */
+    public Uni<Execution> stop(String ownerId, String id, String reason) {
+        UUID uuid = parse(id);
+        return Panache.withTransaction(() -> Execution.<Execution>findById(uuid, LockModeType.PESSIMISTIC_WRITE)
+                .chain(e -> {
+                    if (e == null || (ownerId != null && !ownerId.equals(e.ownerId))) {
+                        return Uni.createFrom().failure(ProblemException.notFound("execution", id));
+                    }
+                    if (e.state.isTerminal()) {
+                        return Uni.createFrom().item(e);
+                    }
+                    e.stopRequested = true;
+                    return states.end(e, ExecutionState.STOPPED, Instant.now(), reason, null, null).replaceWith(e);
+                }))
+                .call(e -> e.state == ExecutionState.STOPPED ? runtime.remove(e.id.toString())
+                        .onFailure().invoke(f -> LOG.warnf("removing %s failed, resync retries: %s", e.id, f.getMessage()))
+                        .onFailure().recoverWithNull() : Uni.createFrom().voidItem());
+    }
+
+    @WithSession
+    public Uni<Execution> find(String ownerId, String id) {
+        UUID uuid = parse(id);
+        return Execution.<Execution>findById(uuid).onItem().ifNull().failWith(() -> ProblemException.notFound("execution", id))
+                .invoke(e -> {
+                    if (!e.ownerId.equals(ownerId)) {
+                        throw ProblemException.notFound("execution", id);
+                    }
+                });
+    }
+
+    @WithSession
+    public Uni<List<ExecutionTransition>> history(UUID id) {
+        return ExecutionTransition.list("executionId", Sort.by("id"), id);
+    }
+
+    @WithSession
+    public Uni<Page<Execution>> list(String ownerId, String gearId, ExecutionState state, PageRequest request) {
+        StringBuilder query = new StringBuilder("ownerId = :owner");
+        Parameters params = Parameters.with("owner", ownerId);
+        if (gearId != null) {
+            query.append(" and gearId = :gear");
+            params.and("gear", gearId);
+        }
+        if (state != null) {
+            query.append(" and state = :state");
+            params.and("state", state);
+        }
+        PanacheQuery<Execution> q = Execution.find(query.toString(), Sort.descending("createdAt"), params);
+        return q.page(request.page(), request.size()).list()
+                .chain(items -> q.count().map(total -> new Page<>(items, request.page(), request.size(), total)));
+    }
+
+    /** Ids are UUIDs; anything else names no execution. */
+    static UUID parse(String id) {
+        try {
+            return UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            throw ProblemException.notFound("execution", id);
+        }
+    }
+}

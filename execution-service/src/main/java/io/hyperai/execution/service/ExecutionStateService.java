@@ -1,0 +1,123 @@
+package io.hyperai.execution.service;
+
+import java.time.Instant;
+import java.util.UUID;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import org.jboss.logging.Logger;
+
+import io.hyperai.common.events.EventType;
+import io.hyperai.common.events.payload.ExecutionEnded;
+import io.hyperai.common.events.payload.ExecutionQueued;
+import io.hyperai.common.events.payload.ExecutionStarted;
+import io.hyperai.common.outbox.Outbox;
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.ExecutionTransition;
+import io.hyperai.execution.runtime.PodObservation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Moves executions through their states, one locked row at a time, recording each step and
+ * publishing its event in the same transaction. Observations that would move backwards, or touch
+ * an ended execution, change nothing: the pod watch may repeat itself or arrive late.
+ */
+@ApplicationScoped
+public class ExecutionStateService {
+
+    private static final Logger LOG = Logger.getLogger(ExecutionStateService.class);
+
+    private final Outbox outbox;
+    private final MeterRegistry registry;
+
+    public ExecutionStateService(Outbox outbox, MeterRegistry registry) {
+        this.outbox = outbox;
+        this.registry = registry;
+    }
+
+    @WithTransaction
+    public Uni<Execution> observe(UUID id, PodObservation observation) {
+        return Execution.<Execution>findById(id, LockModeType.PESSIMISTIC_WRITE).chain(execution -> {
+            if (execution == null || execution.state.isTerminal()) {
+                return Uni.createFrom().item(execution);
+            }
+            return apply(execution, observation).replaceWith(execution);
+        });
+    }
+
+    private Uni<Void> apply(Execution e, PodObservation o) {
+        if (o.state() == ExecutionState.QUEUED) {
+            if (e.state == ExecutionState.QUEUED && o.reason() != null && !o.reason().equals(e.reason)) {
+                e.reason = o.reason();
+                return record(e, ExecutionState.QUEUED, o.at(), o.reason(), o.detail());
+            }
+            return Uni.createFrom().voidItem();
+        }
+        Uni<Void> running = Uni.createFrom().voidItem();
+        if (e.state == ExecutionState.QUEUED && (o.state() == ExecutionState.RUNNING || o.startedAt() != null)) {
+            running = start(e, o.startedAt() != null ? o.startedAt() : o.at());
+        }
+        if (o.state() == ExecutionState.RUNNING) {
+            return running;
+        }
+        return running.chain(() -> end(e, o.state(), o.at(), o.reason(), o.exitCode(), o.detail()));
+    }
+
+    private Uni<Void> start(Execution e, Instant at) {
+        e.state = ExecutionState.RUNNING;
+        e.reason = null;
+        e.startedAt = at;
+        e.updatedAt = Instant.now();
+        return record(e, ExecutionState.RUNNING, at, null, null)
+                .chain(() -> outbox.append(EventType.EXECUTION_STARTED, e.id.toString(),
+                        new ExecutionStarted(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
+                                e.computeSpecId, e.pricePerHourMinor, e.currency, at)))
+                .replaceWithVoid();
+    }
+
+    /** Ends an active execution; the end time never precedes its start. */
+    Uni<Void> end(Execution e, ExecutionState state, Instant at, String reason, Integer exitCode, String detail) {
+        Instant endedAt = e.startedAt != null && at.isBefore(e.startedAt) ? e.startedAt : at;
+        e.state = state;
+        e.reason = reason;
+        e.exitCode = exitCode;
+        e.endedAt = endedAt;
+        e.updatedAt = Instant.now();
+        EventType type = switch (state) {
+            case SUCCEEDED -> EventType.EXECUTION_SUCCEEDED;
+            case FAILED -> EventType.EXECUTION_FAILED;
+            case STOPPED -> EventType.EXECUTION_STOPPED;
+            default -> throw new IllegalArgumentException(state + " is not an end state");
+        };
+        LOG.infof("execution %s %s (%s)", e.id, state, reason);
+        registry.counter("hyperai_executions_ended", "state", state.name(), "reason", reason == null ? "" : reason)
+                .increment();
+        return record(e, state, endedAt, reason, detail)
+                .chain(() -> outbox.append(type, e.id.toString(), new ExecutionEnded(e.id.toString(), e.gearId,
+                        e.ownerId, e.startedAt, endedAt, exitCode, reason)))
+                .replaceWithVoid();
+    }
+
+    /** The first step of a new execution, in the transaction that creates it. */
+    Uni<Void> queued(Execution e) {
+        return record(e, ExecutionState.QUEUED, e.createdAt, null, null)
+                .chain(() -> outbox.append(EventType.EXECUTION_QUEUED, e.id.toString(),
+                        new ExecutionQueued(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
+                                e.computeSpecId, e.createdAt)))
+                .replaceWithVoid();
+    }
+
+    private Uni<Void> record(Execution e, ExecutionState state, Instant at, String reason, String detail) {
+        ExecutionTransition t = new ExecutionTransition();
+        t.executionId = e.id;
+        t.state = state;
+        t.at = at;
+        t.reason = reason;
+        t.detail = detail;
+        return t.persist().replaceWithVoid();
+    }
+}

@@ -1,0 +1,277 @@
+package io.hyperai.execution;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Container;
+import io.fabric8.kubernetes.api.model.Pod;
+import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.events.Topics;
+import io.hyperai.common.events.payload.ExecutionEnded;
+import io.hyperai.common.events.payload.ExecutionStarted;
+import io.hyperai.execution.runtime.PodFactory;
+import io.hyperai.infra.k8s.FakeKubelet;
+import io.hyperai.infra.k8s.FakeKubelet.Outcome;
+import io.hyperai.test.KafkaProbe;
+import io.hyperai.test.StandInService.Answer;
+import io.hyperai.test.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+import io.restassured.path.json.JsonPath;
+
+/**
+ * Executions on a Kubernetes API with a fake kubelet: state follows the pod, limits end in the
+ * right failure, workspaces get a URL and stop, and every step is recorded and published.
+ */
+@QuarkusTest
+class ExecutionLifecycleTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+    private static int gearCounter;
+
+    @BeforeEach
+    void dependenciesAdmitEverything() {
+        ExecutionTestResource.dependencies.reset();
+        ExecutionTestResource.dependencies
+                .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json(
+                        "{\"userId\":\"" + r.group(1) + "\",\"quotaBytes\":100,\"usedBytes\":1,\"blocked\":false}"))
+                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json(
+                        "{\"userId\":\"" + r.group(1) + "\",\"balanceMinor\":5000,\"currency\":\"CNY\",\"allowed\":true}"));
+    }
+
+    /** A gear of alice's served by the stand-in gear-service; GPU when asked. */
+    private static String gear(String owner, boolean gpu) {
+        String id = "gear-" + (++gearCounter) + "-" + System.nanoTime();
+        String spec = gpu
+                ? "{\"id\":\"gpu-a100-1\",\"kind\":\"GPU\",\"vcpu\":12,\"memoryMib\":86016,\"diskGib\":200,\"gpuCount\":1,"
+                        + "\"gpuModel\":\"A100-80G\",\"pricePerHourMinor\":1290,\"currency\":\"CNY\","
+                        + "\"nodeSelector\":{\"hyperai.io/gpu-model\":\"a100-80g\"}}"
+                : "{\"id\":\"cpu-2c4g\",\"kind\":\"CPU\",\"vcpu\":2,\"memoryMib\":4096,\"diskGib\":50,\"gpuCount\":0,"
+                        + "\"pricePerHourMinor\":100,\"currency\":\"CNY\",\"nodeSelector\":{}}";
+        String body = "{\"id\":\"" + id + "\",\"ownerId\":\"" + owner + "\",\"name\":\"g\",\"computeSpec\":" + spec
+                + ",\"image\":{\"id\":\"pytorch-2.4-gpu\",\"imageRef\":\"hyperai/pytorch:2.4\",\"build\":\"GPU\"},"
+                + "\"bindings\":[{\"mountPath\":\"/hyperai/input/input0\",\"source\":{\"kind\":\"dataset\",\"id\":\"ds-1\","
+                + "\"version\":2},\"storagePath\":\"datasets/ds-1/v2\",\"totalBytes\":10}]}";
+        ExecutionTestResource.dependencies.on("GET", "/internal/gears/" + id, r -> Answer.json(body));
+        return id;
+    }
+
+    private static JsonPath startScript(String gearId, String command) {
+        return given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"script\",\"entryCommand\":\"" + command + "\"}")
+                .post("/api/v1/gears/" + gearId + "/executions")
+                .then().statusCode(201).body("state", equalTo("QUEUED")).extract().jsonPath();
+    }
+
+    private static JsonPath awaitState(String id, String state) {
+        await().atMost(WAIT).until(() -> state.equals(given().auth().oauth2(Tokens.alice())
+                .get("/api/v1/executions/" + id).then().statusCode(200).extract().path("state")));
+        return given().auth().oauth2(Tokens.alice()).get("/api/v1/executions/" + id).then().extract().jsonPath();
+    }
+
+    private static void plan(String gearId, Outcome outcome) {
+        ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), outcome,
+                ExecutionTestResource.quick());
+    }
+
+    private static Pod pod(String executionId) {
+        return ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .withName(PodFactory.podName(executionId)).get();
+    }
+
+    @Test
+    void aScriptRunsToSuccessAndEveryStepIsRecordedAndPublished() {
+        String gearId = gear("alice", true);
+        plan(gearId, Outcome.SUCCEED);
+        String id = startScript(gearId, "python train.py --epochs 1").getString("id");
+
+        JsonPath done = awaitState(id, "SUCCEEDED");
+        assertThat(done.getList("history.state", String.class)).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+        assertThat(done.getInt("exitCode")).isZero();
+        assertThat(done.getLong("pricePerHourMinor")).isEqualTo(1290);
+
+        List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
+                rs -> rs.stream().filter(r -> id.equals(r.key())).count() >= 3);
+        List<EventEnvelope> events = records.stream().filter(r -> id.equals(r.key()))
+                .map(r -> EventCodec.read(r.value())).toList();
+        assertThat(events).extracting(EventEnvelope::type)
+                .containsExactly("execution.queued", "execution.started", "execution.succeeded");
+        ExecutionStarted started = EventCodec.payload(events.get(1), ExecutionStarted.class);
+        ExecutionEnded ended = EventCodec.payload(events.get(2), ExecutionEnded.class);
+        assertThat(started.pricePerHourMinor()).isEqualTo(1290);
+        assertThat(started.ownerId()).isEqualTo("alice");
+        assertThat(ended.startedAt()).isEqualTo(started.startedAt());
+        assertThat(ended.endedAt()).isAfterOrEqualTo(started.startedAt());
+    }
+
+    @Test
+    void thePodIsLockedDownAndSizedFromTheSpec() {
+        String gearId = gear("alice", true);
+        String id = startScript(gearId, "python train.py").getString("id");
+        await().atMost(WAIT).until(() -> pod(id) != null);
+        Pod pod = pod(id);
+        assertThat(pod.getMetadata().getLabels()).containsEntry(PodFactory.LABEL_EXECUTION, id)
+                .containsEntry(PodFactory.LABEL_GEAR, gearId).containsEntry(PodFactory.LABEL_USER, "alice");
+        assertThat(pod.getSpec().getAutomountServiceAccountToken()).isFalse();
+        assertThat(pod.getSpec().getRestartPolicy()).isEqualTo("Never");
+        assertThat(pod.getSpec().getSecurityContext().getRunAsNonRoot()).isTrue();
+        assertThat(pod.getSpec().getSecurityContext().getSeccompProfile().getType()).isEqualTo("RuntimeDefault");
+        assertThat(pod.getSpec().getNodeSelector()).containsEntry("hyperai.io/gpu-model", "a100-80g");
+        assertThat(pod.getSpec().getTolerations()).anyMatch(t -> "nvidia.com/gpu".equals(t.getKey()));
+        assertThat(pod.getSpec().getVolumes()).noneMatch(v -> v.getHostPath() != null);
+        Container main = pod.getSpec().getContainers().get(0);
+        assertThat(main.getSecurityContext().getAllowPrivilegeEscalation()).isFalse();
+        assertThat(main.getSecurityContext().getCapabilities().getDrop()).containsExactly("ALL");
+        assertThat(main.getResources().getLimits().get("nvidia.com/gpu").toString()).isEqualTo("1");
+        assertThat(main.getResources().getLimits().get("memory").toString()).isEqualTo("86016Mi");
+        assertThat(main.getResources().getLimits().get("ephemeral-storage").toString()).isEqualTo("200Gi");
+        assertThat(main.getVolumeMounts()).anyMatch(m -> "/hyperai/input/input0".equals(m.getMountPath())
+                && Boolean.TRUE.equals(m.getReadOnly()) && "datasets/ds-1/v2".equals(m.getSubPath()));
+        assertThat(main.getVolumeMounts()).anyMatch(m -> "/hyperai/home".equals(m.getMountPath())
+                && !Boolean.TRUE.equals(m.getReadOnly()));
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+    }
+
+    @Test
+    void exceedingMemoryFailsWithTheReason() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.OOM_KILLED);
+        JsonPath failed = awaitState(startScript(gearId, "python eat_memory.py").getString("id"), "FAILED");
+        assertThat(failed.getString("reason")).isEqualTo("MEMORY_LIMIT_EXCEEDED");
+        assertThat(failed.getInt("exitCode")).isEqualTo(137);
+    }
+
+    @Test
+    void exceedingDiskFailsWithTheReason() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.EVICTED_DISK);
+        JsonPath failed = awaitState(startScript(gearId, "python fill_disk.py").getString("id"), "FAILED");
+        assertThat(failed.getString("reason")).isEqualTo("DISK_LIMIT_EXCEEDED");
+    }
+
+    @Test
+    void aNonZeroExitFailsWithItsCode() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.fail(3));
+        JsonPath failed = awaitState(startScript(gearId, "exit 3").getString("id"), "FAILED");
+        assertThat(failed.getString("reason")).isEqualTo("EXIT_CODE");
+        assertThat(failed.getInt("exitCode")).isEqualTo(3);
+    }
+
+    @Test
+    void waitingForCapacityIsQueuedUntilScheduled() {
+        String gearId = gear("alice", true);
+        plan(gearId, Outcome.UNSCHEDULABLE);
+        String id = startScript(gearId, "python train.py").getString("id");
+        await().atMost(WAIT).until(() -> "WAITING_FOR_CAPACITY".equals(given().auth().oauth2(Tokens.alice())
+                .get("/api/v1/executions/" + id).then().extract().path("reason")));
+        ExecutionTestResource.kubelet.schedule(PodFactory.podName(id));
+        JsonPath running = awaitState(id, "RUNNING");
+        assertThat(running.getList("history.reason", String.class)).contains("WAITING_FOR_CAPACITY");
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+    }
+
+    @Test
+    void aWorkspaceHasAUrlWithItsTokenUntilItIsClosed() {
+        String gearId = gear("alice", true);
+        String id = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+        JsonPath running = awaitState(id, "RUNNING");
+        assertThat(running.getString("workspaceUrl")).contains("/executions/" + id + "/?token=");
+        assertThat(ExecutionTestResource.kubernetes.client().services().inNamespace(ExecutionTestResource.NAMESPACE)
+                .withName(PodFactory.podName(id)).get()).isNotNull();
+
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200)
+                .body("state", equalTo("STOPPED")).body("reason", equalTo("USER_STOPPED"));
+        await().atMost(WAIT).until(() -> pod(id) == null);
+        JsonPath stopped = awaitState(id, "STOPPED");
+        assertThat(stopped.getString("workspaceUrl")).isNull();
+        // stopping again changes nothing
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200)
+                .body("state", equalTo("STOPPED"));
+    }
+
+    @Test
+    void aPodDeletedBehindOurBackFailsItsExecution() {
+        String gearId = gear("alice", false);
+        String id = startScript(gearId, "sleep 1000").getString("id");
+        awaitState(id, "RUNNING");
+        ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .withName(PodFactory.podName(id)).delete();
+        assertThat(awaitState(id, "FAILED").getString("reason")).isEqualTo("POD_LOST");
+    }
+
+    @Test
+    void admissionRefusalsChangeNothing() {
+        String bobsGear = gear("bob", false);
+        int before = given().auth().oauth2(Tokens.alice()).get("/api/v1/executions").then().extract().path("total");
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + bobsGear + "/executions").then().statusCode(404)
+                .contentType("application/problem+json");
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/no-such-gear/executions").then().statusCode(404);
+
+        String gearId = gear("alice", false);
+        ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/alice", r -> Answer.json(
+                "{\"userId\":\"alice\",\"balanceMinor\":0,\"currency\":\"CNY\",\"allowed\":false}"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(402)
+                .body("type", equalTo("urn:hyperai:problem:balance-exhausted"));
+
+        ExecutionTestResource.dependencies.on("GET", "/internal/storage/admission/alice", r -> Answer.json(
+                "{\"userId\":\"alice\",\"quotaBytes\":1,\"usedBytes\":2,\"blocked\":true}"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(403)
+                .body("type", equalTo("urn:hyperai:problem:storage-blocked"));
+
+        ExecutionTestResource.dependencies.failing(true);
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(503)
+                .header("Retry-After", org.hamcrest.Matchers.notNullValue());
+        ExecutionTestResource.dependencies.failing(false);
+
+        int after = given().auth().oauth2(Tokens.alice()).get("/api/v1/executions").then().extract().path("total");
+        assertThat(after).isEqualTo(before);
+    }
+
+    @Test
+    void badInputNamesTheField() {
+        String gearId = gear("alice", false);
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"script\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(400)
+                .body("errors.field", hasItem("entryCommand"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"cluster\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(400)
+                .body("errors.field", hasItem("mode"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(400)
+                .body("errors.field", hasItem("mode"));
+        given().auth().oauth2(Tokens.alice()).get("/api/v1/executions?state=DANCING").then().statusCode(400)
+                .body("errors.field", hasItem("state"));
+    }
+
+    @Test
+    void anotherUsersExecutionIsNotFound() {
+        String gearId = gear("alice", false);
+        String id = startScript(gearId, "sleep 100").getString("id");
+        given().auth().oauth2(Tokens.bob()).get("/api/v1/executions/" + id).then().statusCode(404)
+                .body(org.hamcrest.Matchers.not(containsString("alice")));
+        given().auth().oauth2(Tokens.bob()).post("/api/v1/executions/" + id + "/stop").then().statusCode(404);
+        given().auth().oauth2(Tokens.bob()).get("/api/v1/executions/" + id + "/logs").then().statusCode(404);
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+        assertThat(Map.of()).isEmpty();
+    }
+}

@@ -1,0 +1,53 @@
+package io.hyperai.execution;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import io.hyperai.infra.k8s.FakeKubelet;
+import io.hyperai.infra.k8s.KubernetesApiServer;
+import io.hyperai.test.PlatformTestResource;
+import io.hyperai.test.StandInService;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/**
+ * The execution service's world in tests: real PostgreSQL, Kafka and OIDC, a Kubernetes API with a
+ * fake kubelet playing the node, and one stand-in answering for gear, storage and billing.
+ */
+public class ExecutionTestResource implements QuarkusTestResourceLifecycleManager {
+
+    public static final String NAMESPACE = "hyperai-executions";
+
+    static KubernetesApiServer kubernetes;
+    static FakeKubelet kubelet;
+    static StandInService dependencies;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (kubernetes == null) {
+            kubernetes = KubernetesApiServer.start(0);
+            kubernetes.createNamespace(NAMESPACE);
+            kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE).start();
+            dependencies = StandInService.start();
+        }
+        Map<String, String> config = new HashMap<>(PlatformTestResource.configFor("execution-service"));
+        config.put("hyperai.execution.api-server-url", kubernetes.url());
+        config.put("hyperai.execution.namespace", NAMESPACE);
+        config.put("hyperai.execution.resync-interval", "2s");
+        config.put("hyperai.execution.pod-creation-grace", "1s");
+        for (String service : new String[] { "gear", "storage", "billing" }) {
+            config.put("quarkus.rest-client." + service + ".url", dependencies.url());
+        }
+        config.put("hyperai.outbox.poll-interval", "0.1s");
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // shared for the JVM
+    }
+
+    static Duration quick() {
+        return Duration.ofMillis(300);
+    }
+}

@@ -1,0 +1,55 @@
+package io.hyperai.gear.mapping;
+
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
+import jakarta.validation.constraints.Positive;
+import jakarta.validation.constraints.Size;
+
+/**
+ * What users send to create or change a gear. The shape is checked here; the binding rules that
+ * need the whole list or other services are {@link io.hyperai.gear.service.BindingRules} and
+ * {@link io.hyperai.gear.service.GearService}.
+ */
+public final class GearRequests {
+
+    public static final int MAX_NAME = 100;
+    public static final int MAX_BINDINGS = 6;
+    static final String NOT_BLANK = "(?s).*\\S.*";
+    static final String REF = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
+    static final String REF_MESSAGE = "must be 1-100 letters, digits, '.', '_', ':' or '-'";
+
+    private GearRequests() {
+    }
+
+    public record NewGear(
+            @NotBlank @Size(max = MAX_NAME) String name,
+            @NotBlank @Size(max = 64) String computeSpecId,
+            @NotBlank @Size(max = 64) String imageId,
+            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings) {
+    }
+
+    /** Only what is present changes; {@code bindings}, when present, replaces every binding. */
+    public record GearChange(
+            @Size(min = 1, max = MAX_NAME) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
+            @Size(min = 1, max = 64) String computeSpecId,
+            @Size(min = 1, max = 64) String imageId,
+            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings) {
+    }
+
+    public record BindingRequest(
+            @NotBlank @Size(max = 100) String mountPath,
+            @NotNull @Valid SourceRequest source) {
+    }
+
+    /** A dataset or model version ({@code id}, {@code version}) or an execution's saved output ({@code executionId}). */
+    public record SourceRequest(
+            @NotNull @Pattern(regexp = "dataset|model|output", message = "must be dataset, model or output") String kind,
+            @Pattern(regexp = REF, message = REF_MESSAGE) String id,
+            @Positive Integer version,
+            @Pattern(regexp = REF, message = REF_MESSAGE) String executionId) {
+    }
+}
