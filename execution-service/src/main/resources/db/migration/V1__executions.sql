@@ -19,6 +19,7 @@ CREATE TABLE execution (
     pod_name              VARCHAR(63)  NOT NULL,
     jupyter_token         VARCHAR(64),
     stop_requested        BOOLEAN      NOT NULL DEFAULT FALSE,
+    workdir_bytes         BIGINT,
     created_at            TIMESTAMPTZ  NOT NULL DEFAULT now(),
     started_at            TIMESTAMPTZ,
     ended_at              TIMESTAMPTZ,
@@ -26,6 +27,9 @@ CREATE TABLE execution (
 );
 CREATE INDEX execution_owner ON execution (owner_id, created_at DESC);
 CREATE INDEX execution_active ON execution (state) WHERE state IN ('QUEUED', 'RUNNING');
+-- ended runs whose working directory has not been measured and announced yet
+CREATE INDEX execution_unsaved ON execution (ended_at) WHERE workdir_bytes IS NULL AND started_at IS NOT NULL
+    AND state IN ('SUCCEEDED', 'FAILED', 'STOPPED');
 
 CREATE TABLE execution_transition (
     id           BIGSERIAL   PRIMARY KEY,

@@ -56,6 +56,8 @@ public class Execution extends PanacheEntityBase {
     public String jupyterToken;
     @Column(name = "stop_requested")
     public boolean stopRequested;
+    @Column(name = "workdir_bytes")
+    public Long workdirBytes;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")

@@ -21,6 +21,7 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
     static KubernetesApiServer kubernetes;
     static FakeKubelet kubelet;
     static StandInService dependencies;
+    static java.nio.file.Path workdirs;
 
     @Override
     public synchronized Map<String, String> start() {
@@ -29,6 +30,11 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
             kubernetes.createNamespace(NAMESPACE);
             kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE).start();
             dependencies = StandInService.start();
+            try {
+                workdirs = java.nio.file.Files.createTempDirectory("hyperai-workdirs");
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            }
         }
         Map<String, String> config = new HashMap<>(PlatformTestResource.configFor("execution-service"));
         config.put("hyperai.execution.api-server-url", kubernetes.url());
@@ -39,6 +45,8 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
             config.put("quarkus.rest-client." + service + ".url", dependencies.url());
         }
         config.put("hyperai.outbox.poll-interval", "0.1s");
+        config.put("hyperai.execution.workdirs-root", workdirs.toString());
+        config.put("hyperai.execution.workdir-settle", "0s");
         return config;
     }
 

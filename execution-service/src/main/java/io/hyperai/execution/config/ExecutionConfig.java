@@ -40,6 +40,17 @@ public interface ExecutionConfig {
     @WithDefault("1000")
     long runAsUser();
 
+    /**
+     * Where this service sees the working-directories volume (the same claim the pods save into),
+     * to measure what each execution saved.
+     */
+    @WithDefault(".platform/workdirs")
+    String workdirsRoot();
+
+    /** How long after its end an execution's saved working directory is measured (the save must finish first). */
+    @WithDefault("5s")
+    Duration workdirSettle();
+
     @WithDefault("8888")
     int jupyterPort();
 

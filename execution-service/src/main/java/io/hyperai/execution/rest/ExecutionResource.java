@@ -21,6 +21,7 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.mapping.ContinueRequest;
 import io.hyperai.execution.mapping.ExecutionView;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
@@ -56,7 +57,7 @@ public class ExecutionResource {
 
     @POST
     @Path("executions/{id}/continue")
-    public Uni<Response> continueFrom(@PathParam("id") String id, @Valid StartRequest overrides) {
+    public Uni<Response> continueFrom(@PathParam("id") String id, @Valid ContinueRequest overrides) {
         return executions.continueFrom(user.id(), id, overrides).chain(this::created);
     }
 

@@ -20,6 +20,9 @@ public interface ExecutionRuntime {
     /** What the runtime currently knows of the execution; empty when it has no container. */
     Optional<PodObservation> observe(String executionId);
 
+    /** Executions that have a container now. */
+    java.util.Set<String> withContainers();
+
     /** The container's output so far; empty when there is none (yet). */
     Uni<String> logs(String executionId);
 

@@ -111,6 +111,22 @@ public class KubernetesRuntime implements ExecutionRuntime {
     }
 
     @Override
+    public java.util.Set<String> withContainers() {
+        SharedIndexInformer<Pod> current = informer;
+        if (current == null) {
+            return java.util.Set.of();
+        }
+        java.util.Set<String> ids = new java.util.HashSet<>();
+        for (Pod pod : current.getStore().list()) {
+            String id = pod.getMetadata().getLabels().get(PodFactory.LABEL_EXECUTION);
+            if (id != null) {
+                ids.add(id);
+            }
+        }
+        return ids;
+    }
+
+    @Override
     public Uni<String> logs(String executionId) {
         return Blocking.call(() -> {
             try {

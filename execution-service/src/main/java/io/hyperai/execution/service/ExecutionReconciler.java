@@ -40,11 +40,15 @@ public class ExecutionReconciler {
     private final ExecutionStateService states;
     private final ExecutionService executions;
     private final ExecutionConfig config;
+    private final WorkdirService workdirs;
     private final Vertx vertx;
     private final Timer passes;
+    private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
+            new java.util.EnumMap<>(ExecutionState.class);
 
     public ExecutionReconciler(ExecutionRuntime runtime, ExecutionStateService states, ExecutionService executions,
-            ExecutionConfig config, Vertx vertx, MeterRegistry registry) {
+            ExecutionConfig config, WorkdirService workdirs, Vertx vertx, MeterRegistry registry) {
+        this.workdirs = workdirs;
         this.runtime = runtime;
         this.states = states;
         this.executions = executions;
@@ -52,6 +56,11 @@ public class ExecutionReconciler {
         this.vertx = vertx;
         this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
                 .register(registry);
+        for (ExecutionState state : ExecutionState.ACTIVE) {
+            active.put(state, registry.gauge("hyperai_executions_active",
+                    io.micrometer.core.instrument.Tags.of("state", state.name()),
+                    new java.util.concurrent.atomic.AtomicLong()));
+        }
     }
 
     void start(@Observes StartupEvent event) {
@@ -68,17 +77,23 @@ public class ExecutionReconciler {
         }, e -> LOG.warnf(e, "reconciliation failed; the next pass retries")));
     }
 
+    /** Every active execution and every container there is (a stopped execution's container goes). */
     public Uni<Void> reconcileAll() {
         long start = System.nanoTime();
-        return Panache.withSession(() -> Execution.<Execution>list("state in ?1 or (state = ?2 and stopRequested = true)",
-                List.copyOf(ExecutionState.ACTIVE), ExecutionState.STOPPED))
+        return Panache.withSession(() -> Execution.<Execution>list("state in ?1", List.copyOf(ExecutionState.ACTIVE)))
+                .invoke(list -> active.forEach((state, gauge) -> gauge.set(
+                        list.stream().filter(e -> e.state == state).count())))
                 .chain(list -> {
+                    java.util.Set<String> ids = new java.util.LinkedHashSet<>();
+                    list.forEach(e -> ids.add(e.id.toString()));
+                    ids.addAll(runtime.withContainers());
                     Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (Execution e : list) {
-                        chain = chain.chain(() -> reconcile(e.id.toString()).onFailure().recoverWithNull());
+                    for (String id : ids) {
+                        chain = chain.chain(() -> reconcile(id).onFailure().recoverWithNull());
                     }
                     return chain;
                 })
+                .chain(() -> workdirs.measureEnded().onFailure().recoverWithItem(0).replaceWithVoid())
                 .invoke(() -> passes.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 

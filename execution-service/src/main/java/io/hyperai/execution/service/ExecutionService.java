@@ -22,6 +22,7 @@ import io.hyperai.execution.ExecutionTransition;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.client.AdmissionClients;
 import io.hyperai.execution.client.GearClient;
+import io.hyperai.execution.mapping.ContinueRequest;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.Launch;
@@ -66,7 +67,7 @@ public class ExecutionService {
     }
 
     /** A new execution of the same gear whose home starts as {@code previousId}'s saved working directory. */
-    public Uni<Execution> continueFrom(String ownerId, String previousId, StartRequest overrides) {
+    public Uni<Execution> continueFrom(String ownerId, String previousId, ContinueRequest overrides) {
         return find(ownerId, previousId).chain(previous -> {
             if (!previous.state.isTerminal()) {
                 return Uni.createFrom().failure(ProblemException.conflict("execution-running",
@@ -147,23 +148,36 @@ public class ExecutionService {
         }));
     }
 
-    /** Ends an execution on its owner's (or billing's) request; its container is removed after commit. */
+    /** Ends an execution on its owner's request; its container is removed after commit. */
     public Uni<Execution> stop(String ownerId, String id, String reason) {
         UUID uuid = parse(id);
         return Panache.withTransaction(() -> Execution.<Execution>findById(uuid, LockModeType.PESSIMISTIC_WRITE)
                 .chain(e -> {
-                    if (e == null || (ownerId != null && !ownerId.equals(e.ownerId))) {
+                    if (e == null || !ownerId.equals(e.ownerId)) {
                         return Uni.createFrom().failure(ProblemException.notFound("execution", id));
                     }
-                    if (e.state.isTerminal()) {
-                        return Uni.createFrom().item(e);
-                    }
-                    e.stopRequested = true;
-                    return states.end(e, ExecutionState.STOPPED, Instant.now(), reason, null, null).replaceWith(e);
+                    return stopLocked(e, reason);
                 }))
                 .call(e -> e.state == ExecutionState.STOPPED ? runtime.remove(e.id.toString())
                         .onFailure().invoke(f -> LOG.warnf("removing %s failed, resync retries: %s", e.id, f.getMessage()))
                         .onFailure().recoverWithNull() : Uni.createFrom().voidItem());
+    }
+
+    /**
+     * Stops an execution inside the caller's transaction (an event consumer's); the reconciler
+     * removes its container, as it does for any container of a stopped execution.
+     */
+    public Uni<Void> stopInTransaction(UUID id, String reason) {
+        return Execution.<Execution>findById(id, LockModeType.PESSIMISTIC_WRITE)
+                .chain(e -> e == null ? Uni.createFrom().voidItem() : stopLocked(e, reason).replaceWithVoid());
+    }
+
+    private Uni<Execution> stopLocked(Execution e, String reason) {
+        if (e.state.isTerminal()) {
+            return Uni.createFrom().item(e);
+        }
+        e.stopRequested = true;
+        return states.end(e, ExecutionState.STOPPED, Instant.now(), reason, null, null).replaceWith(e);
     }
 
     @WithSession

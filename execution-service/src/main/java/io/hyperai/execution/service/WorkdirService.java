@@ -1,0 +1,96 @@
+package io.hyperai.execution.service;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.stream.Stream;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.hyperai.common.events.EventType;
+import io.hyperai.common.events.payload.StoredBytes;
+import io.hyperai.common.outbox.Outbox;
+import io.hyperai.common.vertx.Blocking;
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.config.ExecutionConfig;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * When an execution has ended, its saved working directory counts against its owner's storage:
+ * measure it once and announce it ({@code execution.workdir.saved}) with the measurement.
+ */
+@ApplicationScoped
+public class WorkdirService {
+
+    private final ExecutionConfig config;
+    private final Outbox outbox;
+
+    public WorkdirService(ExecutionConfig config, Outbox outbox) {
+        this.config = config;
+        this.outbox = outbox;
+    }
+
+    /** Measures every ended execution whose save has had time to finish. */
+    public Uni<Integer> measureEnded() {
+        Instant settled = Instant.now().minus(config.workdirSettle());
+        return Panache.withSession(() -> Execution.<Execution>list(
+                "workdirBytes is null and startedAt is not null and state in ?1 and endedAt < ?2",
+                List.of(ExecutionState.SUCCEEDED, ExecutionState.FAILED, ExecutionState.STOPPED), settled))
+                .chain(ended -> {
+                    Uni<Integer> chain = Uni.createFrom().item(0);
+                    for (Execution e : ended) {
+                        chain = chain.chain(n -> record(e.id).map(x -> n + 1));
+                    }
+                    return chain;
+                });
+    }
+
+    private Uni<Void> record(UUID id) {
+        return Blocking.call(() -> size(workdir(id.toString())))
+                .chain(bytes -> Panache.withTransaction(() -> Execution.<Execution>findById(id,
+                        LockModeType.PESSIMISTIC_WRITE).chain(e -> {
+                            if (e == null || e.workdirBytes != null) {
+                                return Uni.createFrom().voidItem();
+                            }
+                            e.workdirBytes = bytes;
+                            return outbox.append(EventType.WORKDIR_SAVED, e.id.toString(),
+                                    new StoredBytes(e.id.toString(), e.ownerId, bytes)).replaceWithVoid();
+                        })));
+    }
+
+    public Path workdir(String executionId) {
+        return Path.of(config.workdirsRoot()).resolve(executionId);
+    }
+
+    static long size(Path dir) {
+        if (!Files.isDirectory(dir)) {
+            return 0;
+        }
+        AtomicLong total = new AtomicLong();
+        try (Stream<Path> files = Files.walk(dir)) {
+            files.forEach(p -> {
+                try {
+                    BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class,
+                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
+                    if (attrs.isRegularFile()) {
+                        total.addAndGet(attrs.size());
+                    }
+                } catch (IOException e) {
+                    throw new UncheckedIOException(e);
+                }
+            });
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return total.get();
+    }
+}
