@@ -27,7 +27,12 @@ import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.service.ExecutionService;
 import io.quarkus.security.Authenticated;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
+import org.jboss.resteasy.reactive.RestStreamElementType;
+import java.time.Duration;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 @Path("/api/v1")
 @Authenticated
@@ -81,11 +86,41 @@ public class ExecutionResource {
         return executions.find(user.id(), id).chain(this::view);
     }
 
+    /** The output so far. */
     @GET
     @Path("executions/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
     public Uni<String> logs(@PathParam("id") String id) {
         return executions.find(user.id(), id).chain(e -> runtime.logs(e.id.toString()));
+    }
+
+    /**
+     * With {@code Accept: text/event-stream} (and {@code ?follow=true} for readability): the output as
+     * server-sent events, one per new chunk, until the execution has ended and its last output was
+     * sent. Ownership is checked before anything is sent, so another user's id is a 404 problem.
+     */
+    @GET
+    @Path("executions/{id}/logs")
+    @Produces(MediaType.SERVER_SENT_EVENTS)
+    @RestStreamElementType(MediaType.TEXT_PLAIN)
+    @OwnedExecution
+    public Multi<String> follow(@PathParam("id") String id) {
+        return followed(user.id(), id);
+    }
+
+    private Multi<String> followed(String owner, String id) {
+        AtomicInteger sent = new AtomicInteger();
+        AtomicBoolean ended = new AtomicBoolean();
+        return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
+                .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id)
+                        .chain(e -> runtime.logs(id).map(log -> {
+                            String fresh = log.length() > sent.get() ? log.substring(sent.get()) : "";
+                            sent.set(Math.max(sent.get(), log.length()));
+                            ended.set(e.state.isTerminal());
+                            return fresh;
+                        })))
+                .select().first(chunk -> !ended.get() || !chunk.isEmpty())
+                .select().where(chunk -> !chunk.isEmpty());
     }
 
     private Uni<Response> created(Execution e) {
