@@ -9,7 +9,10 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** A user's prepaid balance in integer minor units. */
+/**
+ * A user's prepaid balance in integer minor units. {@code exhausted} remembers that the balance
+ * crossed zero and {@code billing.balance.exhausted} was published, until a top-up restores it.
+ */
 @Entity
 @Table(name = "billing_account")
 public class BillingAccount extends PanacheEntityBase {
@@ -19,6 +22,7 @@ public class BillingAccount extends PanacheEntityBase {
     @Column(name = "balance_minor")
     public long balanceMinor;
     public String currency;
+    public boolean exhausted;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -1,23 +1,50 @@
 package io.hyperai.billing.rest;
 
+import java.time.Instant;
+import java.time.YearMonth;
+import java.time.format.DateTimeParseException;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.ws.rs.BeanParam;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.HttpHeaders;
+import jakarta.ws.rs.core.MediaType;
+import jakarta.ws.rs.core.Response;
 
 import io.hyperai.billing.mapping.AccountView;
+import io.hyperai.billing.mapping.ChargeView;
+import io.hyperai.billing.mapping.PriceView;
 import io.hyperai.billing.service.AccountService;
+import io.hyperai.billing.service.PriceService;
+import io.hyperai.billing.service.StatementService;
+import io.hyperai.common.paging.Page;
+import io.hyperai.common.paging.PageRequest;
+import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
+/** The signed-in user's own billing: balance, ledger, statements; and the price list. */
 @Path("/api/v1/billing")
 @Authenticated
 public class BillingResource {
 
+    public static final String TEXT_CSV = "text/csv";
+
     private final AccountService accounts;
+    private final StatementService statements;
+    private final PriceService prices;
     private final CurrentUser user;
 
-    public BillingResource(AccountService accounts, CurrentUser user) {
+    public BillingResource(AccountService accounts, StatementService statements, PriceService prices,
+            CurrentUser user) {
         this.accounts = accounts;
+        this.statements = statements;
+        this.prices = prices;
         this.user = user;
     }
 
@@ -25,5 +52,75 @@ public class BillingResource {
     @Path("me")
     public Uni<AccountView> me() {
         return accounts.account(user.id());
+    }
+
+    @GET
+    @Path("me/charges")
+    public Uni<Page<ChargeView>> charges(@QueryParam("from") String from, @QueryParam("to") String to,
+            @BeanParam @Valid PageRequest page) {
+        Instant start = instant("from", from);
+        Instant end = instant("to", to);
+        if (start != null && end != null && !start.isBefore(end)) {
+            throw ProblemException.invalid("to", "must be after from");
+        }
+        return statements.charges(user.id(), start, end, page);
+    }
+
+    @GET
+    @Path("me/statement")
+    @Produces({ MediaType.APPLICATION_JSON, TEXT_CSV })
+    public Uni<Response> statement(@QueryParam("month") String month, HttpHeaders headers) {
+        YearMonth parsed = month(month);
+        boolean csv = wantsCsv(headers.getAcceptableMediaTypes());
+        return statements.statement(user.id(), parsed).map(s -> csv
+                ? Response.ok(s.csv(), TEXT_CSV + ";charset=UTF-8")
+                        .header("Content-Disposition", "attachment; filename=\"statement-" + s.month() + ".csv\"")
+                        .build()
+                : Response.ok(s, MediaType.APPLICATION_JSON).build());
+    }
+
+    @GET
+    @Path("prices")
+    public Uni<List<PriceView>> prices() {
+        return prices.prices();
+    }
+
+    /** CSV only when the client prefers it to JSON (the list is already ordered by preference). */
+    static boolean wantsCsv(List<MediaType> acceptable) {
+        for (MediaType type : acceptable) {
+            if ("text".equals(type.getType()) && "csv".equals(type.getSubtype())) {
+                return true;
+            }
+            if (type.isCompatible(MediaType.APPLICATION_JSON_TYPE)) {
+                return false;
+            }
+        }
+        return false;
+    }
+
+    private static Instant instant(String field, String value) {
+        if (value == null || value.isBlank()) {
+            return null;
+        }
+        try {
+            return Instant.parse(value);
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid(field, "must be an ISO-8601 instant such as 2026-11-01T00:00:00Z");
+        }
+    }
+
+    private static YearMonth month(String value) {
+        if (value == null || !value.matches("\\d{4}-\\d{2}")) {
+            throw ProblemException.invalid("month", "must be a month as YYYY-MM");
+        }
+        try {
+            YearMonth month = YearMonth.parse(value);
+            if (month.getYear() < 2000 || month.getYear() > 9999) {
+                throw ProblemException.invalid("month", "must be a month as YYYY-MM");
+            }
+            return month;
+        } catch (DateTimeParseException e) {
+            throw ProblemException.invalid("month", "must be a month as YYYY-MM");
+        }
     }
 }

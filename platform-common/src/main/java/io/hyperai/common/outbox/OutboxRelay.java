@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import io.hyperai.common.vertx.Blocking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
@@ -55,6 +56,8 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private volatile io.vertx.mutiny.core.Vertx vertx;
+    private volatile long timer;
     private final AtomicLong backlog = new AtomicLong();
     private final AtomicLong oldestUnsentEpochSecond = new AtomicLong();
     private final Counter published;
@@ -84,7 +87,16 @@ public class OutboxRelay {
             return;
         }
         long interval = Math.max(10, DurationConverter.parseDuration(config.pollInterval()).toMillis());
-        vertx.setPeriodic(1000, interval, id -> poll());
+        this.vertx = vertx;
+        timer = vertx.setPeriodic(1000, interval, id -> poll());
+    }
+
+    /** Stops polling before the connection pool closes under it. */
+    void stopPolling(@Observes ShutdownEvent event) {
+        paused.set(true);
+        if (vertx != null) {
+            vertx.cancelTimer(timer);
+        }
     }
 
     private void poll() {

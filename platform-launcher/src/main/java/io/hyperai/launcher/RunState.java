@@ -1,0 +1,180 @@
+package io.hyperai.launcher;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.io.Writer;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.channels.OverlappingFileLockException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.util.Optional;
+import java.util.Properties;
+
+/**
+ * What a running {@code up} leaves in {@code <data>/run}: a lock held for its whole life (the operating system drops
+ * it when the process dies, however it dies), its pid, and {@code platform.properties} with the port, pid and state
+ * of every component, which {@code status}, {@code down} and the next {@code up} read.
+ */
+final class RunState {
+
+    static final String LOCK_FILE = "platform.lock";
+    static final String PID_FILE = "launcher.pid";
+    static final String STATE_FILE = "platform.properties";
+
+    private final Path dir;
+    private final Properties props = new Properties();
+    private FileChannel lockChannel;
+    private FileLock lock;
+
+    RunState(Path dataDir) {
+        this.dir = dataDir.resolve("run");
+    }
+
+    Path dir() {
+        return dir;
+    }
+
+    /** Takes the lock of this data folder; false if another launcher holds it. */
+    synchronized boolean tryLock() {
+        try {
+            Files.createDirectories(dir);
+            lockChannel = FileChannel.open(dir.resolve(LOCK_FILE), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
+            lock = lockChannel.tryLock();
+            if (lock == null) {
+                lockChannel.close();
+                lockChannel = null;
+                return false;
+            }
+            return true;
+        } catch (OverlappingFileLockException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot lock " + dir.resolve(LOCK_FILE), e);
+        }
+    }
+
+    synchronized void unlock() {
+        try {
+            if (lock != null) {
+                lock.release();
+            }
+            if (lockChannel != null) {
+                lockChannel.close();
+            }
+        } catch (IOException e) {
+            // released with the process anyway
+        }
+        lock = null;
+        lockChannel = null;
+    }
+
+    /** Whether a launcher (another process) holds the lock of the data folder at {@code dataDir}. */
+    static boolean isHeld(Path dataDir) {
+        Path lockFile = dataDir.resolve("run").resolve(LOCK_FILE);
+        if (!Files.exists(lockFile)) {
+            return false;
+        }
+        try (FileChannel ch = FileChannel.open(lockFile, StandardOpenOption.WRITE)) {
+            FileLock l = ch.tryLock();
+            if (l == null) {
+                return true;
+            }
+            l.release();
+            return false;
+        } catch (OverlappingFileLockException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    static Optional<Long> launcherPid(Path dataDir) {
+        Path f = dataDir.resolve("run").resolve(PID_FILE);
+        try {
+            return Files.exists(f) ? Procs.readPid(Files.readString(f)) : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
+    void writeLauncherPid(long pid) {
+        writeAtomically(dir.resolve(PID_FILE), pid + "\n");
+    }
+
+    void deleteLauncherPid() {
+        try {
+            Files.deleteIfExists(dir.resolve(PID_FILE));
+        } catch (IOException e) {
+            // harmless: the lock says whether it runs
+        }
+    }
+
+    /** Reads {@code platform.properties} (empty if there is none). */
+    static Properties read(Path dataDir) {
+        Properties p = new Properties();
+        Path f = dataDir.resolve("run").resolve(STATE_FILE);
+        if (Files.exists(f)) {
+            try (Reader r = Files.newBufferedReader(f, StandardCharsets.UTF_8)) {
+                p.load(r);
+            } catch (IOException e) {
+                // treat as empty
+            }
+        }
+        return p;
+    }
+
+    synchronized void set(String key, Object value) {
+        props.setProperty(key, String.valueOf(value));
+    }
+
+    synchronized void remove(String key) {
+        props.remove(key);
+    }
+
+    synchronized void recordProcess(Component c, long pid, long startMillis) {
+        props.setProperty("pid." + c.key(), Long.toString(pid));
+        props.setProperty("pidstart." + c.key(), Long.toString(startMillis));
+        save();
+    }
+
+    synchronized void forgetProcess(Component c) {
+        props.remove("pid." + c.key());
+        props.remove("pidstart." + c.key());
+        save();
+    }
+
+    synchronized void state(Component c, String state) {
+        props.setProperty("state." + c.key(), state);
+        save();
+    }
+
+    synchronized void save() {
+        try {
+            Files.createDirectories(dir);
+            Path tmp = dir.resolve(STATE_FILE + ".tmp");
+            try (Writer w = Files.newBufferedWriter(tmp, StandardCharsets.UTF_8)) {
+                props.store(w, "written by the HyperAI platform launcher; read by ./platform status|down");
+            }
+            Files.move(tmp, dir.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING,
+                    StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + dir.resolve(STATE_FILE), e);
+        }
+    }
+
+    private static void writeAtomically(Path file, String text) {
+        try {
+            Files.createDirectories(file.getParent());
+            Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
+            Files.writeString(tmp, text, StandardCharsets.UTF_8);
+            Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
+    }
+}

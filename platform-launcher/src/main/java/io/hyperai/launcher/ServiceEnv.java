@@ -1,0 +1,88 @@
+package io.hyperai.launcher;
+
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** The environment, command and files of one service process. Pure, so it is unit-tested. */
+final class ServiceEnv {
+
+    static final String EXECUTION_NAMESPACE = "hyperai-executions";
+    static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m -XX:+ExitOnOutOfMemoryError";
+    /** Overrides {@link #DEFAULT_JAVA_OPTS} for every service. */
+    static final String JAVA_OPTS_ENV = "HYPERAI_SERVICE_JAVA_OPTS";
+    /** What execution-service reads for its Kubernetes API server. */
+    static final String KUBERNETES_URL_ENV = "HYPERAI_KUBERNETES_API_SERVER_URL";
+
+    private ServiceEnv() {
+    }
+
+    /** {@code <home>/<module>/target/quarkus-app/quarkus-run.jar}. */
+    static Path jar(Path home, Component service) {
+        return home.resolve(service.moduleName()).resolve("target/quarkus-app/quarkus-run.jar");
+    }
+
+    static String baseUrl(int port) {
+        return "http://localhost:" + port;
+    }
+
+    static String readinessUrl(int port) {
+        return baseUrl(port) + "/q/health/ready";
+    }
+
+    /** The client secret of a service's confidential client in the local realm (local use only). */
+    static String clientSecret(Component service) {
+        return service.moduleName() + "-secret";
+    }
+
+    /**
+     * Exactly the variables a service reads in the prod profile.
+     *
+     * @param k8sUrl the Kubernetes API server URL (for execution-service)
+     */
+    static Map<String, String> of(Component service, Map<Component, Integer> ports, Path dataDir, String dbUser,
+            String dbPassword, String k8sUrl) {
+        Map<String, String> env = new LinkedHashMap<>();
+        int pg = ports.get(Component.POSTGRES);
+        String issuer = Keycloak.issuer(ports.get(Component.KEYCLOAK));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(ports.get(service)));
+        env.put("QUARKUS_DATASOURCE_USERNAME", dbUser);
+        env.put("QUARKUS_DATASOURCE_PASSWORD", dbPassword);
+        env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + pg + "/" + service.database());
+        env.put("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:" + pg + "/" + service.database());
+        env.put("KAFKA_BOOTSTRAP_SERVERS", "localhost:" + ports.get(Component.KAFKA));
+        env.put("QUARKUS_OIDC_AUTH_SERVER_URL", issuer);
+        env.put("QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", issuer);
+        env.put("QUARKUS_OIDC_CLIENT_CLIENT_ID", service.moduleName());
+        env.put("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET", clientSecret(service));
+        for (Component s : Component.services()) {
+            env.put(s.urlEnv(), baseUrl(ports.get(s)));
+        }
+        env.put("HYPERAI_DATA_DIR", dataDir.toString());
+        if (service == Component.EXECUTION) {
+            // Not QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL: that property is fixed at build time in Quarkus 3.33
+            // ("Build time property cannot be changed at runtime"), so execution-service builds its own client
+            // from hyperai.execution.api-server-url = ${HYPERAI_KUBERNETES_API_SERVER_URL}.
+            env.put(KUBERNETES_URL_ENV, k8sUrl);
+            env.put("HYPERAI_EXECUTION_NAMESPACE", EXECUTION_NAMESPACE);
+        }
+        if (service == Component.WAREHOUSE) {
+            env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", dataDir.resolve("warehouse").toString());
+        }
+        return env;
+    }
+
+    static List<String> command(Path javaHome, String javaOpts, Path jar) {
+        List<String> cmd = new java.util.ArrayList<>();
+        cmd.add(javaHome.resolve("bin/java").toString());
+        for (String o : javaOpts.trim().split("\\s+")) {
+            if (!o.isEmpty()) {
+                cmd.add(o);
+            }
+        }
+        cmd.add("-jar");
+        cmd.add(jar.toString());
+        return cmd;
+    }
+}

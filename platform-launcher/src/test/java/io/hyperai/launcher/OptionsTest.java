@@ -1,0 +1,125 @@
+package io.hyperai.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class OptionsTest {
+
+    private static final Path CWD = Path.of("/work/somewhere");
+    private static final Path HOME = Path.of("/work/project");
+
+    private static Options parse(Map<String, String> env, String... args) {
+        return Options.parse(args, env, CWD, HOME);
+    }
+
+    private static Options parse(String... args) {
+        return parse(Map.of(), args);
+    }
+
+    @Test
+    void defaults() {
+        Options o = parse("up");
+        assertThat(o.command()).isEqualTo(Options.Command.UP);
+        assertThat(o.dataDir()).isEqualTo(Path.of("/work/project/.platform"));
+        assertThat(o.port(Component.KEYCLOAK)).isEqualTo(8180);
+        assertThat(o.port(Component.GEAR)).isEqualTo(8101);
+        assertThat(o.port(Component.EXECUTION)).isEqualTo(8102);
+        assertThat(o.port(Component.WAREHOUSE)).isEqualTo(8103);
+        assertThat(o.port(Component.STORAGE)).isEqualTo(8104);
+        assertThat(o.port(Component.BILLING)).isEqualTo(8105);
+        assertThat(o.port(Component.KAFKA)).isEqualTo(19092);
+        assertThat(o.port(Component.POSTGRES)).isEqualTo(15432);
+        assertThat(o.port(Component.K8S)).isEqualTo(18443);
+        assertThat(o.skipped()).isEmpty();
+        assertThat(o.explicitPorts()).isEmpty();
+        assertThat(o.timeout()).isEqualTo(Duration.ofSeconds(300));
+    }
+
+    @Test
+    void noArgumentsMeansHelp() {
+        assertThat(parse().command()).isEqualTo(Options.Command.HELP);
+        assertThat(parse("--help").command()).isEqualTo(Options.Command.HELP);
+        assertThat(parse("status").command()).isEqualTo(Options.Command.STATUS);
+        assertThat(parse("down").command()).isEqualTo(Options.Command.DOWN);
+    }
+
+    @Test
+    void portOptionsInBothForms() {
+        Options o = parse("up", "--gear-port", "9101", "--keycloak-port=9180", "--k8s-port", "18444");
+        assertThat(o.port(Component.GEAR)).isEqualTo(9101);
+        assertThat(o.port(Component.KEYCLOAK)).isEqualTo(9180);
+        assertThat(o.port(Component.K8S)).isEqualTo(18444);
+        assertThat(o.explicitPorts()).containsExactlyInAnyOrder(Component.GEAR, Component.KEYCLOAK, Component.K8S);
+    }
+
+    @Test
+    void environmentSetsPortsAndTheCommandLineWins() {
+        Options o = parse(Map.of("HYPERAI_BILLING_PORT", "9105", "HYPERAI_KAFKA_PORT", "29092"), "up",
+                "--kafka-port", "39092");
+        assertThat(o.port(Component.BILLING)).isEqualTo(9105);
+        assertThat(o.port(Component.KAFKA)).isEqualTo(39092);
+    }
+
+    @Test
+    void relativeDataIsResolvedAgainstTheWorkingDirectory() {
+        assertThat(parse("up", "--data", "mine").dataDir()).isEqualTo(Path.of("/work/somewhere/mine"));
+        assertThat(parse("up", "--data=/tmp/x/../y").dataDir()).isEqualTo(Path.of("/tmp/y"));
+    }
+
+    @Test
+    void skipAndInfraOnly() {
+        assertThat(parse("up", "--skip", "gear,billing-service").skipped())
+                .containsExactlyInAnyOrder(Component.GEAR, Component.BILLING);
+        Options infra = parse("up", "--infra-only");
+        assertThat(infra.skipped()).containsExactlyInAnyOrderElementsOf(Component.services());
+        assertThat(infra.runs(Component.KEYCLOAK)).isTrue();
+        assertThat(infra.runs(Component.GEAR)).isFalse();
+    }
+
+    @Test
+    void timeout() {
+        assertThat(parse("up", "--timeout", "42").timeout()).isEqualTo(Duration.ofSeconds(42));
+        assertThatThrownBy(() -> parse("up", "--timeout", "0")).isInstanceOf(Options.UsageException.class);
+    }
+
+    @Test
+    void badInputIsAUsageErrorThatSaysWhy() {
+        assertThatThrownBy(() -> parse("up", "--gear-port", "abc"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("--gear-port").hasMessageContaining("abc");
+        assertThatThrownBy(() -> parse("up", "--gear-port", "70000"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("out of range");
+        assertThatThrownBy(() -> parse(Map.of("HYPERAI_GEAR_PORT", "x"), "up"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("HYPERAI_GEAR_PORT");
+        assertThatThrownBy(() -> parse("up", "--gear-port"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("needs a value");
+        assertThatThrownBy(() -> parse("up", "--nope", "1"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("Unknown option --nope");
+        assertThatThrownBy(() -> parse("start"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("Unknown command 'start'");
+        assertThatThrownBy(() -> parse("up", "down")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("up", "--skip", "keycloak"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("not a service");
+        assertThatThrownBy(() -> parse("up", "--infra-only=yes")).isInstanceOf(Options.UsageException.class);
+    }
+
+    @Test
+    void twoComponentsOnOnePortIsRejected() {
+        assertThatThrownBy(() -> parse("up", "--kafka-port", "8101"))
+                .isInstanceOf(Options.UsageException.class)
+                .hasMessageContaining("8101").hasMessageContaining("kafka").hasMessageContaining("gear");
+    }
+
+    @Test
+    void usageNamesEveryPortOption() {
+        String usage = Options.usage();
+        for (Component c : Component.values()) {
+            assertThat(usage).contains(c.portOption()).contains(c.portEnv());
+        }
+    }
+}

@@ -1,0 +1,88 @@
+package io.hyperai.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+class ServiceEnvTest {
+
+    private static final Path DATA = Path.of("/d");
+
+    private static Map<String, String> env(Component service, String... args) {
+        Options o = Options.parse(args.length == 0 ? new String[] { "up" } : args, Map.of(), DATA, DATA);
+        return ServiceEnv.of(service, o.ports(), DATA, "pg", "secret", "http://127.0.0.1:18443");
+    }
+
+    @Test
+    void gearGetsExactlyTheVariablesOfTheContract() {
+        Map<String, String> env = env(Component.GEAR);
+        assertThat(env).containsExactlyInAnyOrderEntriesOf(Map.ofEntries(
+                Map.entry("QUARKUS_HTTP_PORT", "8101"),
+                Map.entry("QUARKUS_DATASOURCE_USERNAME", "pg"),
+                Map.entry("QUARKUS_DATASOURCE_PASSWORD", "secret"),
+                Map.entry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:15432/gear"),
+                Map.entry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:15432/gear"),
+                Map.entry("KAFKA_BOOTSTRAP_SERVERS", "localhost:19092"),
+                Map.entry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:8180/realms/hyperai"),
+                Map.entry("QUARKUS_OIDC_CLIENT_AUTH_SERVER_URL", "http://localhost:8180/realms/hyperai"),
+                Map.entry("QUARKUS_OIDC_CLIENT_CLIENT_ID", "gear-service"),
+                Map.entry("QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET", "gear-service-secret"),
+                Map.entry("HYPERAI_GEAR_URL", "http://localhost:8101"),
+                Map.entry("HYPERAI_EXECUTION_URL", "http://localhost:8102"),
+                Map.entry("HYPERAI_WAREHOUSE_URL", "http://localhost:8103"),
+                Map.entry("HYPERAI_STORAGE_URL", "http://localhost:8104"),
+                Map.entry("HYPERAI_BILLING_URL", "http://localhost:8105"),
+                Map.entry("HYPERAI_DATA_DIR", "/d")));
+    }
+
+    @Test
+    void executionGetsTheKubernetesApiAndWarehouseItsStorageRoot() {
+        assertThat(env(Component.EXECUTION))
+                .containsEntry("HYPERAI_KUBERNETES_API_SERVER_URL", "http://127.0.0.1:18443")
+                .containsEntry("HYPERAI_EXECUTION_NAMESPACE", "hyperai-executions")
+                .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:15432/execution")
+                .doesNotContainKey("HYPERAI_WAREHOUSE_STORAGE_ROOT");
+        assertThat(env(Component.WAREHOUSE))
+                .containsEntry("HYPERAI_WAREHOUSE_STORAGE_ROOT", "/d/warehouse")
+                .doesNotContainKey("HYPERAI_KUBERNETES_API_SERVER_URL");
+    }
+
+    @Test
+    void portOverridesReachEveryService() {
+        Map<String, String> env = env(Component.STORAGE, "up", "--storage-port", "9104", "--keycloak-port", "9180",
+                "--postgres-port", "25432", "--billing-port", "9105");
+        assertThat(env).containsEntry("QUARKUS_HTTP_PORT", "9104")
+                .containsEntry("HYPERAI_STORAGE_URL", "http://localhost:9104")
+                .containsEntry("HYPERAI_BILLING_URL", "http://localhost:9105")
+                .containsEntry("QUARKUS_OIDC_AUTH_SERVER_URL", "http://localhost:9180/realms/hyperai")
+                .containsEntry("QUARKUS_DATASOURCE_REACTIVE_URL", "postgresql://localhost:25432/storage");
+    }
+
+    @Test
+    void commandAndJar() {
+        Path jar = ServiceEnv.jar(Path.of("/p"), Component.BILLING);
+        assertThat(jar).isEqualTo(Path.of("/p/billing-service/target/quarkus-app/quarkus-run.jar"));
+        assertThat(ServiceEnv.command(Path.of("/jdk"), " -Xmx1g  -Dx=y ", jar))
+                .isEqualTo(List.of("/jdk/bin/java", "-Xmx1g", "-Dx=y", "-jar", jar.toString()));
+    }
+
+    @Test
+    void topicsAreTheFiveEventTopicsWithThreePartitionsAndTheirDeadLetterTopics() {
+        assertThat(Up.TOPICS).hasSize(10)
+                .containsEntry("gear-events", 3).containsEntry("execution-events", 3)
+                .containsEntry("warehouse-events", 3).containsEntry("storage-events", 3)
+                .containsEntry("billing-events", 3)
+                .containsEntry("gear-events.dlq", 1).containsEntry("billing-events.dlq", 1);
+    }
+
+    @Test
+    void tokenCurlUsesThePasswordGrantOnTheCliClient() {
+        assertThat(Up.tokenCurl(8180, "alice", "alice"))
+                .contains("grant_type=password").contains("client_id=hyperai-cli")
+                .contains("username=alice").contains("http://localhost:8180/realms/hyperai/protocol/openid-connect/token");
+    }
+}
