@@ -6,6 +6,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.restassured.config.EncoderConfig;
+import io.restassured.config.RestAssuredConfig;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.specification.RequestSpecification;
 
@@ -30,7 +33,9 @@ public final class OpenApiOperations {
                 return spec;
             }
             String body = contentType.contains("json") ? "{}" : "";
-            return spec.contentType(contentType).body(body);
+            // rest-assured cannot encode an empty multipart body unless told to treat it as text
+            return spec.config(RestAssuredConfig.config().encoderConfig(EncoderConfig.encoderConfig()
+                    .encodeContentTypeAs(contentType, ContentType.TEXT))).contentType(contentType).body(body);
         }
 
         public boolean isInternal() {

@@ -9,7 +9,11 @@ import jakarta.persistence.Table;
 
 import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 
-/** A quota an admin set for one user. */
+/**
+ * A user's storage account: the quota an admin set (null: the configured default) and whether the
+ * user was over it when last changed. Its row is the lock that serialises every change of the user's
+ * usage and reservations.
+ */
 @Entity
 @Table(name = "storage_quota")
 public class StorageQuota extends PanacheEntityBase {
@@ -17,7 +21,9 @@ public class StorageQuota extends PanacheEntityBase {
     @Column(name = "user_id")
     public String userId;
     @Column(name = "quota_bytes")
-    public long quotaBytes;
+    public Long quotaBytes;
+    @Column(name = "over_quota")
+    public boolean overQuota;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -1,6 +1,7 @@
 package io.hyperai.warehouse;
 
 import java.time.Instant;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.persistence.Column;
@@ -18,7 +19,23 @@ import io.quarkus.hibernate.reactive.panache.PanacheEntityBase;
 public class WarehouseItem extends PanacheEntityBase {
 
     public enum Kind {
-        DATASET, MODEL
+        DATASET("datasets"), MODEL("models");
+
+        private final String collection;
+
+        Kind(String collection) {
+            this.collection = collection;
+        }
+
+        /** The name in paths and URLs: {@code datasets}, {@code models}. */
+        public String collection() {
+            return collection;
+        }
+
+        /** The name in events and views: {@code dataset}, {@code model}. */
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
     }
 
     @Id
@@ -31,4 +48,7 @@ public class WarehouseItem extends PanacheEntityBase {
     public String description;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** The number the next uploaded version gets. */
+    @Column(name = "next_version")
+    public int nextVersion;
 }

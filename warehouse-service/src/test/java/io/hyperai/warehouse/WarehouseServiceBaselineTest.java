@@ -6,7 +6,12 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.ResourceArg;
 import io.quarkus.test.junit.QuarkusTest;
 
+/**
+ * The module's one declaration of its test infrastructure, which every test class shares (one boot):
+ * the real PostgreSQL, Kafka and OIDC provider, and the stand-in for storage-service.
+ */
 @QuarkusTest
 @QuarkusTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "warehouse-service"))
+@QuarkusTestResource(StorageStandInResource.class)
 class WarehouseServiceBaselineTest extends ServiceBaselineTest {
 }

@@ -1,5 +1,7 @@
 package io.hyperai.storage.config;
 
+import java.time.Duration;
+
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -9,4 +11,15 @@ public interface StorageConfig {
     /** The quota of a user for whom an admin set none: 20 GiB. */
     @WithDefault("21474836480")
     long defaultQuotaBytes();
+
+    /**
+     * How long a reservation holds its bytes when neither its created event nor a release comes (an
+     * upload abandoned by a crashed uploader). Expired reservations count for nothing.
+     */
+    @WithDefault("PT15M")
+    Duration reservationTtl();
+
+    /** How often expired reservations are deleted (read by the {@code @Scheduled} expression). */
+    @WithDefault("1m")
+    String reservationPurgeInterval();
 }

@@ -1,49 +1,95 @@
 package io.hyperai.storage.service;
 
+import java.time.Instant;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.common.events.EventType;
+import io.hyperai.common.events.payload.StorageQuotaState;
+import io.hyperai.common.outbox.Outbox;
 import io.hyperai.storage.StorageQuota;
-import io.hyperai.storage.StorageUsage;
 import io.hyperai.storage.config.StorageConfig;
+import io.hyperai.storage.mapping.AccountView;
 import io.hyperai.storage.mapping.StorageSummary;
-import io.quarkus.hibernate.reactive.panache.Panache;
+import io.hyperai.storage.repository.AccountRepository;
+import io.hyperai.storage.repository.AccountRepository.Totals;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
+/**
+ * Quotas and where each user stands. Usage over the quota blocks new gears, executions and uploads
+ * until data is deleted; crossing the line either way is published once, through the outbox.
+ */
 @ApplicationScoped
 public class StorageService {
 
     private final StorageConfig config;
+    private final AccountRepository accounts;
+    private final Outbox outbox;
 
-    public StorageService(StorageConfig config) {
+    public StorageService(StorageConfig config, AccountRepository accounts, Outbox outbox) {
         this.config = config;
+        this.accounts = accounts;
+        this.outbox = outbox;
     }
 
-    /** Usage over the quota blocks new gears, executions and uploads until data is deleted. */
     @WithSession
     public Uni<StorageSummary> summary(String userId) {
-        Uni<Long> quota = StorageQuota.<StorageQuota>findById(userId)
-                .map(q -> q == null ? config.defaultQuotaBytes() : q.quotaBytes);
-        Uni<List<StorageUsage>> usage = StorageUsage.list("userId", userId);
-        Uni<Long> reserved = Panache.getSession().chain(s -> s
-                .createNativeQuery("SELECT coalesce(sum(bytes), 0) FROM storage_reservation "
-                        + "WHERE user_id = :user AND expires_at > now()", Long.class)
-                .setParameter("user", userId).getSingleResult());
-        return quota.chain(q -> usage.chain(u -> reserved.map(r -> {
+        return accounts.find(userId).chain(account -> accounts.totals(userId).map(t -> {
+            long quota = quotaOf(account);
             Map<String, Long> byKind = new LinkedHashMap<>();
-            for (StorageUsage.Kind kind : StorageUsage.Kind.values()) {
-                byKind.put(kind.name(), 0L);
+            t.usedByKind().forEach((kind, bytes) -> byKind.put(kind.name(), bytes));
+            return new StorageSummary(quota, t.usedBytes(), byKind, t.reservedBytes(), t.usedBytes() > quota);
+        }));
+    }
+
+    /** May this user create or start anything that needs storage? */
+    @WithSession
+    public Uni<AccountView> admission(String userId) {
+        return accounts.find(userId).chain(account -> accounts.totals(userId).map(t -> view(userId, account, t)));
+    }
+
+    /** An admin sets a quota; the user may cross the line either way with it. */
+    @WithTransaction
+    public Uni<AccountView> setQuota(String userId, long quotaBytes) {
+        return accounts.lock(userId).chain(account -> {
+            account.quotaBytes = quotaBytes;
+            account.updatedAt = Instant.now();
+            return reconcile(account).chain(() -> accounts.totals(userId)).map(t -> view(userId, account, t));
+        });
+    }
+
+    /**
+     * Publishes {@code storage.quota.exceeded} or {@code restored} when the user's usage is now on the
+     * other side of the quota than last recorded. Call with the account locked, inside the transaction
+     * of the change.
+     */
+    public Uni<Void> reconcile(StorageQuota account) {
+        return accounts.totals(account.userId).chain(t -> {
+            long quota = quotaOf(account);
+            boolean over = t.usedBytes() > quota;
+            if (over == account.overQuota) {
+                return Uni.createFrom().voidItem();
             }
-            long used = 0;
-            for (StorageUsage row : u) {
-                byKind.put(row.kind.name(), row.bytes);
-                used += row.bytes;
-            }
-            return new StorageSummary(q, used, byKind, r, used > q);
-        })));
+            account.overQuota = over;
+            account.updatedAt = Instant.now();
+            return outbox.append(over ? EventType.STORAGE_QUOTA_EXCEEDED : EventType.STORAGE_QUOTA_RESTORED,
+                    account.userId, new StorageQuotaState(account.userId, quota, t.usedBytes())).replaceWithVoid();
+        });
+    }
+
+    public long quotaOf(StorageQuota account) {
+        return account == null || account.quotaBytes == null ? config.defaultQuotaBytes() : account.quotaBytes;
+    }
+
+    private AccountView view(String userId, StorageQuota account, Totals t) {
+        long quota = quotaOf(account);
+        boolean blocked = t.usedBytes() > quota;
+        String reason = blocked ? "storage usage " + t.usedBytes() + " bytes is over the quota of " + quota
+                + " bytes; delete data to lift the block" : null;
+        return new AccountView(userId, quota, t.usedBytes(), t.reservedBytes(), blocked, reason);
     }
 }

@@ -1,0 +1,140 @@
+package io.hyperai.storage.repository;
+
+import java.time.Instant;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.persistence.LockModeType;
+
+import io.hyperai.storage.StorageQuota;
+import io.hyperai.storage.StorageUsage;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/** Queries on accounts, usage and reservations; callers provide the session and transaction. */
+@ApplicationScoped
+public class AccountRepository {
+
+    /** Used bytes by kind and bytes held by live reservations. */
+    public record Totals(Map<StorageUsage.Kind, Long> usedByKind, long reservedBytes) {
+        public long usedBytes() {
+            return usedByKind.values().stream().mapToLong(Long::longValue).sum();
+        }
+    }
+
+    /**
+     * The user's account row, created when missing, locked FOR UPDATE until the transaction ends: every
+     * check-and-change of one user's bytes runs under this lock, so two of them never interleave.
+     */
+    public Uni<StorageQuota> lock(String userId) {
+        return Panache.getSession()
+                .chain(s -> s.createNativeQuery("INSERT INTO storage_quota (user_id) VALUES (:user) ON CONFLICT DO NOTHING")
+                        .setParameter("user", userId).executeUpdate())
+                .chain(() -> StorageQuota.<StorageQuota>findById(userId, LockModeType.PESSIMISTIC_WRITE));
+    }
+
+    public Uni<StorageQuota> find(String userId) {
+        return StorageQuota.findById(userId);
+    }
+
+    public Uni<Totals> totals(String userId) {
+        Uni<List<StorageUsage>> usage = StorageUsage.list("userId", userId);
+        Uni<Long> reserved = Panache.getSession().chain(s -> s
+                .createNativeQuery("SELECT coalesce(sum(bytes), 0)::bigint FROM storage_reservation "
+                        + "WHERE user_id = :user AND expires_at > now()", Long.class)
+                .setParameter("user", userId).getSingleResult());
+        return usage.chain(rows -> reserved.map(r -> {
+            Map<StorageUsage.Kind, Long> byKind = new EnumMap<>(StorageUsage.Kind.class);
+            for (StorageUsage.Kind kind : StorageUsage.Kind.values()) {
+                byKind.put(kind, 0L);
+            }
+            for (StorageUsage row : rows) {
+                byKind.put(row.kind, row.bytes);
+            }
+            return new Totals(byKind, r);
+        }));
+    }
+
+    /** Records (or re-sizes) one stored object; returns how much the user's usage changed. */
+    public Uni<Long> putObject(String userId, StorageUsage.Kind kind, String objectId, long bytes) {
+        return Panache.getSession().chain(s -> s
+                .createNativeQuery("SELECT bytes FROM storage_object WHERE kind = :kind AND object_id = :object", Long.class)
+                .setParameter("kind", kind.name()).setParameter("object", objectId).getResultList()
+                .chain(existing -> {
+                    if (existing.isEmpty()) {
+                        return s.createNativeQuery("INSERT INTO storage_object (kind, object_id, user_id, bytes) "
+                                + "VALUES (:kind, :object, :user, :bytes)")
+                                .setParameter("kind", kind.name()).setParameter("object", objectId)
+                                .setParameter("user", userId).setParameter("bytes", bytes).executeUpdate()
+                                .chain(() -> adjustUsage(userId, kind, bytes));
+                    }
+                    long delta = bytes - existing.get(0);
+                    return s.createNativeQuery("UPDATE storage_object SET bytes = :bytes, updated_at = now() "
+                            + "WHERE kind = :kind AND object_id = :object")
+                            .setParameter("kind", kind.name()).setParameter("object", objectId)
+                            .setParameter("bytes", bytes).executeUpdate()
+                            .chain(() -> adjustUsage(userId, kind, delta));
+                }));
+    }
+
+    /**
+     * Forgets the objects {@code objectId} (exactly, or every object under the prefix {@code objectId/}
+     * when {@code withChildren}); subtracts what they were recorded with. Returns the bytes freed.
+     */
+    public Uni<Long> removeObjects(StorageUsage.Kind kind, String objectId, boolean withChildren) {
+        String where = withChildren ? "kind = :kind AND (object_id = :object OR starts_with(object_id, :prefix))"
+                : "kind = :kind AND object_id = :object";
+        return Panache.getSession().chain(s -> {
+            var select = s.createNativeQuery("SELECT user_id, bytes FROM storage_object WHERE " + where, Object[].class)
+                    .setParameter("kind", kind.name()).setParameter("object", objectId);
+            if (withChildren) {
+                select.setParameter("prefix", objectId + "/");
+            }
+            return select.getResultList().chain(rows -> {
+                if (rows.isEmpty()) {
+                    return Uni.createFrom().item(0L);
+                }
+                var delete = s.createNativeQuery("DELETE FROM storage_object WHERE " + where)
+                        .setParameter("kind", kind.name()).setParameter("object", objectId);
+                if (withChildren) {
+                    delete.setParameter("prefix", objectId + "/");
+                }
+                Uni<Long> chain = delete.executeUpdate().replaceWith(0L);
+                long freed = 0;
+                for (Object[] row : rows) {
+                    String owner = (String) row[0];
+                    long bytes = ((Number) row[1]).longValue();
+                    freed += bytes;
+                    chain = chain.chain(() -> adjustUsage(owner, kind, -bytes));
+                }
+                long total = freed;
+                return chain.replaceWith(total);
+            });
+        });
+    }
+
+    private Uni<Long> adjustUsage(String userId, StorageUsage.Kind kind, long delta) {
+        if (delta == 0) {
+            return Uni.createFrom().item(0L);
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                INSERT INTO storage_usage (user_id, kind, bytes) VALUES (:user, :kind, greatest(0, :delta))
+                ON CONFLICT (user_id, kind) DO UPDATE
+                   SET bytes = greatest(0, storage_usage.bytes + :delta), updated_at = now()""")
+                .setParameter("user", userId).setParameter("kind", kind.name()).setParameter("delta", delta)
+                .executeUpdate()).replaceWith(delta);
+    }
+
+    /** Deletes one reservation; true when it existed. */
+    public Uni<Boolean> deleteReservation(java.util.UUID id) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM storage_reservation WHERE id = :id")
+                .setParameter("id", id).executeUpdate()).map(n -> n > 0);
+    }
+
+    public Uni<Integer> deleteExpiredReservations(Instant before) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM storage_reservation WHERE expires_at <= :before")
+                .setParameter("before", before).executeUpdate());
+    }
+}

@@ -1,0 +1,7 @@
+package io.hyperai.warehouse.files;
+
+import java.nio.file.Path;
+
+/** A file part of a multipart upload, already written to disk by the HTTP layer. */
+public record UploadedPart(String fileName, Path file, long size) {
+}

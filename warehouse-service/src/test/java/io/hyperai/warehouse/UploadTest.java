@@ -1,0 +1,328 @@
+package io.hyperai.warehouse;
+
+import static io.hyperai.warehouse.WarehouseFixtures.create;
+import static io.hyperai.warehouse.WarehouseFixtures.newUser;
+import static io.hyperai.warehouse.WarehouseFixtures.random;
+import static io.hyperai.warehouse.WarehouseFixtures.sha256;
+import static io.hyperai.warehouse.WarehouseFixtures.tar;
+import static io.hyperai.warehouse.WarehouseFixtures.token;
+import static io.hyperai.warehouse.WarehouseFixtures.upload;
+import static io.hyperai.warehouse.WarehouseFixtures.zip;
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.containsString;
+import static org.hamcrest.Matchers.equalTo;
+import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+
+import jakarta.inject.Inject;
+
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.events.Topics;
+import io.hyperai.common.events.payload.WarehouseVersionCreated;
+import io.hyperai.common.events.payload.WarehouseVersionDeleted;
+import io.hyperai.test.KafkaProbe;
+import io.hyperai.test.Tokens;
+import io.hyperai.warehouse.WarehouseFixtures.Entry;
+import io.hyperai.warehouse.WarehouseFixtures.Part;
+import io.hyperai.warehouse.files.VersionFiles;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+@QuarkusTest
+class UploadTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @Inject
+    VersionFiles files;
+
+    @AfterEach
+    void storageBackUp() {
+        StorageStandIn.current().mode(StorageStandIn.Mode.UP);
+    }
+
+    @Test
+    void uploadedFilesAreListedWithSizeAndSha256AndDownloadAsUploaded() {
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "images");
+        byte[] a = "hello warehouse\n".getBytes(StandardCharsets.UTF_8);
+        byte[] b = random(3 * 1024 * 1024 + 17, 1);
+        JsonPath version = upload(alice, "datasets", id, new Part("a.txt", a), new Part("nested/deep/b.bin", b))
+                .then().statusCode(201).header("Location", containsString("/versions/1"))
+                .body("version", equalTo(1)).body("kind", equalTo("dataset"))
+                .body("totalBytes", equalTo(a.length + b.length)).body("fileCount", equalTo(2))
+                .extract().jsonPath();
+        assertThat(version.getList("files.path")).containsExactly("a.txt", "nested/deep/b.bin");
+        assertThat(version.getList("files.sha256")).containsExactly(sha256(a), sha256(b));
+        assertThat(version.getList("files.sizeBytes", Long.class)).containsExactly((long) a.length, (long) b.length);
+
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions/1").then().statusCode(200)
+                .body("files.find { it.path == 'nested/deep/b.bin' }.sha256", equalTo(sha256(b)));
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions").then().statusCode(200)
+                .body("total", equalTo(1)).body("items[0].version", equalTo(1))
+                .body("items[0].totalBytes", equalTo(a.length + b.length));
+
+        Response download = given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions/1/files/nested/deep/b.bin");
+        download.then().statusCode(200).header("ETag", "\"" + sha256(b) + "\"")
+                .header("Content-Disposition", containsString("b.bin"));
+        assertThat(download.asByteArray()).isEqualTo(b);
+        assertThat(given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions/1/files/a.txt").asByteArray())
+                .isEqualTo(a);
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions/1/files/missing.txt").then()
+                .statusCode(404).contentType("application/problem+json");
+
+        // what the gear and execution services see, and where the files are
+        JsonPath internal = given().auth().oauth2(Tokens.service("gear-service"))
+                .get("/internal/warehouse/datasets/" + id + "/versions/1").then().statusCode(200)
+                .body("itemId", equalTo(id)).body("kind", equalTo("dataset")).body("version", equalTo(1))
+                .body("totalBytes", equalTo(a.length + b.length))
+                .body("storagePath", equalTo("datasets/" + id + "/v1")).extract().jsonPath();
+        assertThat(internal.getString("ownerId")).startsWith("user-");
+        assertThat(files.root().resolve("datasets/" + id + "/v1/nested/deep/b.bin")).hasBinaryContent(b);
+        given().auth().oauth2(Tokens.service("gear-service")).get("/internal/warehouse/models/" + id + "/versions/1")
+                .then().statusCode(404).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.service("gear-service")).get("/internal/warehouse/datasets/" + id + "/versions/2")
+                .then().statusCode(404);
+
+        // the bytes were reserved first, and the created event settles that reservation
+        List<EventEnvelope> events = events(id, 1);
+        WarehouseVersionCreated created = EventCodec.payload(events.get(0), WarehouseVersionCreated.class);
+        assertThat(created.bytes()).isEqualTo(a.length + b.length);
+        assertThat(created.version()).isEqualTo(1);
+        assertThat(created.kind()).isEqualTo("dataset");
+        assertThat(StorageStandIn.current().granted().get(created.reservationId()).bytes()).isEqualTo(a.length + b.length);
+        assertThat(StorageStandIn.current().unauthorisedCalls()).isZero();
+        assertThat(stagingLeftovers()).isEmpty();
+    }
+
+    @Test
+    void versionsAreNumberedNeverReusedAndImmutable() {
+        String alice = token(newUser());
+        String id = create(alice, "models", "resnet");
+        upload(alice, "models", id, new Part("w.bin", random(100, 2))).then().statusCode(201).body("version", equalTo(1));
+        upload(alice, "models", id, new Part("w.bin", random(200, 3))).then().statusCode(201).body("version", equalTo(2));
+        given().auth().oauth2(alice).delete("/api/v1/models/" + id + "/versions/2").then().statusCode(204);
+        upload(alice, "models", id, new Part("w.bin", random(300, 4))).then().statusCode(201).body("version", equalTo(3));
+        assertThat(given().auth().oauth2(alice).get("/api/v1/models/" + id + "/versions/1/files/w.bin").asByteArray())
+                .isEqualTo(random(100, 2));
+        given().auth().oauth2(alice).get("/api/v1/models/" + id + "/versions/2").then().statusCode(404);
+        given().auth().oauth2(alice).get("/api/v1/models/" + id + "/versions").then().statusCode(200)
+                .body("items.version", org.hamcrest.Matchers.contains(1, 3));
+        // there is no way to change a version
+        given().auth().oauth2(alice).contentType("application/json").body("{}")
+                .put("/api/v1/models/" + id + "/versions/1").then().statusCode(405);
+        assertThat(files.root().resolve("models/" + id + "/v2")).doesNotExist();
+    }
+
+    @Test
+    void archivesAreUnpackedWithLinksInsideKeptAsCopies() {
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "corpus");
+        byte[] tgz = tar(true, Entry.dir("corpus"), Entry.file("corpus/train.csv", "a,b\n1,2\n"),
+                Entry.file("./corpus/sub/test.csv", "a,b\n3,4\n"), Entry.symlink("corpus/latest.csv", "train.csv"),
+                Entry.hardlink("corpus/sub/again.csv", "corpus/sub/test.csv"));
+        JsonPath v = upload(alice, "datasets", id, new Part("corpus.tar.gz", tgz)).then().statusCode(201)
+                .body("fileCount", equalTo(4)).extract().jsonPath();
+        assertThat(v.getList("files.path")).containsExactly("corpus/latest.csv", "corpus/sub/again.csv",
+                "corpus/sub/test.csv", "corpus/train.csv");
+        assertThat(v.getLong("totalBytes")).isEqualTo(32);
+        assertThat(given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions/1/files/corpus/latest.csv")
+                .asString()).isEqualTo("a,b\n1,2\n");
+        assertThat(Files.isSymbolicLink(files.root().resolve("datasets/" + id + "/v1/corpus/latest.csv"))).isFalse();
+
+        byte[] plainTar = tar(false, Entry.file("x.txt", "x"));
+        upload(alice, "datasets", id, new Part("one.tar", plainTar)).then().statusCode(201)
+                .body("files[0].path", equalTo("x.txt"));
+
+        byte[] zip = zip(Entry.dir("m"), Entry.file("m/config.json", "{}"), Entry.file("m/weights.bin", random(5000, 5)),
+                Entry.symlink("m/current", "weights.bin"));
+        upload(alice, "datasets", id, new Part("model.zip", zip)).then().statusCode(201)
+                .body("version", equalTo(3)).body("totalBytes", equalTo(2 + 5000 + 5000))
+                .body("files.find { it.path == 'm/current' }.sha256", equalTo(sha256(random(5000, 5))));
+
+        // unpack=false keeps the archive as it is
+        upload(alice, "datasets", id, "?unpack=false", new Part("model.zip", zip)).then().statusCode(201)
+                .body("files[0].path", equalTo("model.zip")).body("totalBytes", equalTo(zip.length));
+    }
+
+    @Test
+    void unsafeArchivesAreRefusedNamingTheEntryAndNothingIsKept() {
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "evil");
+        Map<String, Part> unsafe = Map.of(
+                "../escape.txt", new Part("a.tar", tar(false, Entry.file("ok.txt", "ok"), Entry.file("../escape.txt", "x")))
+                , "/etc/cron.d/x", new Part("b.tar.gz", tar(true, Entry.file("ok.txt", "ok"), Entry.file("/etc/cron.d/x", "x")))
+                , "data/link", new Part("c.tar", tar(false, Entry.file("ok.txt", "ok"), Entry.symlink("data/link", "../../../etc/passwd")))
+                , "abs-link", new Part("d.tgz", tar(true, Entry.symlink("abs-link", "/etc/passwd")))
+                , "hard", new Part("e.tar", tar(false, Entry.hardlink("hard", "../outside")))
+                , "z/../../up.txt", new Part("f.zip", zip(Entry.file("ok.txt", "ok"), Entry.file("z/../../up.txt", "x")))
+                , "zlink", new Part("g.zip", zip(Entry.file("ok.txt", "ok"), Entry.symlink("zlink", "/etc/shadow")))
+                , "../plain.txt", new Part("../plain.txt", "x".getBytes(StandardCharsets.UTF_8)));
+        unsafe.forEach((entry, part) -> upload(alice, "datasets", id, part).then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("files"))
+                .body("detail", containsString(entry)));
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions").then().body("total", equalTo(0));
+        assertThat(files.root().resolve("datasets/" + id)).doesNotExist();
+        assertThat(files.root().resolve("escape.txt")).doesNotExist();
+        assertThat(stagingLeftovers()).isEmpty();
+        await().atMost(WAIT).until(() -> VersionFiles.contents(files.root().resolve(".uploads")).isEmpty());
+        // and the next good upload is version 1
+        upload(alice, "datasets", id, new Part("ok.txt", "ok".getBytes(StandardCharsets.UTF_8))).then().statusCode(201)
+                .body("version", equalTo(1));
+    }
+
+    @Test
+    void badUploadsAreProblemsThatChangeNothing() {
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "bad");
+        upload(alice, "datasets", id, new Part("broken.zip", random(1000, 6))).then().statusCode(400)
+                .body("detail", containsString("not a readable zip archive"));
+        upload(alice, "datasets", id, new Part("broken.tar.gz", random(1000, 7))).then().statusCode(400)
+                .body("errors.field", hasItem("files"));
+        upload(alice, "datasets", id, new Part("empty.txt", new byte[0])).then().statusCode(400)
+                .body("detail", containsString("no bytes"));
+        upload(alice, "datasets", id, new Part("only-dirs.tar", tar(false, Entry.dir("a"), Entry.dir("a/b"))))
+                .then().statusCode(400).body("detail", containsString("no files"));
+        given().auth().oauth2(alice).contentType("multipart/form-data").multiPart("note", "just text")
+                .post("/api/v1/datasets/" + id + "/versions").then().statusCode(400)
+                .contentType("application/problem+json").body("errors.field", hasItem("files"));
+        upload(alice, "datasets", id, new Part("x.txt", "1".getBytes()), new Part("x.txt", "2".getBytes()))
+                .then().statusCode(400).body("detail", containsString("twice"));
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions").then().body("total", equalTo(0));
+        assertThat(files.root().resolve("datasets/" + id)).doesNotExist();
+        assertThat(stagingLeftovers()).isEmpty();
+    }
+
+    @Test
+    void anotherUsersItemsAndVersionsAnswer404() {
+        String alice = token(newUser());
+        String bob = Tokens.bob();
+        String id = create(alice, "datasets", "private");
+        upload(alice, "datasets", id, new Part("secret.txt", "s".getBytes())).then().statusCode(201);
+        String base = "/api/v1/datasets/" + id;
+        for (String path : List.of(base, base + "/versions", base + "/versions/1", base + "/versions/1/files/secret.txt")) {
+            given().auth().oauth2(bob).get(path).then().statusCode(404).contentType("application/problem+json");
+        }
+        given().auth().oauth2(bob).delete(base + "/versions/1").then().statusCode(404);
+        given().auth().oauth2(bob).delete(base).then().statusCode(404);
+        upload(bob, "datasets", id, new Part("mine.txt", "m".getBytes())).then().statusCode(404);
+        // the same id is not a model either
+        given().auth().oauth2(alice).get("/api/v1/models/" + id).then().statusCode(404);
+        given().auth().oauth2(alice).get(base + "/versions/1").then().statusCode(200);
+        given().auth().oauth2(alice).get(base + "/versions/one").then().statusCode(404);
+        given().auth().oauth2(alice).get("/api/v1/datasets/not-a-uuid/versions").then().statusCode(404);
+    }
+
+    @Test
+    void deletingVersionsAndItemsEmitsEventsAndRemovesFiles() {
+        String alice = token(newUser());
+        String id = create(alice, "models", "gone-soon");
+        upload(alice, "models", id, new Part("a.bin", random(10, 8))).then().statusCode(201);
+        upload(alice, "models", id, new Part("b.bin", random(20, 9))).then().statusCode(201);
+        upload(alice, "models", id, new Part("c.bin", random(30, 10))).then().statusCode(201);
+        given().auth().oauth2(alice).delete("/api/v1/models/" + id + "/versions/1").then().statusCode(204);
+        given().auth().oauth2(alice).delete("/api/v1/models/" + id + "/versions/1").then().statusCode(404);
+        assertThat(files.root().resolve("models/" + id + "/v1")).doesNotExist();
+        given().auth().oauth2(alice).delete("/api/v1/models/" + id).then().statusCode(204);
+        assertThat(files.root().resolve("models/" + id)).doesNotExist();
+        given().auth().oauth2(alice).get("/api/v1/models/" + id).then().statusCode(404);
+        given().auth().oauth2(alice).get("/api/v1/models/" + id + "/versions/2").then().statusCode(404);
+        upload(alice, "models", id, new Part("d.bin", random(5, 11))).then().statusCode(404);
+
+        List<EventEnvelope> events = events(id, 7);
+        assertThat(WarehouseFixtures.eventTypes(events)).containsExactly("warehouse.version.created",
+                "warehouse.version.created", "warehouse.version.created", "warehouse.version.deleted",
+                "warehouse.version.deleted", "warehouse.version.deleted", "warehouse.item.deleted");
+        WarehouseVersionDeleted first = EventCodec.payload(events.get(3), WarehouseVersionDeleted.class);
+        assertThat(first.version()).isEqualTo(1);
+        assertThat(first.bytes()).isEqualTo(10);
+        assertThat(events.get(6).data().get("kind").asText()).isEqualTo("model");
+        assertThat(events).allSatisfy(e -> assertThat(e.subject()).isEqualTo(id));
+    }
+
+    @Test
+    void whenStorageIsUnavailableAnUploadIs503WithRetryAfterAndKeepsNothing() {
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "patient");
+        for (StorageStandIn.Mode mode : List.of(StorageStandIn.Mode.DOWN, StorageStandIn.Mode.FAILING, StorageStandIn.Mode.SLOW)) {
+            StorageStandIn.current().mode(mode);
+            upload(alice, "datasets", id, new Part("a.txt", "abc".getBytes())).then().statusCode(503)
+                    .contentType("application/problem+json").header("Retry-After", notNullValue())
+                    .body("type", equalTo("urn:hyperai:problem:dependency-unavailable"));
+            StorageStandIn.current().mode(StorageStandIn.Mode.UP);
+        }
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id + "/versions").then().body("total", equalTo(0));
+        assertThat(files.root().resolve("datasets/" + id)).doesNotExist();
+        assertThat(stagingLeftovers()).isEmpty();
+        // reading what exists needs no storage-service
+        StorageStandIn.current().mode(StorageStandIn.Mode.DOWN);
+        given().auth().oauth2(alice).get("/api/v1/datasets/" + id).then().statusCode(200);
+        StorageStandIn.current().mode(StorageStandIn.Mode.UP);
+        upload(alice, "datasets", id, new Part("a.txt", "abc".getBytes())).then().statusCode(201).body("version", equalTo(1));
+    }
+
+    @Test
+    void uploadsThatDoNotFitTheQuotaAreRefusedAndReleaseWhatTheyHeld() {
+        StorageStandIn storage = StorageStandIn.current();
+        String blockedUser = newUser();
+        storage.block(blockedUser);
+        String blocked = token(blockedUser);
+        String id = create(blocked, "datasets", "blocked");
+        upload(blocked, "datasets", id, new Part("a.txt", "abc".getBytes())).then().statusCode(409)
+                .contentType("application/problem+json").body("type", equalTo("urn:hyperai:problem:quota-exceeded"));
+
+        String smallUser = newUser();
+        storage.quota(smallUser, 1000);
+        String small = token(smallUser);
+        String smallId = create(small, "datasets", "small");
+        upload(small, "datasets", smallId, new Part("big.bin", random(1001, 12))).then().statusCode(409)
+                .body("type", equalTo("urn:hyperai:problem:quota-exceeded"));
+        // an archive counts by what it unpacks to, not by its compressed size
+        byte[] bomb = tar(true, Entry.file("zeros.bin", new byte[200_000]));
+        assertThat(bomb.length).isLessThan(1000);
+        upload(small, "datasets", smallId, new Part("bomb.tar.gz", bomb)).then().statusCode(409);
+        upload(small, "datasets", smallId, new Part("fits.bin", random(1000, 13))).then().statusCode(201);
+        assertThat(storage.reservedBytes(smallUser)).isEqualTo(1000);
+
+        String racedUser = newUser();
+        storage.refuseReservations(racedUser);
+        String raced = token(racedUser);
+        String racedId = create(raced, "models", "raced");
+        upload(raced, "models", racedId, new Part("w.bin", random(10, 14))).then().statusCode(409)
+                .body("type", equalTo("urn:hyperai:problem:quota-exceeded"));
+        for (String item : List.of(id, smallId + "/v2", racedId)) {
+            assertThat(files.root().resolve("datasets/" + item)).doesNotExist();
+            assertThat(files.root().resolve("models/" + item)).doesNotExist();
+        }
+        assertThat(stagingLeftovers()).isEmpty();
+    }
+
+    private List<Path> stagingLeftovers() {
+        return VersionFiles.contents(files.root().resolve(".staging"));
+    }
+
+    /** The events about {@code itemId} on warehouse-events, once {@code expected} of them are there. */
+    static List<EventEnvelope> events(String itemId, int expected) {
+        List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.WAREHOUSE, WAIT,
+                read -> read.stream().filter(r -> itemId.equals(r.key())).count() >= expected);
+        List<EventEnvelope> events = records.stream().filter(r -> itemId.equals(r.key()))
+                .map(r -> EventCodec.read(r.value())).toList();
+        assertThat(events).hasSize(expected);
+        return events;
+    }
+}
