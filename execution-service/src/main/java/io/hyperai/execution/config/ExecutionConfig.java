@@ -15,6 +15,18 @@ public interface ExecutionConfig {
      */
     Optional<String> apiServerUrl();
 
+    /** {@code kubernetes} (pods), or {@code local}: processes on this machine, sandboxed with bubblewrap. */
+    @WithDefault("kubernetes")
+    String runtime();
+
+    /** Local runtime: where each execution's directory (home, output) lives. */
+    @WithDefault(".platform/executions")
+    String localRoot();
+
+    /** Local runtime: where dataset and model versions are (the warehouse's storage root). */
+    @WithDefault(".platform/warehouse")
+    String warehouseRoot();
+
     /** The namespace execution pods run in (not the platform's own). */
     @WithDefault("hyperai-executions")
     String namespace();

@@ -77,7 +77,7 @@ public class ExecutionResource {
     public Uni<Page<ExecutionView>> list(@QueryParam("gearId") String gearId, @QueryParam("state") String state,
             @Valid @BeanParam PageRequest page) {
         return executions.list(user.id(), gearId, state(state), page)
-                .map(p -> p.map(e -> ExecutionView.of(e, null, config.workspaceBaseUrl())));
+                .map(p -> p.map(e -> ExecutionView.of(e, null, runtime.workspaceBase(e.id.toString()))));
     }
 
     @GET
@@ -128,7 +128,7 @@ public class ExecutionResource {
     }
 
     private Uni<ExecutionView> view(Execution e) {
-        return executions.history(e.id).map(h -> ExecutionView.of(e, h, config.workspaceBaseUrl()));
+        return executions.history(e.id).map(h -> ExecutionView.of(e, h, runtime.workspaceBase(e.id.toString())));
     }
 
     private static ExecutionState state(String state) {

@@ -20,6 +20,9 @@ public interface ExecutionRuntime {
     /** What the runtime currently knows of the execution; empty when it has no container. */
     Optional<PodObservation> observe(String executionId);
 
+    /** Where a running workspace of this execution is reached, without the path and token. */
+    String workspaceBase(String executionId);
+
     /** Executions that have a container now. */
     java.util.Set<String> withContainers();
 

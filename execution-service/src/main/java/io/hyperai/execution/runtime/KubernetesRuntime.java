@@ -7,6 +7,7 @@ import java.util.function.Consumer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Typed;
 
 import org.jboss.logging.Logger;
 
@@ -25,6 +26,7 @@ import io.smallrye.mutiny.Uni;
  * every change; the cache answers {@link #observe} without a call to the API server.
  */
 @ApplicationScoped
+@Typed(KubernetesRuntime.class)
 public class KubernetesRuntime implements ExecutionRuntime {
 
     private static final Logger LOG = Logger.getLogger(KubernetesRuntime.class);
@@ -42,6 +44,9 @@ public class KubernetesRuntime implements ExecutionRuntime {
     }
 
     void startInformer(@Observes StartupEvent event) {
+        if (!"kubernetes".equals(config.runtime())) {
+            return;
+        }
         informer = client.pods().inNamespace(config.namespace())
                 .withLabel(PodFactory.LABEL_MANAGED_BY, PodFactory.MANAGER)
                 .inform(new ResourceEventHandler<>() {
@@ -108,6 +113,11 @@ public class KubernetesRuntime implements ExecutionRuntime {
         }
         Pod pod = current.getStore().getByKey(config.namespace() + "/" + PodFactory.podName(executionId));
         return Optional.ofNullable(pod).map(PodStatusInterpreter::interpret);
+    }
+
+    @Override
+    public String workspaceBase(String executionId) {
+        return config.workspaceBaseUrl();
     }
 
     @Override

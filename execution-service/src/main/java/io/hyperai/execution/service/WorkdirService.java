@@ -1,15 +1,9 @@
 package io.hyperai.execution.service;
 
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -21,6 +15,7 @@ import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.runtime.Dirs;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -55,7 +50,7 @@ public class WorkdirService {
     }
 
     private Uni<Void> record(UUID id) {
-        return Blocking.call(() -> size(workdir(id.toString())))
+        return Blocking.call(() -> Dirs.size(workdir(id.toString())))
                 .chain(bytes -> Panache.withTransaction(() -> Execution.<Execution>findById(id,
                         LockModeType.PESSIMISTIC_WRITE).chain(e -> {
                             if (e == null || e.workdirBytes != null) {
@@ -71,26 +66,4 @@ public class WorkdirService {
         return Path.of(config.workdirsRoot()).resolve(executionId);
     }
 
-    static long size(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return 0;
-        }
-        AtomicLong total = new AtomicLong();
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.forEach(p -> {
-                try {
-                    BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class,
-                            java.nio.file.LinkOption.NOFOLLOW_LINKS);
-                    if (attrs.isRegularFile()) {
-                        total.addAndGet(attrs.size());
-                    }
-                } catch (IOException e) {
-                    throw new UncheckedIOException(e);
-                }
-            });
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return total.get();
-    }
 }
