@@ -47,6 +47,7 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         config.put("hyperai.outbox.poll-interval", "0.1s");
         config.put("hyperai.execution.workdirs-root", workdirs.toString());
         config.put("hyperai.execution.workdir-settle", "0s");
+        config.put("hyperai.execution.code-root", workdirs.resolveSibling(workdirs.getFileName() + "-code").toString());
         return config;
     }
 

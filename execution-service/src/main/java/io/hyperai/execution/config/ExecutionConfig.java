@@ -19,6 +19,10 @@ public interface ExecutionConfig {
     @WithDefault("kubernetes")
     String runtime();
 
+    /** Where uploaded code is kept (the code volume the pods mount, seen from this service). */
+    @WithDefault(".platform/code")
+    String codeRoot();
+
     /** Local runtime: where each execution's directory (home, output) lives. */
     @WithDefault(".platform/executions")
     String localRoot();

@@ -97,7 +97,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
                 Dirs.copy(volume(launch.home()), home);
             }
             if (launch.codePath() != null) {
-                Dirs.copy(Path.of(config.workdirsRoot()).resolveSibling("code").resolve(launch.codePath()), home);
+                Dirs.copy(Path.of(config.codeRoot()).toAbsolutePath().resolve(launch.codePath()), home);
             }
             int port = launch.isJupyter() ? Dirs.freePort() : 0;
             List<String> command = command(launch, home, port);

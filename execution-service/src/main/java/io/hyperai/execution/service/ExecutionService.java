@@ -51,9 +51,12 @@ public class ExecutionService {
     private final AdmissionClients.Billing billing;
     private final ExecutionStateService states;
     private final ExecutionRuntime runtime;
+    private final CodeService code;
 
     public ExecutionService(@RestClient GearClient gears, @RestClient AdmissionClients.Storage storage,
-            @RestClient AdmissionClients.Billing billing, ExecutionStateService states, ExecutionRuntime runtime) {
+            @RestClient AdmissionClients.Billing billing, ExecutionStateService states, ExecutionRuntime runtime,
+            CodeService code) {
+        this.code = code;
         this.gears = gears;
         this.storage = storage;
         this.billing = billing;
@@ -86,14 +89,17 @@ public class ExecutionService {
         if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
             return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
         }
-        if (codeId != null) {
-            // code uploads are not built yet: no code id exists
-            return Uni.createFrom().failure(ProblemException.invalid("codeId", "does not exist"));
-        }
-        return admit(ownerId, gearId).chain(gear -> {
+        Uni<String> codePath = codeId == null ? Uni.createFrom().nullItem()
+                : code.find(ownerId, codeId).map(c -> c.id.toString())
+                        .onFailure(ProblemException.class)
+                        .transform(e -> ProblemException.invalid("codeId", "does not exist"));
+        return codePath.chain(path -> admit(ownerId, gearId).map(gear -> new Object[] { gear, path }))
+                .chain(admitted -> {
+            GearClient.GearRuntime gear = (GearClient.GearRuntime) admitted[0];
+            String codeDir = (String) admitted[1];
             UUID id = UUID.randomUUID();
             String token = "JUPYTER".equals(mode) ? HexFormat.of().formatHex(RANDOM.generateSeed(24)) : null;
-            Launch launch = LaunchPlanner.plan(id.toString(), gear, ownerId, mode, entryCommand, null,
+            Launch launch = LaunchPlanner.plan(id.toString(), gear, ownerId, mode, entryCommand, codeDir,
                     continuedFrom == null ? null : continuedFrom.toString(), token);
             Execution e = new Execution();
             e.id = id;

@@ -1,397 +1,61 @@
 package io.hyperai.warehouse.files;
 
-import java.io.BufferedInputStream;
-import java.io.IOException;
-import java.io.InputStream;
-import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.FileTime;
-import java.security.MessageDigest;
-import java.security.NoSuchAlgorithmException;
-import java.time.Instant;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.HexFormat;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
-import java.util.Map;
-import java.util.UUID;
-import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.archivers.zip.ZipArchiveEntry;
-import org.apache.commons.compress.archivers.zip.ZipFile;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
-import org.jboss.logging.Logger;
-
-import io.hyperai.common.problem.ProblemException;
+import io.hyperai.common.files.StagedUpload;
+import io.hyperai.common.files.UploadStager;
+import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.config.WarehouseConfig;
 
 /**
- * The files of versions on disk. Everything here blocks: call it on a worker thread, never on the
- * event loop. An upload is staged (moved or unpacked, checked and hashed) in a directory of its own
- * under {@code .staging}; a version becomes visible by renaming that directory into place, so a failed
- * upload leaves nothing behind but a staging directory that is deleted with it.
+ * The files of versions on disk, under the configured storage root. Staging, archive checks and
+ * publishing are the shared {@link UploadStager}'s. Everything here blocks: call it on a worker.
  */
 @ApplicationScoped
 public class VersionFiles {
 
-    public static final String QUOTA_EXCEEDED = "quota-exceeded";
-    private static final Logger LOG = Logger.getLogger(VersionFiles.class);
-    private static final int BUFFER = 64 * 1024;
-
-    enum ArchiveKind {
-        TAR, TAR_GZ, ZIP
-    }
+    public static final String QUOTA_EXCEEDED = UploadStager.QUOTA_EXCEEDED;
 
     private final WarehouseConfig config;
+    private final UploadStager stager;
 
     public VersionFiles(WarehouseConfig config) {
         this.config = config;
+        this.stager = new UploadStager(config.storageRoot(), config.maxFilesPerVersion());
     }
 
     public Path root() {
-        return config.storageRoot().toAbsolutePath().normalize();
+        return stager.root();
     }
 
-    /** The directory of a version from its storage path relative to the root. */
     public Path resolve(String storagePath) {
-        Path dir = root().resolve(storagePath).normalize();
-        if (!dir.startsWith(root()) || dir.equals(root())) {
-            throw new IllegalStateException("storage path " + storagePath + " is outside the storage root");
-        }
-        return dir;
+        return stager.resolve(storagePath);
     }
 
-    /** A file of a version; null when the path does not stay inside the version's directory. */
     public Path fileOf(String storagePath, String relative) {
-        Path dir = resolve(storagePath);
-        Path file = dir.resolve(relative).normalize();
-        return file.startsWith(dir) && !file.equals(dir) ? file : null;
+        return stager.fileOf(storagePath, relative);
     }
 
-    /**
-     * Stages an upload: one archive is unpacked (when {@code unpack}), otherwise every part is a file
-     * of the version under its (relative) file name. Refuses bad names, unsafe archive entries,
-     * corrupt archives, empty uploads and uploads of more than {@code limitBytes}; on any refusal or
-     * failure the staging directory is gone before this returns.
-     */
-    public StagedVersion stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
-        if (parts == null || parts.isEmpty()) {
-            throw ProblemException.invalid(EntryPaths.FIELD, "at least one file is required");
-        }
-        Path dir = root().resolve(".staging").resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(dir);
-            Staging staging = new Staging(dir, limitBytes, config.maxFilesPerVersion());
-            ArchiveKind archive = parts.size() == 1 && unpack ? archiveKind(parts.get(0).fileName()) : null;
-            if (archive != null) {
-                unpack(parts.get(0), archive, staging);
-            } else {
-                for (UploadedPart part : parts) {
-                    String path = EntryPaths.normalise("file", part.fileName())
-                            .orElseThrow(() -> EntryPaths.refused("file", part.fileName(), "has no name"));
-                    staging.move(path, part.file());
-                }
-            }
-            if (staging.files.isEmpty()) {
-                throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no files");
-            }
-            if (staging.total == 0) {
-                throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no bytes");
-            }
-            return new StagedVersion(dir, List.copyOf(staging.files.values()), staging.total);
-        } catch (IOException e) {
-            deleteQuietly(dir);
-            throw new UncheckedIOException(e);
-        } catch (RuntimeException e) {
-            deleteQuietly(dir);
-            throw e;
-        }
+    public StagedUpload stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
+        return stager.stage(parts, unpack, limitBytes);
     }
 
-    static ArchiveKind archiveKind(String fileName) {
-        String name = fileName == null ? "" : fileName.toLowerCase(Locale.ROOT);
-        if (name.endsWith(".tar")) {
-            return ArchiveKind.TAR;
-        }
-        if (name.endsWith(".tar.gz") || name.endsWith(".tgz")) {
-            return ArchiveKind.TAR_GZ;
-        }
-        if (name.endsWith(".zip")) {
-            return ArchiveKind.ZIP;
-        }
-        return null;
-    }
-
-    private void unpack(UploadedPart part, ArchiveKind kind, Staging staging) throws IOException {
-        String what = kind == ArchiveKind.ZIP ? "zip" : kind == ArchiveKind.TAR ? "tar" : "tar.gz";
-        try {
-            if (kind == ArchiveKind.ZIP) {
-                unzip(part.file(), staging);
-            } else {
-                untar(part.file(), kind == ArchiveKind.TAR_GZ, staging);
-            }
-        } catch (ProblemException e) {
-            throw e;
-        } catch (IOException | RuntimeException e) {
-            LOG.debugf("unreadable %s archive %s: %s", what, part.fileName(), e);
-            throw ProblemException.invalid(EntryPaths.FIELD,
-                    "'" + EntryPaths.printable(String.valueOf(part.fileName())) + "' is not a readable " + what + " archive");
-        }
-    }
-
-    private static void untar(Path archive, boolean gzip, Staging staging) throws IOException {
-        try (InputStream file = new BufferedInputStream(Files.newInputStream(archive), BUFFER);
-                InputStream raw = gzip ? new GzipCompressorInputStream(file, true) : file;
-                TarArchiveInputStream tar = new TarArchiveInputStream(raw)) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                String name = entry.getName();
-                var path = EntryPaths.normalise("archive entry", name);
-                if (path.isEmpty()) {
-                    continue;
-                }
-                if (entry.isDirectory()) {
-                    staging.directory(path.get());
-                } else if (entry.isSymbolicLink()) {
-                    staging.link(path.get(), EntryPaths.linkTarget(path.get(), entry.getLinkName(), false));
-                } else if (entry.isLink()) {
-                    staging.link(path.get(), EntryPaths.linkTarget(path.get(), entry.getLinkName(), true));
-                } else if (entry.isFile() && !entry.isCharacterDevice() && !entry.isBlockDevice() && !entry.isFIFO()) {
-                    staging.write(path.get(), tar);
-                } else {
-                    throw EntryPaths.refused("archive entry", name, "is neither a file, a directory nor a link");
-                }
-            }
-        }
-    }
-
-    private static void unzip(Path archive, Staging staging) throws IOException {
-        try (ZipFile zip = ZipFile.builder().setPath(archive).get()) {
-            var entries = zip.getEntriesInPhysicalOrder();
-            while (entries.hasMoreElements()) {
-                ZipArchiveEntry entry = entries.nextElement();
-                String name = entry.getName();
-                var path = EntryPaths.normalise("archive entry", name);
-                if (path.isEmpty()) {
-                    continue;
-                }
-                if (entry.isUnixSymlink()) {
-                    staging.link(path.get(), EntryPaths.linkTarget(path.get(), zip.getUnixSymlink(entry), false));
-                } else if (entry.isDirectory()) {
-                    staging.directory(path.get());
-                } else {
-                    try (InputStream in = zip.getInputStream(entry)) {
-                        staging.write(path.get(), in);
-                    }
-                }
-            }
-        }
-    }
-
-    /**
-     * Moves a staged version into its place. When something is already there (left by a process that
-     * died between the move and its commit; the caller holds the item's lock and knows no version owns
-     * it), it is replaced.
-     */
     public void publish(Path staged, Path target) {
-        try {
-            if (Files.exists(target)) {
-                LOG.warnf("replacing orphaned version directory %s", target);
-                deleteRecursively(target);
-            }
-            Files.createDirectories(target.getParent());
-            try {
-                Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.move(staged, target);
-            }
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        stager.publish(staged, target);
     }
 
     public void deleteQuietly(Path dir) {
-        if (dir == null) {
-            return;
-        }
-        try {
-            deleteRecursively(dir);
-        } catch (IOException | UncheckedIOException e) {
-            LOG.warnf("could not delete %s: %s", dir, e.getMessage());
-        }
+        stager.deleteQuietly(dir);
     }
 
-    /** Deletes staging directories of uploads that died with their process. */
     public int sweepStaging() {
-        Path staging = root().resolve(".staging");
-        if (!Files.isDirectory(staging)) {
-            return 0;
-        }
-        Instant before = Instant.now().minus(config.stagingMaxAge());
-        int swept = 0;
-        try (Stream<Path> dirs = Files.list(staging)) {
-            for (Path dir : dirs.toList()) {
-                FileTime modified = Files.getLastModifiedTime(dir);
-                if (modified.toInstant().isBefore(before)) {
-                    deleteQuietly(dir);
-                    swept++;
-                }
-            }
-        } catch (IOException e) {
-            LOG.warnf("could not sweep %s: %s", staging, e.getMessage());
-        }
-        return swept;
+        return stager.sweepStaging(config.stagingMaxAge());
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(p);
-            }
-        }
-    }
-
-    static MessageDigest sha256() {
-        try {
-            return MessageDigest.getInstance("SHA-256");
-        } catch (NoSuchAlgorithmException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    /** The files of one upload being staged, with the running total checked against the limit. */
-    private static final class Staging {
-        final Path dir;
-        final long limit;
-        final int maxFiles;
-        final Map<String, StagedVersion.StagedFile> files = new LinkedHashMap<>();
-        long total;
-
-        Staging(Path dir, long limit, int maxFiles) {
-            this.dir = dir;
-            this.limit = limit;
-            this.maxFiles = maxFiles;
-        }
-
-        Path target(String path) throws IOException {
-            if (files.containsKey(path)) {
-                throw EntryPaths.refused("file", path, "appears twice");
-            }
-            if (files.size() >= maxFiles) {
-                throw ProblemException.invalid(EntryPaths.FIELD, "a version holds at most " + maxFiles + " files");
-            }
-            Path target = dir.resolve(path).normalize();
-            if (!target.startsWith(dir) || target.equals(dir)) {
-                throw EntryPaths.refused("file", path, "leaves the version");
-            }
-            try {
-                Files.createDirectories(target.getParent());
-            } catch (FileAlreadyExistsException e) {
-                throw EntryPaths.refused("file", path, "lies below a file of the same name");
-            }
-            if (Files.isDirectory(target)) {
-                throw EntryPaths.refused("file", path, "has the name of a directory");
-            }
-            return target;
-        }
-
-        void directory(String path) throws IOException {
-            Path target = dir.resolve(path).normalize();
-            if (!target.startsWith(dir)) {
-                throw EntryPaths.refused("archive entry", path, "leaves the version");
-            }
-            if (files.containsKey(path)) {
-                throw EntryPaths.refused("archive entry", path, "is a file and a directory");
-            }
-            Files.createDirectories(target);
-        }
-
-        void count(String path, long bytes) {
-            total += bytes;
-            if (total > limit) {
-                throw ProblemException.conflict(QUOTA_EXCEEDED, "the upload needs more than the " + Math.max(0, limit)
-                        + " bytes left of the storage quota");
-            }
-        }
-
-        /** Copies an entry's bytes, hashing and counting as they pass. */
-        void write(String path, InputStream in) throws IOException {
-            Path target = target(path);
-            MessageDigest digest = sha256();
-            byte[] buffer = new byte[BUFFER];
-            long size = 0;
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    size += n;
-                    count(path, n);
-                    digest.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
-                }
-            }
-            files.put(path, new StagedVersion.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
-        }
-
-        /** Takes an uploaded file as it is: hashed in place, then renamed into the staging directory. */
-        void move(String path, Path source) throws IOException {
-            Path target = target(path);
-            MessageDigest digest = sha256();
-            byte[] buffer = new byte[BUFFER];
-            long size = 0;
-            try (InputStream in = Files.newInputStream(source)) {
-                int n;
-                while ((n = in.read(buffer)) > 0) {
-                    size += n;
-                    digest.update(buffer, 0, n);
-                }
-            }
-            count(path, size);
-            try {
-                Files.move(source, target, StandardCopyOption.ATOMIC_MOVE);
-            } catch (AtomicMoveNotSupportedException e) {
-                Files.copy(source, target);
-            }
-            files.put(path, new StagedVersion.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
-        }
-
-        /** A link inside the version is kept as a copy of the file it points to, which must come earlier. */
-        void link(String path, String targetPath) throws IOException {
-            StagedVersion.StagedFile linked = files.get(targetPath);
-            if (linked == null) {
-                throw EntryPaths.refused("archive entry", path,
-                        "is a link whose target '" + EntryPaths.printable(targetPath) + "' is not a file earlier in the archive");
-            }
-            Path target = target(path);
-            count(path, linked.sizeBytes());
-            Files.copy(dir.resolve(targetPath), target);
-            files.put(path, new StagedVersion.StagedFile(path, linked.sizeBytes(), linked.sha256()));
-        }
-    }
-
-    /** Lists what is left below a directory, for diagnostics and tests. */
     public static List<Path> contents(Path dir) {
-        if (!Files.isDirectory(dir)) {
-            return List.of();
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            return new ArrayList<>(paths.filter(p -> !p.equals(dir)).toList());
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        return UploadStager.contents(dir);
     }
 }

@@ -16,7 +16,7 @@ import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.warehouse.WarehouseItem;
-import io.hyperai.warehouse.files.UploadedPart;
+import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.mapping.ItemRequest;
 import io.hyperai.warehouse.mapping.ItemView;
 import io.hyperai.warehouse.mapping.VersionViews;

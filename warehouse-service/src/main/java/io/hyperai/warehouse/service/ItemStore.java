@@ -19,7 +19,7 @@ import io.hyperai.common.problem.ProblemException;
 import io.hyperai.warehouse.WarehouseFile;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
-import io.hyperai.warehouse.files.StagedVersion;
+import io.hyperai.common.files.StagedUpload;
 import io.hyperai.warehouse.files.VersionFiles;
 import io.hyperai.warehouse.mapping.VersionViews;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
@@ -123,7 +123,7 @@ public class ItemStore {
      * directory is removed again before the lock is given up.
      */
     @WithTransaction
-    public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedVersion staged,
+    public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedUpload staged,
             UUID reservationId) {
         Context context = Offload.context();
         return repository.owned(ownerId, kind, id, true).chain(item -> {
@@ -142,7 +142,7 @@ public class ItemStore {
             version.createdAt = Instant.now();
             List<Object> rows = new ArrayList<>(staged.files().size() + 1);
             rows.add(version);
-            for (StagedVersion.StagedFile f : staged.files()) {
+            for (StagedUpload.StagedFile f : staged.files()) {
                 WarehouseFile file = new WarehouseFile();
                 file.itemId = item.id;
                 file.version = n;

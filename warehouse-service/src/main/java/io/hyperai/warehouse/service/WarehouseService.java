@@ -15,9 +15,9 @@ import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
 import io.hyperai.warehouse.client.StorageClient;
 import io.hyperai.warehouse.client.StorageClient.QuotaRefusedException;
-import io.hyperai.warehouse.files.EntryPaths;
-import io.hyperai.warehouse.files.StagedVersion;
-import io.hyperai.warehouse.files.UploadedPart;
+import io.hyperai.common.files.EntryPaths;
+import io.hyperai.common.files.StagedUpload;
+import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.files.VersionFiles;
 import io.hyperai.warehouse.service.ItemStore.Deleted;
 import io.hyperai.warehouse.service.ItemStore.FileLocation;
@@ -68,7 +68,7 @@ public class WarehouseService {
                                         .chain(() -> Offload.blocking(context, () -> files.deleteQuietly(staged.directory()))))));
     }
 
-    private Uni<UUID> reserve(String ownerId, StagedVersion staged, Context context) {
+    private Uni<UUID> reserve(String ownerId, StagedUpload staged, Context context) {
         return storage(storage.reserve(new StorageClient.ReservationRequest(ownerId, staged.totalBytes())))
                 .map(r -> UUID.fromString(r.id()))
                 .onFailure().call(() -> Offload.blocking(context, () -> files.deleteQuietly(staged.directory())));

@@ -1,4 +1,4 @@
-package io.hyperai.warehouse.files;
+package io.hyperai.common.files;
 
 import java.nio.file.Path;
 
