@@ -7,10 +7,17 @@ public final class Reasons {
     public static final String DISK_LIMIT_EXCEEDED = "DISK_LIMIT_EXCEEDED";
     public static final String EXIT_CODE = "EXIT_CODE";
     public static final String EVICTED = "EVICTED";
-    public static final String POD_LOST = "POD_LOST";
+    public static final String NODE_LOST = "NODE_LOST";
+    public static final String IMAGE_PULL_FAILED = "IMAGE_PULL_FAILED";
+    public static final String CRASH_LOOP = "CRASH_LOOP";
     public static final String RUNTIME_ERROR = "RUNTIME_ERROR";
     public static final String USER_STOPPED = "USER_STOPPED";
     public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
+
+    /** Failures whose container would otherwise linger (waiting for an image, restarting). */
+    public static boolean removesContainer(String reason) {
+        return IMAGE_PULL_FAILED.equals(reason) || CRASH_LOOP.equals(reason);
+    }
 
     private Reasons() {
     }

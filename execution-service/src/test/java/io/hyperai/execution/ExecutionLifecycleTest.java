@@ -199,9 +199,9 @@ class ExecutionLifecycleTest {
         await().atMost(WAIT).until(() -> pod(id) == null);
         JsonPath stopped = awaitState(id, "STOPPED");
         assertThat(stopped.getString("workspaceUrl")).isNull();
-        // stopping again changes nothing
-        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200)
-                .body("state", equalTo("STOPPED"));
+        // an ended execution cannot be stopped again
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(409)
+                .contentType("application/problem+json");
     }
 
     @Test
@@ -211,7 +211,7 @@ class ExecutionLifecycleTest {
         awaitState(id, "RUNNING");
         ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
                 .withName(PodFactory.podName(id)).delete();
-        assertThat(awaitState(id, "FAILED").getString("reason")).isEqualTo("POD_LOST");
+        assertThat(awaitState(id, "FAILED").getString("reason")).isEqualTo("NODE_LOST");
     }
 
     @Test
@@ -294,5 +294,37 @@ class ExecutionLifecycleTest {
         String stream = followed.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
         assertThat(stream).contains("data:epoch 1 loss 0.9").contains("epoch 2 loss 0.5");
         awaitState(id, "SUCCEEDED");
+    }
+
+    @Test
+    void anImageThatCannotBePulledFailsAtOnceAndItsPodGoes() {
+        String gearId = gear("alice", false);
+        ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.UNSCHEDULABLE);
+        String id = startScript(gearId, "python train.py").getString("id");
+        await().atMost(WAIT).until(() -> pod(id) != null);
+        ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .withName(PodFactory.podName(id)).editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+                        .editStatus().withPhase("Pending").withContainerStatuses(
+                                new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("main")
+                                        .withNewState().withNewWaiting().withReason("ImagePullBackOff")
+                                        .withMessage("Back-off pulling image \"hyperai/missing:1\"").endWaiting()
+                                        .endState().build())
+                        .endStatus().build());
+        JsonPath failed = awaitState(id, "FAILED");
+        assertThat(failed.getString("reason")).isEqualTo("IMAGE_PULL_FAILED");
+        await().atMost(WAIT).until(() -> pod(id) == null);
+    }
+
+    @Test
+    void aLabelledPodWithoutAnExecutionIsRemoved() {
+        String stray = java.util.UUID.randomUUID().toString();
+        ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .resource(new io.fabric8.kubernetes.api.model.PodBuilder().withNewMetadata()
+                        .withName(PodFactory.podName(stray))
+                        .addToLabels(PodFactory.LABEL_MANAGED_BY, PodFactory.MANAGER)
+                        .addToLabels(PodFactory.LABEL_EXECUTION, stray).endMetadata()
+                        .withNewSpec().addNewContainer().withName("main").withImage("busybox").endContainer().endSpec()
+                        .build()).create();
+        await().atMost(WAIT).until(() -> pod(stray) == null);
     }
 }

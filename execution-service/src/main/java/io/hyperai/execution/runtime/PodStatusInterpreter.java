@@ -29,6 +29,9 @@ public final class PodStatusInterpreter {
         Instant startedAt = startedAt(pod, main);
         switch (phase) {
             case "Running":
+                if (waitingFailure(main, startedAt).isPresent()) {
+                    return waitingFailure(main, startedAt).get();
+                }
                 return new PodObservation(ExecutionState.RUNNING, null, null, null, startedAt,
                         startedAt == null ? Instant.now() : startedAt);
             case "Succeeded":
@@ -36,8 +39,32 @@ public final class PodStatusInterpreter {
             case "Failed":
                 return failed(status, main, startedAt);
             default:
-                return queued(status);
+                return waitingFailure(main, startedAt).orElseGet(() -> queued(status));
         }
+    }
+
+    /**
+     * A container that cannot start (its image cannot be pulled) or keeps crashing fails the
+     * execution at once instead of leaving it waiting for a timeout.
+     */
+    private static Optional<PodObservation> waitingFailure(Optional<ContainerStatus> main, Instant startedAt) {
+        String reason = main.map(c -> c.getState() == null || c.getState().getWaiting() == null ? null
+                : c.getState().getWaiting().getReason()).orElse(null);
+        if (reason == null) {
+            return Optional.empty();
+        }
+        String message = main.map(c -> c.getState().getWaiting().getMessage()).map(PodStatusInterpreter::truncate)
+                .orElse(null);
+        return switch (reason) {
+            case "ErrImagePull", "ImagePullBackOff", "InvalidImageName", "ErrImageNeverPull" -> Optional.of(
+                    new PodObservation(ExecutionState.FAILED, Reasons.IMAGE_PULL_FAILED, null,
+                            message == null ? reason : message, startedAt, Instant.now()));
+            case "CrashLoopBackOff" -> Optional.of(new PodObservation(ExecutionState.FAILED, Reasons.CRASH_LOOP,
+                    main.map(c -> c.getLastState() == null || c.getLastState().getTerminated() == null ? null
+                            : c.getLastState().getTerminated().getExitCode()).orElse(null),
+                    message, startedAt, Instant.now()));
+            default -> Optional.empty();
+        };
     }
 
     private static PodObservation queued(PodStatus status) {

@@ -105,13 +105,17 @@ public class ExecutionReconciler {
             return Uni.createFrom().voidItem();
         }
         return runtime.observe(executionId)
-                .map(observation -> states.observe(id, observation).chain(e -> removeIfStopped(e)))
+                .map(observation -> states.observe(id, observation).chain(e -> removeIfStopped(id, e)))
                 .orElseGet(() -> withoutContainer(id));
     }
 
-    private Uni<Void> removeIfStopped(Execution e) {
-        if (e != null && e.state == ExecutionState.STOPPED && runtime.observe(e.id.toString()).isPresent()) {
-            return runtime.remove(e.id.toString());
+    /** A stopped execution's container goes, and so does a labelled container no execution owns. */
+    private Uni<Void> removeIfStopped(UUID id, Execution e) {
+        boolean orphan = e == null;
+        boolean stopped = e != null && (e.state == ExecutionState.STOPPED
+                || (e.state == ExecutionState.FAILED && Reasons.removesContainer(e.reason)));
+        if ((orphan || stopped) && runtime.observe(id.toString()).isPresent()) {
+            return runtime.remove(id.toString());
         }
         return Uni.createFrom().voidItem();
     }
@@ -128,7 +132,7 @@ public class ExecutionReconciler {
                 }
                 return Uni.createFrom().voidItem();
             }
-            return states.observe(id, new PodObservation(ExecutionState.FAILED, Reasons.POD_LOST, null,
+            return states.observe(id, new PodObservation(ExecutionState.FAILED, Reasons.NODE_LOST, null,
                     "the execution's container disappeared", null, Instant.now())).replaceWithVoid();
         });
     }

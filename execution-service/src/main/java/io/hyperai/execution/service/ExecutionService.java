@@ -162,6 +162,10 @@ public class ExecutionService {
                     if (e == null || !ownerId.equals(e.ownerId)) {
                         return Uni.createFrom().failure(ProblemException.notFound("execution", id));
                     }
+                    if (e.state.isTerminal()) {
+                        return Uni.createFrom().failure(ProblemException.conflict("execution-ended",
+                                "execution " + id + " has already ended (" + e.state + ")"));
+                    }
                     return stopLocked(e, reason);
                 }))
                 .call(e -> e.state == ExecutionState.STOPPED ? runtime.remove(e.id.toString())
