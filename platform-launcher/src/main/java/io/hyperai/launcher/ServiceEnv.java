@@ -12,6 +12,21 @@ final class ServiceEnv {
     static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m -XX:+ExitOnOutOfMemoryError";
     /** Overrides {@link #DEFAULT_JAVA_OPTS} for every service. */
     static final String JAVA_OPTS_ENV = "HYPERAI_SERVICE_JAVA_OPTS";
+    /** Where executions run: {@code local} processes (the default where bubblewrap is installed) or {@code kubernetes}. */
+    static final String RUNTIME_ENV = "HYPERAI_EXECUTION_RUNTIME";
+
+    /**
+     * Local processes actually run the user's code on one machine; the Kubernetes API with its fake
+     * kubelet only plays pods. {@code HYPERAI_EXECUTION_RUNTIME} chooses explicitly.
+     */
+    static String executionRuntime() {
+        String chosen = System.getenv(RUNTIME_ENV);
+        if (chosen != null && !chosen.isBlank()) {
+            return chosen;
+        }
+        return java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/bwrap")) ? "local" : "kubernetes";
+    }
+
     /** What execution-service reads for its Kubernetes API server. */
     static final String KUBERNETES_URL_ENV = "HYPERAI_KUBERNETES_API_SERVER_URL";
 
@@ -66,6 +81,7 @@ final class ServiceEnv {
             // from hyperai.execution.api-server-url = ${HYPERAI_KUBERNETES_API_SERVER_URL}.
             env.put(KUBERNETES_URL_ENV, k8sUrl);
             env.put("HYPERAI_EXECUTION_NAMESPACE", EXECUTION_NAMESPACE);
+            env.put(RUNTIME_ENV, executionRuntime());
         }
         if (service == Component.WAREHOUSE) {
             env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", dataDir.resolve("warehouse").toString());

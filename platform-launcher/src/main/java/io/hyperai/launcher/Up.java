@@ -382,6 +382,9 @@ final class Up {
         out.printf("  %-18s %-24s (topics <service>-events and <topic>.dlq)%n", "Kafka", kafka.bootstrapServers());
         out.printf("  %-18s %-24s (in-memory mock; namespace %s)%n", "Kubernetes API", k8s.url(),
                 ServiceEnv.EXECUTION_NAMESPACE);
+        out.printf("  %-18s %s%n", "Executions run as", "local".equals(ServiceEnv.executionRuntime())
+                ? "local processes in bubblewrap sandboxes (HYPERAI_EXECUTION_RUNTIME=kubernetes: pods on the mock)"
+                : "pods on the Kubernetes API with a fake kubelet (HYPERAI_EXECUTION_RUNTIME=local: real processes)");
         out.println();
         out.println("Token for alice (password grant, client hyperai-cli):");
         out.println("  " + tokenCurl(kc, "alice", "alice"));
