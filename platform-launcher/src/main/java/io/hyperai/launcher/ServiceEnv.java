@@ -83,7 +83,8 @@ final class ServiceEnv {
             env.put("HYPERAI_EXECUTION_NAMESPACE", EXECUTION_NAMESPACE);
             env.put(RUNTIME_ENV, executionRuntime());
         }
-        if (service == Component.WAREHOUSE) {
+        if (service == Component.WAREHOUSE || service == Component.EXECUTION) {
+            // execution-service's local runtime mounts dataset and model versions from the same place
             env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", dataDir.resolve("warehouse").toString());
         }
         return env;
