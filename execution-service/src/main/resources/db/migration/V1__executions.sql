@@ -6,7 +6,7 @@ CREATE TABLE execution (
     gear_id               VARCHAR(64)  NOT NULL,
     mode                  VARCHAR(16)  NOT NULL CHECK (mode IN ('SCRIPT', 'JUPYTER')),
     state                 VARCHAR(16)  NOT NULL
-                          CHECK (state IN ('QUEUED', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED')),
+                          CHECK (state IN ('QUEUED', 'STARTING', 'RUNNING', 'SUCCEEDED', 'FAILED', 'STOPPED')),
     reason                VARCHAR(64),
     exit_code             INT,
     entry_command         VARCHAR(4000),
@@ -26,7 +26,7 @@ CREATE TABLE execution (
     updated_at            TIMESTAMPTZ  NOT NULL DEFAULT now()
 );
 CREATE INDEX execution_owner ON execution (owner_id, created_at DESC);
-CREATE INDEX execution_active ON execution (state) WHERE state IN ('QUEUED', 'RUNNING');
+CREATE INDEX execution_active ON execution (state) WHERE state IN ('QUEUED', 'STARTING', 'RUNNING');
 -- ended runs whose working directory has not been measured and announced yet
 CREATE INDEX execution_unsaved ON execution (ended_at) WHERE workdir_bytes IS NULL AND started_at IS NOT NULL
     AND state IN ('SUCCEEDED', 'FAILED', 'STOPPED');

@@ -4,20 +4,21 @@ import java.util.EnumSet;
 import java.util.Set;
 
 /**
- * Where an execution stands. QUEUED covers admitted-but-not-running (including waiting for GPU
- * capacity); the three end states are final: nothing observed later changes them.
+ * Where an execution stands. QUEUED is admitted but not placed (including waiting for GPU
+ * capacity); STARTING is placed on a node, its container being created; the three end states are
+ * final: nothing observed later changes them.
  */
 public enum ExecutionState {
-    QUEUED, RUNNING, SUCCEEDED, FAILED, STOPPED;
+    QUEUED, STARTING, RUNNING, SUCCEEDED, FAILED, STOPPED;
 
-    public static final Set<ExecutionState> ACTIVE = EnumSet.of(QUEUED, RUNNING);
+    public static final Set<ExecutionState> ACTIVE = EnumSet.of(QUEUED, STARTING, RUNNING);
 
     public boolean isTerminal() {
         return !ACTIVE.contains(this);
     }
 
-    /** Only forward moves: QUEUED → RUNNING → an end state, or QUEUED straight to an end state. */
+    /** Only forward moves: QUEUED → STARTING → RUNNING → an end state, skipping steps allowed. */
     public boolean canMoveTo(ExecutionState next) {
-        return !isTerminal() && next != this && (next != QUEUED) && !(this == RUNNING && next == QUEUED);
+        return !isTerminal() && next.ordinal() > ordinal();
     }
 }

@@ -99,7 +99,9 @@ class ExecutionLifecycleTest {
         String id = startScript(gearId, "python train.py --epochs 1").getString("id");
 
         JsonPath done = awaitState(id, "SUCCEEDED");
-        assertThat(done.getList("history.state", String.class)).containsExactly("QUEUED", "RUNNING", "SUCCEEDED");
+        // STARTING (placed, container being created) shows when the watch sees that step
+        assertThat(done.getList("history.state", String.class)).containsSubsequence("QUEUED", "RUNNING", "SUCCEEDED")
+                .containsOnly("QUEUED", "STARTING", "RUNNING", "SUCCEEDED");
         assertThat(done.getInt("exitCode")).isZero();
         assertThat(done.getLong("pricePerHourMinor")).isEqualTo(1290);
 
@@ -181,6 +183,7 @@ class ExecutionLifecycleTest {
         ExecutionTestResource.kubelet.schedule(PodFactory.podName(id));
         JsonPath running = awaitState(id, "RUNNING");
         assertThat(running.getList("history.reason", String.class)).contains("WAITING_FOR_CAPACITY");
+        assertThat(running.getList("history.state", String.class)).containsSubsequence("QUEUED", "RUNNING");
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
     }
 
@@ -294,6 +297,10 @@ class ExecutionLifecycleTest {
         String stream = followed.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
         assertThat(stream).contains("data:epoch 1 loss 0.9").contains("epoch 2 loss 0.5");
         awaitState(id, "SUCCEEDED");
+        // the ended script's pod goes; its output stays readable
+        await().atMost(WAIT).until(() -> pod(id) == null);
+        assertThat(given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs")
+                .then().statusCode(200).extract().asString()).contains("epoch 1 loss 0.9").contains("epoch 2 loss 0.5");
     }
 
     @Test

@@ -26,6 +26,7 @@ import io.hyperai.execution.mapping.ExecutionView;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.service.ExecutionService;
+import io.hyperai.execution.service.LogService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -42,9 +43,11 @@ public class ExecutionResource {
     private final ExecutionRuntime runtime;
     private final CurrentUser user;
     private final ExecutionConfig config;
+    private final LogService logs;
 
     public ExecutionResource(ExecutionService executions, ExecutionRuntime runtime, CurrentUser user,
-            ExecutionConfig config) {
+            ExecutionConfig config, LogService logs) {
+        this.logs = logs;
         this.executions = executions;
         this.runtime = runtime;
         this.user = user;
@@ -91,7 +94,7 @@ public class ExecutionResource {
     @Path("executions/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
     public Uni<String> logs(@PathParam("id") String id) {
-        return executions.find(user.id(), id).chain(e -> runtime.logs(e.id.toString()));
+        return executions.find(user.id(), id).chain(e -> logs.read(e.id));
     }
 
     /**
@@ -113,7 +116,7 @@ public class ExecutionResource {
         AtomicBoolean ended = new AtomicBoolean();
         return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id)
-                        .chain(e -> runtime.logs(id).map(log -> {
+                        .chain(e -> logs.read(e.id).map(log -> {
                             String fresh = log.length() > sent.get() ? log.substring(sent.get()) : "";
                             sent.set(Math.max(sent.get(), log.length()));
                             ended.set(e.state.isTerminal());
@@ -138,7 +141,7 @@ public class ExecutionResource {
         try {
             return ExecutionState.valueOf(state.toUpperCase());
         } catch (IllegalArgumentException e) {
-            throw ProblemException.invalid("state", "must be one of QUEUED, RUNNING, SUCCEEDED, FAILED, STOPPED");
+            throw ProblemException.invalid("state", "must be one of QUEUED, STARTING, RUNNING, SUCCEEDED, FAILED, STOPPED");
         }
     }
 }

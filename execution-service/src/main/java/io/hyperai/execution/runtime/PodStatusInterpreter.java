@@ -75,6 +75,9 @@ public final class PodStatusInterpreter {
                     return new PodObservation(ExecutionState.QUEUED, Reasons.WAITING_FOR_CAPACITY, null,
                             condition.getMessage(), null, Instant.now());
                 }
+                if ("PodScheduled".equals(condition.getType()) && "True".equals(condition.getStatus())) {
+                    return new PodObservation(ExecutionState.STARTING, null, null, null, null, Instant.now());
+                }
             }
         }
         return new PodObservation(ExecutionState.QUEUED, null, null, null, null, Instant.now());

@@ -41,13 +41,15 @@ public class ExecutionReconciler {
     private final ExecutionService executions;
     private final ExecutionConfig config;
     private final WorkdirService workdirs;
+    private final LogService logs;
     private final Vertx vertx;
     private final Timer passes;
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
             new java.util.EnumMap<>(ExecutionState.class);
 
     public ExecutionReconciler(ExecutionRuntime runtime, ExecutionStateService states, ExecutionService executions,
-            ExecutionConfig config, WorkdirService workdirs, Vertx vertx, MeterRegistry registry) {
+            ExecutionConfig config, WorkdirService workdirs, LogService logs, Vertx vertx, MeterRegistry registry) {
+        this.logs = logs;
         this.workdirs = workdirs;
         this.runtime = runtime;
         this.states = states;
@@ -109,15 +111,18 @@ public class ExecutionReconciler {
                 .orElseGet(() -> withoutContainer(id));
     }
 
-    /** A stopped execution's container goes, and so does a labelled container no execution owns. */
+    /**
+     * An ended execution's container goes once its output is kept; so does a labelled container no
+     * execution owns.
+     */
     private Uni<Void> removeIfStopped(UUID id, Execution e) {
-        boolean orphan = e == null;
-        boolean stopped = e != null && (e.state == ExecutionState.STOPPED
-                || (e.state == ExecutionState.FAILED && Reasons.removesContainer(e.reason)));
-        if ((orphan || stopped) && runtime.observe(id.toString()).isPresent()) {
+        if (runtime.observe(id.toString()).isEmpty() || (e != null && !e.state.isTerminal())) {
+            return Uni.createFrom().voidItem();
+        }
+        if (e == null) {
             return runtime.remove(id.toString());
         }
-        return Uni.createFrom().voidItem();
+        return logs.keep(id).chain(() -> runtime.remove(id.toString()));
     }
 
     private Uni<Void> withoutContainer(UUID id) {
@@ -125,7 +130,7 @@ public class ExecutionReconciler {
             if (e == null || e.state.isTerminal()) {
                 return Uni.createFrom().voidItem();
             }
-            if (e.state == ExecutionState.QUEUED) {
+            if (e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING) {
                 if (e.createdAt.plus(config.podCreationGrace()).isBefore(Instant.now())) {
                     LOG.infof("execution %s has no container; handing it to the runtime again", id);
                     return executions.hand(e);

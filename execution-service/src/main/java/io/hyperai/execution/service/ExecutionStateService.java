@@ -57,8 +57,18 @@ public class ExecutionStateService {
             }
             return Uni.createFrom().voidItem();
         }
+        if (o.state() == ExecutionState.STARTING) {
+            if (e.state == ExecutionState.QUEUED) {
+                e.state = ExecutionState.STARTING;
+                e.reason = null;
+                e.updatedAt = Instant.now();
+                return record(e, ExecutionState.STARTING, o.at(), null, null);
+            }
+            return Uni.createFrom().voidItem();
+        }
         Uni<Void> running = Uni.createFrom().voidItem();
-        if (e.state == ExecutionState.QUEUED && (o.state() == ExecutionState.RUNNING || o.startedAt() != null)) {
+        if ((e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING)
+                && (o.state() == ExecutionState.RUNNING || o.startedAt() != null)) {
             running = start(e, o.startedAt() != null ? o.startedAt() : o.at());
         }
         if (o.state() == ExecutionState.RUNNING) {
