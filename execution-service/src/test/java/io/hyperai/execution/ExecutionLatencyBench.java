@@ -1,0 +1,108 @@
+package io.hyperai.execution;
+
+import static io.restassured.RestAssured.given;
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+
+import io.fabric8.kubernetes.api.model.Pod;
+import io.fabric8.kubernetes.api.model.PodBuilder;
+import io.fabric8.kubernetes.client.Watch;
+import io.fabric8.kubernetes.client.Watcher;
+import io.fabric8.kubernetes.client.WatcherException;
+import io.hyperai.execution.runtime.PodFactory;
+import io.hyperai.test.StandInService.Answer;
+import io.hyperai.test.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * Not a test (the name keeps it out of the build): over N executions, the time from POST to pod
+ * created and from pod Running to the execution showing RUNNING, p50 and p99, beside a bare fabric8
+ * pod create on the same API server. Run: {@code ./mvnw test -pl execution-service
+ * -Dtest=ExecutionLatencyBench -Dbench.executions=200}.
+ */
+@QuarkusTest
+class ExecutionLatencyBench {
+
+    @Test
+    void printLatencies() throws Exception {
+        int n = Integer.getInteger("bench.executions", 200);
+        ExecutionTestResource.dependencies.reset();
+        String gearId = "bench-gear";
+        ExecutionTestResource.dependencies
+                .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json("{\"blocked\":false}"))
+                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"))
+                .on("GET", "/internal/gears/" + gearId, r -> Answer.json("{\"id\":\"" + gearId
+                        + "\",\"ownerId\":\"alice\",\"computeSpec\":{\"id\":\"cpu-1c2g\",\"vcpu\":1,\"memoryMib\":2048,"
+                        + "\"diskGib\":20,\"pricePerHourMinor\":50,\"currency\":\"CNY\"},\"image\":{\"imageRef\":\"busybox\"},"
+                        + "\"bindings\":[]}"));
+        Map<String, Long> created = new ConcurrentHashMap<>();
+        Map<String, Long> running = new ConcurrentHashMap<>();
+        Watch watch = ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .watch(new Watcher<>() {
+                    @Override
+                    public void eventReceived(Action action, Pod pod) {
+                        String id = pod.getMetadata().getLabels() == null ? null
+                                : pod.getMetadata().getLabels().get(PodFactory.LABEL_EXECUTION);
+                        if (id == null) {
+                            return;
+                        }
+                        created.putIfAbsent(id, System.nanoTime());
+                        if (pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase())) {
+                            running.putIfAbsent(id, System.nanoTime());
+                        }
+                    }
+
+                    @Override
+                    public void onClose(WatcherException cause) {
+                    }
+                });
+        String token = Tokens.alice();
+        List<Long> toPod = new ArrayList<>();
+        List<Long> toRunning = new ArrayList<>();
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long posted = System.nanoTime();
+            String id = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                    .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+            ids.add(id);
+            await().atMost(Duration.ofSeconds(30)).until(() -> created.containsKey(id));
+            toPod.add(created.get(id) - posted);
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(2)).until(() -> running.containsKey(id));
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(5)).until(() -> "RUNNING".equals(
+                    given().auth().oauth2(token).get("/api/v1/executions/" + id).then().extract().path("state")));
+            toRunning.add(System.nanoTime() - running.get(id));
+        }
+        watch.close();
+        List<Long> bare = new ArrayList<>();
+        for (int i = 0; i < n; i++) {
+            long t = System.nanoTime();
+            ExecutionTestResource.kubernetes.client().pods().inNamespace("default").resource(new PodBuilder()
+                    .withNewMetadata().withName("bare-" + i).endMetadata().withNewSpec().addNewContainer()
+                    .withName("c").withImage("busybox").endContainer().endSpec().build()).create();
+            bare.add(System.nanoTime() - t);
+        }
+        System.out.printf("executions: %d%n", n);
+        System.out.printf("POST -> pod created:        p50 %6.1f ms  p99 %6.1f ms%n", p(toPod, 50), p(toPod, 99));
+        System.out.printf("pod Running -> RUNNING seen: p50 %6.1f ms  p99 %6.1f ms (polled every 5 ms)%n",
+                p(toRunning, 50), p(toRunning, 99));
+        System.out.printf("bare fabric8 pod create:    p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
+        for (String id : ids) {
+            given().auth().oauth2(token).post("/api/v1/executions/" + id + "/stop");
+        }
+    }
+
+    private static double p(List<Long> nanos, int percentile) {
+        List<Long> sorted = new ArrayList<>(nanos);
+        Collections.sort(sorted);
+        return sorted.get(Math.min(sorted.size() - 1, (int) Math.ceil(percentile / 100.0 * sorted.size()) - 1)) / 1e6;
+    }
+}
