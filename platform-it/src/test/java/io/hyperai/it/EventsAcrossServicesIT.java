@@ -9,9 +9,9 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.hyperai.test.KafkaProbe;
 import io.hyperai.test.SharedInfrastructure;
@@ -23,8 +23,10 @@ import io.restassured.http.ContentType;
  * its event through its outbox, the event crosses the real broker, and storage-service's idempotent
  * consumer counts the bytes exactly once although the event is delivered three times; an event
  * committed while the broker is down arrives after it returns. Both services run as their packaged
- * jars, each in its own JVM, with real client-credentials tokens between them.
+ * jars, each in its own JVM, with real client-credentials tokens between them (started once for the
+ * module by {@link SharedServices}).
  */
+@ExtendWith(SharedServices.class)
 class EventsAcrossServicesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
@@ -32,14 +34,7 @@ class EventsAcrossServicesIT {
 
     @BeforeAll
     static void start() {
-        services = Services.start("warehouse", "storage");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (services != null) {
-            services.close();
-        }
+        services = SharedServices.get();
     }
 
     private static String dataset(String token) {

@@ -25,13 +25,14 @@ final class Services implements AutoCloseable {
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> running = new LinkedHashMap<>();
 
-    private Services(List<String> names) {
+    private Services(List<String> names, Map<String, Map<String, String>> overrides) {
         for (String name : ALL) {
             ports.put(name, Ports.freePort());
         }
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (String name : names) {
             Map<String, String> env = environment(name);
+            env.putAll(overrides.getOrDefault(name, Map.of()));
             starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.start(name + "-service", jar(name), env,
                     root().resolve("platform-it/target/logs/" + name + "-service.log"), Duration.ofSeconds(180))));
         }
@@ -41,7 +42,15 @@ final class Services implements AutoCloseable {
     }
 
     static Services start(String... names) {
-        return new Services(List.of(names));
+        return new Services(List.of(names), Map.of());
+    }
+
+    /**
+     * Starts {@code names}; {@code overrides} adds or replaces environment variables per service
+     * (for example {@code "billing" -> {HYPERAI_BILLING_INTERVAL=10s}}).
+     */
+    static Services start(Map<String, Map<String, String>> overrides, String... names) {
+        return new Services(List.of(names), overrides);
     }
 
     ServiceProcess get(String name) {
