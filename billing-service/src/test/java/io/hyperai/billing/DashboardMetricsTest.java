@@ -72,6 +72,10 @@ class DashboardMetricsTest {
             }
             assertThat(missing).as("metrics the dashboard queries that /q/metrics does not export").isEmpty();
             assertThat(exported).doesNotContain("owner=").doesNotContain("user=");
+            // the newest event time applied lies in the past (this test's are two minutes old, others' newer)
+            Matcher lag = Pattern.compile("(?m)^hyperai_billing_event_lag_seconds (\\S+)").matcher(exported);
+            assertThat(lag.find()).as("hyperai_billing_event_lag_seconds is exported").isTrue();
+            assertThat(Double.parseDouble(lag.group(1))).isPositive().isLessThan(3600.0);
         } finally {
             send(running, stopped(running, owner, now.minus(Duration.ofMinutes(2)), now));
             awaitSettled(running);

@@ -31,6 +31,10 @@ public class BillingMetrics {
     public static final String RUNNING = "hyperai_billing_running_executions";
     public static final String EXHAUSTED = "hyperai_billing_balances_exhausted";
     public static final String LAG = "hyperai_billing_ledger_lag_seconds";
+    public static final String EVENT_LAG = "hyperai_billing_event_lag_seconds";
+    /** The newest execution time (a start or an end) that billing has applied. */
+    static final String NEWEST_APPLIED =
+            "SELECT max(GREATEST(started_at, COALESCE(ended_at, started_at))) AS newest FROM metered_run";
 
     static final String RUNNING_BY_SPEC = """
             SELECT COALESCE(compute_spec_id, 'unknown') AS spec, count(*) AS n FROM metered_run
@@ -48,6 +52,7 @@ public class BillingMetrics {
     private final Map<String, AtomicLong> running = new ConcurrentHashMap<>();
     /** Epoch millis when the oldest un-accrued interval became due; 0 when nothing is due. */
     private final AtomicLong oldestDue = new AtomicLong();
+    private final AtomicLong newestApplied = new AtomicLong();
 
     public BillingMetrics(MeterRegistry registry, Pool pool) {
         this.registry = registry;
@@ -56,6 +61,10 @@ public class BillingMetrics {
                 .register(registry);
         Gauge.builder(LAG, oldestDue, v -> v.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - v.get()) / 1000.0)
                 .description("Seconds between now and the oldest complete interval not yet charged")
+                .register(registry);
+        Gauge.builder(EVENT_LAG, newestApplied,
+                v -> v.get() == 0 ? 0 : Math.max(0, System.currentTimeMillis() - v.get()) / 1000.0)
+                .description("Seconds between now and the newest execution event time applied to the ledger")
                 .register(registry);
     }
 
@@ -97,6 +106,9 @@ public class BillingMetrics {
         }).chain(() -> pool.query(OLDEST_DUE).execute()).invoke(rows -> {
             OffsetDateTime due = rows.iterator().next().getOffsetDateTime("due");
             oldestDue.set(due == null ? 0 : due.toInstant().toEpochMilli());
+        }).chain(() -> pool.query(NEWEST_APPLIED).execute()).invoke(rows -> {
+            OffsetDateTime newest = rows.iterator().next().getOffsetDateTime("newest");
+            newestApplied.set(newest == null ? 0 : newest.toInstant().toEpochMilli());
         }).onFailure().recoverWithNull().replaceWithVoid();
     }
 }
