@@ -1,0 +1,99 @@
+package io.hyperai.warehouse;
+
+import static io.hyperai.warehouse.WarehouseFixtures.create;
+import static io.hyperai.warehouse.WarehouseFixtures.newUser;
+import static io.hyperai.warehouse.WarehouseFixtures.token;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.lang.management.ManagementFactory;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.lang.management.MemoryMXBean;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Random;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.Test;
+
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
+
+/**
+ * Not a test (the name keeps it out of the build): upload throughput in MB/s beside a plain file
+ * copy of the same bytes, and the peak heap while uploading. Run: {@code ./mvnw test -pl
+ * warehouse-service -Dtest=UploadBench -Dbench.megabytes=1024}.
+ */
+@QuarkusTest
+class UploadBench {
+
+    @Test
+    void printThroughputAndPeakHeap() throws Exception {
+        int megabytes = Integer.getInteger("bench.megabytes", 1024);
+        Path file = Files.createTempFile("upload-bench", ".bin");
+        byte[] block = new byte[1024 * 1024];
+        new Random(7).nextBytes(block);
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int i = 0; i < megabytes; i++) {
+                out.write(block);
+            }
+        }
+        long bytes = Files.size(file);
+
+        Path copy = file.resolveSibling(file.getFileName() + ".copy");
+        long t0 = System.nanoTime();
+        Files.copy(file, copy);
+        double copySeconds = (System.nanoTime() - t0) / 1e9;
+        Files.delete(copy);
+
+        String user = newUser();
+        String token = token(user);
+        String id = create(token, "datasets", "bench");
+        MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
+        System.gc();
+        long heapBefore = memory.getHeapMemoryUsage().getUsed();
+        AtomicLong peak = new AtomicLong(heapBefore);
+        AtomicBoolean uploading = new AtomicBoolean(true);
+        Thread sampler = new Thread(() -> {
+            while (uploading.get()) {
+                peak.accumulateAndGet(memory.getHeapMemoryUsage().getUsed(), Math::max);
+                try {
+                    Thread.sleep(5);
+                } catch (InterruptedException e) {
+                    return;
+                }
+            }
+        });
+        sampler.start();
+        long t1 = System.nanoTime();
+        // curl, in its own process, sends the file: the heap measured here is the service's alone
+        Process curl = new ProcessBuilder("curl", "-s", "-o", "/dev/null", "-w", "%{http_code}",
+                "-H", "Authorization: Bearer " + token, "-F", "files=@" + file + ";filename=big.bin",
+                RestAssured.baseURI + ":" + RestAssured.port + "/api/v1/datasets/" + id + "/versions")
+                .redirectErrorStream(true).start();
+        String status = new String(curl.getInputStream().readAllBytes()).trim();
+        curl.waitFor();
+        if (!"201".equals(status)) {
+            throw new AssertionError("upload answered " + status);
+        }
+        double uploadSeconds = (System.nanoTime() - t1) / 1e9;
+        uploading.set(false);
+        sampler.join();
+
+        double mb = bytes / 1e6;
+        System.out.printf("upload of %.0f MB: %.1f MB/s (plain file copy %.1f MB/s)%n", mb, mb / uploadSeconds,
+                mb / copySeconds);
+        System.out.printf("heap: %.0f MB before, peak %.0f MB during the upload (max %.0f MB); used heap, garbage included"
+                + "%n", heapBefore / 1e6, peak.get() / 1e6,
+                memory.getHeapMemoryUsage().getMax() / 1e6);
+        deleteQuietly(file);
+    }
+
+    private static void deleteQuietly(Path file) throws IOException {
+        Files.deleteIfExists(file);
+    }
+}
