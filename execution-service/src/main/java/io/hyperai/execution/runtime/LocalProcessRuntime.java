@@ -32,7 +32,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * Executions as processes on this machine, for a platform that fits on one (as JupyterHub's local
  * spawner beside KubeSpawner). With bubblewrap each runs in its own mount, PID and network
- * namespace: a read-only system, inputs read-only at {@code /hyperai/input/inputN}, a writable
+ * namespace, as uid 1000 in a user namespace: a read-only system, inputs read-only at {@code /hyperai/input/inputN}, a writable
  * {@code /hyperai/home}. The spec's memory and disk are enforced by watching the process tree's
  * resident memory and the home directory's size, ending the run with the matching reason.
  */
@@ -105,6 +105,8 @@ public class LocalProcessRuntime implements ExecutionRuntime {
                     .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()));
             builder.environment().put("HOME", sandboxed ? PodFactory.HOME : home.toString());
             builder.environment().put("HYPERAI_EXECUTION_ID", launch.executionId());
+            // Jupyter keeps its runtime files (connection files, cookies secret) out of the user's home
+            builder.environment().put("JUPYTER_RUNTIME_DIR", sandboxed ? "/tmp/jupyter" : dir.resolve("jupyter").toString());
             Process process = builder.start();
             LOG.infof("execution %s runs as local process %d%s", launch.executionId(), process.pid(),
                     sandboxed ? " (bubblewrap)" : "");
@@ -127,7 +129,10 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         if (!sandboxed) {
             return user;
         }
-        List<String> bwrap = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-pid", "--unshare-ipc",
+        // a user namespace: the code runs as uid 1000 (as in a pod), whoever runs the service
+        List<String> bwrap = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-user", "--uid",
+                String.valueOf(config.runAsUser()), "--gid", String.valueOf(config.runAsUser()), "--unshare-pid",
+                "--unshare-ipc",
                 "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
                 "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
                 "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",

@@ -33,7 +33,7 @@ class LocalProcessRuntimeTest {
     void start() {
         Map<String, Object> values = Map.of("localRoot", root.resolve("executions").toString(),
                 "workdirsRoot", root.resolve("workdirs").toString(), "warehouseRoot", root.resolve("warehouse").toString(),
-                "workspaceBaseUrl", "http://localhost");
+                "workspaceBaseUrl", "http://localhost", "runAsUser", 1000L);
         ExecutionConfig config = (ExecutionConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
                 new Class<?>[] { ExecutionConfig.class }, (proxy, method, args) -> values.get(method.getName()));
         runtime = new LocalProcessRuntime(config);
@@ -126,5 +126,36 @@ class LocalProcessRuntimeTest {
         runtime.remove(launch.executionId()).await().atMost(WAIT);
         assertThat(runtime.observe(launch.executionId())).isEqualTo(Optional.empty());
         assertThat(runtime.withContainers()).doesNotContain(launch.executionId());
+    }
+
+    @Test
+    void aWorkspaceServesARealJupyterPageUntilStopped() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/jupyter-notebook")),
+                "Debian's jupyter-notebook is not installed");
+        Launch launch = new Launch(UUID.randomUUID().toString(), "gear", "alice", "JUPYTER", "local", null,
+                new Launch.Resources(1, 2048, 1, 0, null), Map.of(), List.of(), null, null, "t0ken" + System.nanoTime());
+        runtime.start(launch).await().atMost(WAIT);
+        String base = runtime.workspaceBase(launch.executionId()) + "/executions/" + launch.executionId() + "/";
+        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
+        java.net.URI status = java.net.URI.create(base + "api/status?token=" + launch.jupyterToken());
+        await().atMost(WAIT).ignoreExceptions().until(() -> http.send(java.net.http.HttpRequest.newBuilder(status).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
+        var tree = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "tree?token="
+                + launch.jupyterToken())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(tree.statusCode()).isEqualTo(200);
+        assertThat(tree.body()).containsIgnoringCase("jupyter");
+        var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/contents")).build(),
+                java.net.http.HttpResponse.BodyHandlers.ofString());
+        assertThat(refused.statusCode()).as("without the token").isIn(401, 403);
+
+        runtime.remove(launch.executionId()).await().atMost(WAIT);
+        await().atMost(WAIT).until(() -> {
+            try {
+                http.send(java.net.http.HttpRequest.newBuilder(status).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                return false;
+            } catch (java.io.IOException e) {
+                return true;
+            }
+        });
     }
 }
