@@ -40,12 +40,15 @@ class ServiceEnvTest {
     }
 
     @Test
-    void executionGetsTheKubernetesApiAndWarehouseItsStorageRoot() {
+    void executionGetsTheKubernetesApiAndBothTheWarehouseRoot() {
+        // execution-service's local runtime mounts dataset versions from the warehouse's root
         assertThat(env(Component.EXECUTION))
                 .containsEntry("HYPERAI_KUBERNETES_API_SERVER_URL", "http://127.0.0.1:18443")
                 .containsEntry("HYPERAI_EXECUTION_NAMESPACE", "hyperai-executions")
                 .containsEntry("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:15432/execution")
-                .doesNotContainKey("HYPERAI_WAREHOUSE_STORAGE_ROOT");
+                .containsEntry("HYPERAI_WAREHOUSE_STORAGE_ROOT", "/d/warehouse")
+                .containsKey("HYPERAI_EXECUTION_RUNTIME");
+        assertThat(env(Component.GEAR)).doesNotContainKey("HYPERAI_WAREHOUSE_STORAGE_ROOT");
         assertThat(env(Component.WAREHOUSE))
                 .containsEntry("HYPERAI_WAREHOUSE_STORAGE_ROOT", "/d/warehouse")
                 .doesNotContainKey("HYPERAI_KUBERNETES_API_SERVER_URL");
