@@ -1,5 +1,7 @@
 package io.hyperai.cli;
 
+import io.hyperai.test.PackagedServices;
+
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -30,7 +32,7 @@ import io.hyperai.test.SharedInfrastructure;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliAgainstServicesIT {
 
-    private static PlatformServices services;
+    private static PackagedServices services;
     @TempDir
     static Path home;
     private static CliRunner cli;
@@ -39,10 +41,10 @@ class CliAgainstServicesIT {
 
     @BeforeAll
     static void start() throws Exception {
-        services = PlatformServices.start("storage", "warehouse", "gear", "billing");
+        services = PackagedServices.start("hyperai-cli", "storage", "warehouse", "gear", "billing");
         ObjectNode config = Json.MAPPER.createObjectNode();
         config.put("authUrl", SharedInfrastructure.oidc().issuer());
-        for (String service : PlatformServices.ALL) {
+        for (String service : PackagedServices.ALL) {
             config.put(service + "Url", services.url(service));
         }
         Path dir = Files.createDirectories(home.resolve("config"));

@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.test.PackagedServices;
+
 import static io.restassured.RestAssured.given;
 
 import java.sql.Connection;
@@ -23,9 +25,9 @@ final class Api {
 
     static final String PROBLEM = "urn:hyperai:problem:";
 
-    private final Services services;
+    private final PackagedServices services;
 
-    Api(Services services) {
+    Api(PackagedServices services) {
         this.services = services;
     }
 

@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.test.PackagedServices;
+
 import static io.hyperai.it.Api.newUser;
 import static io.hyperai.it.Api.token;
 import static io.restassured.RestAssured.given;
@@ -46,7 +48,7 @@ class BillingRestartIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
     private static final long INTERVAL = 10;
-    private static Services services;
+    private static PackagedServices services;
     private static final List<String> EVENT_IDS = new java.util.concurrent.CopyOnWriteArrayList<>();
 
     /** One metered run; {@code end} is set when its end event is sent. */

@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.test.PackagedServices;
+
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -30,7 +32,7 @@ import io.restassured.http.ContentType;
 class EventsAcrossServicesIT {
 
     private static final Duration WAIT = Duration.ofSeconds(120);
-    private static Services services;
+    private static PackagedServices services;
 
     @BeforeAll
     static void start() {

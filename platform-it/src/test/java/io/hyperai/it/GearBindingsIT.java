@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.test.PackagedServices;
+
 import static io.hyperai.it.Api.PROBLEM;
 import static io.hyperai.it.Api.datasetBinding;
 import static io.hyperai.it.Api.gearTraces;
@@ -32,7 +34,7 @@ import io.restassured.response.Response;
 class GearBindingsIT {
 
     private static final String INPUT0 = "/hyperai/input/input0";
-    private static Services services;
+    private static PackagedServices services;
     private static Api api;
 
     @BeforeAll

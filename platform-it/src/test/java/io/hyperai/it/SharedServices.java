@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.test.PackagedServices;
+
 import java.util.Map;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -24,13 +26,13 @@ final class SharedServices implements BeforeAllCallback {
             "KAFKA_SESSION_TIMEOUT_MS", "6000",
             "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
 
-    private static Services services;
+    private static PackagedServices services;
 
     /** The running services, started on first use. */
-    static synchronized Services get() {
+    static synchronized PackagedServices get() {
         if (services == null) {
             long start = System.nanoTime();
-            services = Services.start(OVERRIDES, NAMES);
+            services = PackagedServices.start("platform-it", OVERRIDES, NAMES);
             System.out.printf("shared services: %s started in %d ms%n", String.join(", ", NAMES),
                     (System.nanoTime() - start) / 1_000_000);
         }

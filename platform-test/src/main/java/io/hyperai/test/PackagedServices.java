@@ -1,4 +1,4 @@
-package io.hyperai.cli;
+package io.hyperai.test;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -12,29 +12,32 @@ import java.util.concurrent.CompletableFuture;
 
 import io.hyperai.infra.Ports;
 import io.hyperai.infra.ServiceProcess;
-import io.hyperai.test.PlatformTestResource;
 
 /**
- * The packaged services as separate JVMs on the shared PostgreSQL, Kafka and OIDC test provider,
- * each knowing the others' URLs: a copy of platform-it's {@code Services}, logging to this module's
- * {@code target/logs}.
+ * Packaged services ({@code <service>/target/quarkus-app}) as separate JVMs on the shared
+ * PostgreSQL, Kafka and OIDC provider, each knowing the others' URLs, the way {@code ./platform up}
+ * runs them. Logs and data go under the calling module's {@code target/}; the project root comes
+ * from the {@code hyperai.root} system property (failsafe sets it).
  */
-final class PlatformServices implements AutoCloseable {
+public final class PackagedServices implements AutoCloseable {
 
-    static final List<String> ALL = List.of("gear", "execution", "warehouse", "storage", "billing");
+    public static final List<String> ALL = List.of("gear", "execution", "warehouse", "storage", "billing");
 
+    private final String module;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
     private final Map<String, ServiceProcess> running = new LinkedHashMap<>();
 
-    private PlatformServices(List<String> names) {
+    private PackagedServices(String module, List<String> names, Map<String, Map<String, String>> overrides) {
+        this.module = module;
         for (String name : ALL) {
             ports.put(name, Ports.freePort());
         }
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (String name : names) {
             Map<String, String> env = environment(name);
+            env.putAll(overrides.getOrDefault(name, Map.of()));
             starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.start(name + "-service", jar(name), env,
-                    root().resolve("hyperai-cli/target/logs/" + name + "-service.log"), Duration.ofSeconds(180))));
+                    target().resolve("logs/" + name + "-service.log"), Duration.ofSeconds(180))));
         }
         try {
             for (int i = 0; i < names.size(); i++) {
@@ -46,11 +49,24 @@ final class PlatformServices implements AutoCloseable {
         }
     }
 
-    static PlatformServices start(String... names) {
-        return new PlatformServices(List.of(names));
+    /** Starts {@code names} for the tests of {@code module} (the folder whose target/ gets the logs). */
+    public static PackagedServices start(String module, String... names) {
+        return new PackagedServices(module, List.of(names), Map.of());
     }
 
-    String url(String name) {
+    /**
+     * As {@link #start(String, String...)}; {@code overrides} adds or replaces environment variables per
+     * service (for example {@code "billing" -> {HYPERAI_BILLING_INTERVAL=10s}}).
+     */
+    public static PackagedServices start(String module, Map<String, Map<String, String>> overrides, String... names) {
+        return new PackagedServices(module, List.of(names), overrides);
+    }
+
+    public ServiceProcess get(String name) {
+        return running.get(name);
+    }
+
+    public String url(String name) {
         return "http://localhost:" + ports.get(name);
     }
 
@@ -61,18 +77,24 @@ final class PlatformServices implements AutoCloseable {
         for (String other : ALL) {
             env.put("HYPERAI_" + other.toUpperCase(Locale.ROOT) + "_URL", url(other));
         }
-        env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", root().resolve("hyperai-cli/target/warehouse").toString());
-        env.put("HYPERAI_DATA_DIR", root().resolve("hyperai-cli/target/data").toString());
+        env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", target().resolve("warehouse").toString());
+        env.put("HYPERAI_DATA_DIR", target().resolve("data").toString());
+        // cross-service tests want events promptly
         env.put("HYPERAI_OUTBOX_POLL_INTERVAL", "0.1s");
         return env;
     }
 
-    static String envName(String property) {
+    /** {@code quarkus.oidc-client.credentials.secret} → {@code QUARKUS_OIDC_CLIENT_CREDENTIALS_SECRET}. */
+    public static String envName(String property) {
         return property.toUpperCase(Locale.ROOT).replaceAll("[^A-Z0-9]", "_");
     }
 
-    static Path root() {
+    public static Path root() {
         return Path.of(System.getProperty("hyperai.root", "..")).toAbsolutePath().normalize();
+    }
+
+    private Path target() {
+        return root().resolve(module).resolve("target");
     }
 
     private static Path jar(String name) {
