@@ -51,15 +51,7 @@ public class GearStandIn implements QuarkusTestResourceLifecycleManager {
             return t;
         }));
         server.start();
-        return Map.of("quarkus.rest-client.gear.url", "http://localhost:" + server.getAddress().getPort(),
-                // PlatformTestResource derives "billing-service-service-secret" from the arg "billing-service",
-                // which the test provider refuses (it expects "<client-id>-secret"); started after it, this wins
-                "quarkus.oidc-client.credentials.secret", "billing-service-secret");
-    }
-
-    @Override
-    public int order() {
-        return 100;
+        return Map.of("quarkus.rest-client.gear.url", "http://localhost:" + server.getAddress().getPort());
     }
 
     private void handle(HttpExchange exchange) throws IOException {

@@ -16,9 +16,4 @@ public enum ExecutionState {
     public boolean isTerminal() {
         return !ACTIVE.contains(this);
     }
-
-    /** Only forward moves: QUEUED → STARTING → RUNNING → an end state, skipping steps allowed. */
-    public boolean canMoveTo(ExecutionState next) {
-        return !isTerminal() && next.ordinal() > ordinal();
-    }
 }

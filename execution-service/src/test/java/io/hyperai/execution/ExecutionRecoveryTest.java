@@ -8,7 +8,6 @@ import static org.hamcrest.Matchers.equalTo;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 
@@ -153,6 +152,5 @@ class ExecutionRecoveryTest {
         assertThat(state(Tokens.alice(), id)).isEqualTo("QUEUED");
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
         await().atMost(WAIT).until(() -> pod(id) == null);
-        assertThat(Instant.now()).isNotNull();
     }
 }

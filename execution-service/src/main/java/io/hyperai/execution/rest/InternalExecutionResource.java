@@ -8,7 +8,6 @@ import jakarta.ws.rs.PathParam;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.execution.Execution;
-import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.service.ExecutionService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -26,19 +25,11 @@ public class InternalExecutionResource {
     @Path("{id}/output")
     @WithSession
     public Uni<Output> output(@PathParam("id") String id) {
-        return Execution.<Execution>findById(parse(id)).map(e -> {
-            if (e == null || !e.state.isTerminal() || e.state == ExecutionState.QUEUED || e.startedAt == null) {
+        return Execution.<Execution>findById(ExecutionService.parse(id)).map(e -> {
+            if (e == null || !e.state.isTerminal() || e.startedAt == null) {
                 throw ProblemException.notFound("execution output", id);
             }
-            return new Output(e.id.toString(), e.ownerId, e.gearId, e.state.name(), e.id.toString(), null);
+            return new Output(e.id.toString(), e.ownerId, e.gearId, e.state.name(), e.id.toString(), e.workdirBytes);
         });
-    }
-
-    private static java.util.UUID parse(String id) {
-        try {
-            return java.util.UUID.fromString(id);
-        } catch (IllegalArgumentException e) {
-            throw ProblemException.notFound("execution output", id);
-        }
     }
 }

@@ -22,6 +22,7 @@ import io.hyperai.execution.CodeUpload;
 import io.hyperai.execution.client.AdmissionClients;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.CodeView;
+import io.vertx.core.Context;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
@@ -45,6 +46,8 @@ public class CodeService {
     }
 
     public Uni<CodeUpload> upload(String ownerId, List<UploadedPart> parts, boolean unpack) {
+        // failure callbacks may run on the REST client's thread; the session's context is this one
+        Context context = Blocking.context();
         return DependencyFailures.guard("storage-service", storage.admission(ownerId)).chain(admission -> {
             if (admission.blocked()) {
                 return Uni.createFrom().failure(ProblemException.forbidden("storage-blocked",
@@ -52,7 +55,7 @@ public class CodeService {
             }
             long room = Math.max(0, admission.quotaBytes() - admission.usedBytes());
             UUID id = UUID.randomUUID();
-            return Blocking.call(() -> {
+            return Blocking.call(context, () -> {
                 StagedUpload staged = stager.stage(parts, unpack, room);
                 try {
                     stager.publish(staged.directory(), stager.root().resolve(id.toString()));
@@ -71,7 +74,8 @@ public class CodeService {
                 return Panache.withTransaction(() -> code.<CodeUpload>persist()
                         .call(c -> outbox.append(EventType.CODE_UPLOADED, id.toString(),
                                 new StoredBytes(id.toString(), ownerId, staged.totalBytes()))))
-                        .onFailure().call(() -> Blocking.run(() -> stager.deleteQuietly(stager.root().resolve(id.toString()))));
+                        .onFailure().call(() -> Blocking.run(context,
+                                () -> stager.deleteQuietly(stager.root().resolve(id.toString()))));
             });
         });
     }

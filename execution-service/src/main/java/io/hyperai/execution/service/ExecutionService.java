@@ -224,7 +224,7 @@ public class ExecutionService {
     }
 
     /** Ids are UUIDs; anything else names no execution. */
-    static UUID parse(String id) {
+    public static UUID parse(String id) {
         try {
             return UUID.fromString(id);
         } catch (IllegalArgumentException e) {

@@ -8,6 +8,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.common.vertx.Blocking;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.WarehouseItemDeleted;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
@@ -125,7 +126,7 @@ public class ItemStore {
     @WithTransaction
     public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedUpload staged,
             UUID reservationId) {
-        Context context = Offload.context();
+        Context context = Blocking.context();
         return repository.owned(ownerId, kind, id, true).chain(item -> {
             int n = item.nextVersion;
             item.nextVersion = n + 1;
@@ -151,14 +152,14 @@ public class ItemStore {
                 file.sha256 = f.sha256();
                 rows.add(file);
             }
-            return Offload.blocking(context, () -> files.publish(staged.directory(), target))
+            return Blocking.run(context, () -> files.publish(staged.directory(), target))
                     .chain(() -> Panache.getSession().chain(s -> s.persistAll(rows.toArray())))
                     .chain(() -> outbox.append(EventType.WAREHOUSE_VERSION_CREATED, item.id.toString(),
                             new WarehouseVersionCreated(item.id.toString(), kind.label(), n, ownerId,
                                     staged.totalBytes(), reservationId.toString())))
                     .chain(() -> Panache.flush())
                     .replaceWith(version)
-                    .onFailure().call(() -> Offload.blocking(context, () -> files.deleteQuietly(target)));
+                    .onFailure().call(() -> Blocking.run(context, () -> files.deleteQuietly(target)));
         });
     }
 

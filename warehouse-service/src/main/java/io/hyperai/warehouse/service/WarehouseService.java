@@ -9,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.vertx.Blocking;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.warehouse.WarehouseItem;
@@ -48,7 +49,7 @@ public class WarehouseService {
 
     public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, List<UploadedPart> parts,
             boolean unpack) {
-        Context context = Offload.context();
+        Context context = Blocking.context();
         if (parts == null || parts.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(EntryPaths.FIELD, "at least one file is required"));
         }
@@ -60,18 +61,18 @@ public class WarehouseService {
                                 ? "storage usage is over the quota; delete data to upload again"
                                 : admission.reason()));
                     }
-                    return Offload.blocking(context, () -> files.stage(parts, unpack, admission.freeBytes()));
+                    return Blocking.call(context, () -> files.stage(parts, unpack, admission.freeBytes()));
                 })
                 .chain(staged -> reserve(ownerId, staged, context)
                         .chain(reservation -> store.commitVersion(ownerId, kind, id, staged, reservation)
                                 .onFailure().call(e -> release(reservation)
-                                        .chain(() -> Offload.blocking(context, () -> files.deleteQuietly(staged.directory()))))));
+                                        .chain(() -> Blocking.run(context, () -> files.deleteQuietly(staged.directory()))))));
     }
 
     private Uni<UUID> reserve(String ownerId, StagedUpload staged, Context context) {
         return storage(storage.reserve(new StorageClient.ReservationRequest(ownerId, staged.totalBytes())))
                 .map(r -> UUID.fromString(r.id()))
-                .onFailure().call(() -> Offload.blocking(context, () -> files.deleteQuietly(staged.directory())));
+                .onFailure().call(() -> Blocking.run(context, () -> files.deleteQuietly(staged.directory())));
     }
 
     /** Gives a reservation back; when storage cannot be told, the reservation expires on its own. */
@@ -100,18 +101,18 @@ public class WarehouseService {
     }
 
     public Uni<Void> deleteVersion(String ownerId, WarehouseItem.Kind kind, String id, String n) {
-        Context context = Offload.context();
+        Context context = Blocking.context();
         return store.deleteVersion(ownerId, kind, id, n).chain(d -> removeFiles(d, context));
     }
 
     public Uni<Void> deleteItem(String ownerId, WarehouseItem.Kind kind, String id) {
-        Context context = Offload.context();
+        Context context = Blocking.context();
         return store.deleteItem(ownerId, kind, id).chain(d -> removeFiles(d, context));
     }
 
     /** After the commit: the rows and events are there, a directory left behind is only garbage. */
     private Uni<Void> removeFiles(Deleted deleted, Context context) {
-        return Offload.blocking(context, () -> deleted.storagePaths().forEach(p -> files.deleteQuietly(files.resolve(p))));
+        return Blocking.run(context, () -> deleted.storagePaths().forEach(p -> files.deleteQuietly(files.resolve(p))));
     }
 
     /**
