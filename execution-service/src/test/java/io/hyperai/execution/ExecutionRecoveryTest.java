@@ -106,9 +106,9 @@ class ExecutionRecoveryTest {
         await().atMost(WAIT).until(() -> "SUCCEEDED".equals(state(Tokens.alice(), id)));
 
         List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
-                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("execution.workdir.saved")));
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("execution.output.saved")));
         List<StoredBytes> saves = records.stream().filter(r -> id.equals(r.key()))
-                .map(r -> EventCodec.read(r.value())).filter(e -> e.type().equals("execution.workdir.saved"))
+                .map(r -> EventCodec.read(r.value())).filter(e -> e.type().equals("execution.output.saved"))
                 .map(e -> EventCodec.payload(e, StoredBytes.class)).toList();
         assertThat(saves).containsExactly(new StoredBytes(id, "alice", 12_400));
     }

@@ -86,7 +86,7 @@ class LedgerEventsTest {
         String user = newUser();
         String execution = UUID.randomUUID().toString();
         publish(EventType.CODE_UPLOADED, execution, new StoredBytes("code-" + execution, user, 100));
-        publish(EventType.WORKDIR_SAVED, execution, new StoredBytes(execution, user, 200));
+        publish(EventType.OUTPUT_SAVED, execution, new StoredBytes(execution, user, 200));
         String item = UUID.randomUUID().toString();
         publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 1, user, 30, null));
         publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 2, user, 40, null));

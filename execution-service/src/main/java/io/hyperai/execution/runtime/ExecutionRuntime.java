@@ -17,6 +17,14 @@ public interface ExecutionRuntime {
     /** Removes the execution's container; a missing one is fine. */
     Uni<Void> remove(String executionId);
 
+    /**
+     * Whether {@link #observe} and {@link #withContainers} reflect every container there is. Until then an empty
+     * answer means "not known yet", not "gone": after a restart the cache fills from the first list.
+     */
+    default boolean synced() {
+        return true;
+    }
+
     /** What the runtime currently knows of the execution; empty when it has no container. */
     Optional<PodObservation> observe(String executionId);
 

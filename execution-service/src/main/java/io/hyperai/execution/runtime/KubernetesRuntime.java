@@ -106,6 +106,12 @@ public class KubernetesRuntime implements ExecutionRuntime {
     }
 
     @Override
+    public boolean synced() {
+        SharedIndexInformer<Pod> current = informer;
+        return current != null && current.hasSynced();
+    }
+
+    @Override
     public Optional<PodObservation> observe(String executionId) {
         SharedIndexInformer<Pod> current = informer;
         if (current == null) {

@@ -81,6 +81,10 @@ public class ExecutionReconciler {
 
     /** Every active execution and every container there is (a stopped execution's container goes). */
     public Uni<Void> reconcileAll() {
+        if (!runtime.synced()) {
+            LOG.debug("the runtime's view of containers is not complete yet; reconciliation waits for it");
+            return Uni.createFrom().voidItem();
+        }
         long start = System.nanoTime();
         return Panache.withSession(() -> Execution.<Execution>list("state in ?1", List.copyOf(ExecutionState.ACTIVE)))
                 .invoke(list -> active.forEach((state, gauge) -> gauge.set(
@@ -104,6 +108,10 @@ public class ExecutionReconciler {
         try {
             id = UUID.fromString(executionId);
         } catch (IllegalArgumentException e) {
+            return Uni.createFrom().voidItem();
+        }
+        if (!runtime.synced()) {
+            // the first pass after the cache fills covers this one; concluding now would fail live executions
             return Uni.createFrom().voidItem();
         }
         return runtime.observe(executionId)

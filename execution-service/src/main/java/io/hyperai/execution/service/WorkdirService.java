@@ -21,7 +21,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * When an execution has ended, its saved working directory counts against its owner's storage:
- * measure it once and announce it ({@code execution.workdir.saved}) with the measurement.
+ * measure it once and announce it ({@code execution.output.saved}) with the measurement.
  */
 @ApplicationScoped
 public class WorkdirService {
@@ -57,7 +57,7 @@ public class WorkdirService {
                                 return Uni.createFrom().voidItem();
                             }
                             e.workdirBytes = bytes;
-                            return outbox.append(EventType.WORKDIR_SAVED, e.id.toString(),
+                            return outbox.append(EventType.OUTPUT_SAVED, e.id.toString(),
                                     new StoredBytes(e.id.toString(), e.ownerId, bytes)).replaceWithVoid();
                         })));
     }

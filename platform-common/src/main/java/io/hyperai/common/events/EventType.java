@@ -24,7 +24,7 @@ public enum EventType {
     EXECUTION_STOPPED("execution.stopped", Topics.EXECUTION, ExecutionEnded.class),
     CODE_UPLOADED("execution.code.uploaded", Topics.EXECUTION, StoredBytes.class),
     CODE_DELETED("execution.code.deleted", Topics.EXECUTION, StoredBytes.class),
-    WORKDIR_SAVED("execution.workdir.saved", Topics.EXECUTION, StoredBytes.class),
+    OUTPUT_SAVED("execution.output.saved", Topics.EXECUTION, StoredBytes.class),
     WORKDIR_DELETED("execution.workdir.deleted", Topics.EXECUTION, StoredBytes.class),
 
     WAREHOUSE_VERSION_CREATED("warehouse.version.created", Topics.WAREHOUSE, WarehouseVersionCreated.class),

@@ -51,7 +51,7 @@ class EventContractTest {
                 new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, null, "BALANCE_EXHAUSTED"));
         SAMPLES.put(EventType.CODE_UPLOADED, new StoredBytes("code-1", ALICE, 52_431));
         SAMPLES.put(EventType.CODE_DELETED, new StoredBytes("code-1", ALICE, 52_431));
-        SAMPLES.put(EventType.WORKDIR_SAVED, new StoredBytes("exec-1", ALICE, 1_073_741_824L));
+        SAMPLES.put(EventType.OUTPUT_SAVED, new StoredBytes("exec-1", ALICE, 1_073_741_824L));
         SAMPLES.put(EventType.WORKDIR_DELETED, new StoredBytes("exec-1", ALICE, 1_073_741_824L));
         SAMPLES.put(EventType.WAREHOUSE_VERSION_CREATED,
                 new WarehouseVersionCreated("ds-1", "dataset", 3, ALICE, 734_003_200L, "resv-9"));

@@ -53,7 +53,7 @@ public class UsageEventsConsumer {
             case WAREHOUSE_ITEM_DELETED -> ledger.itemDeleted(EventCodec.payload(envelope, WarehouseItemDeleted.class));
             case CODE_UPLOADED -> ledger.stored(StorageUsage.Kind.CODE, EventCodec.payload(envelope, StoredBytes.class));
             case CODE_DELETED -> ledger.removed(StorageUsage.Kind.CODE, EventCodec.payload(envelope, StoredBytes.class));
-            case WORKDIR_SAVED -> ledger.stored(StorageUsage.Kind.WORKING_DIRECTORY, EventCodec.payload(envelope, StoredBytes.class));
+            case OUTPUT_SAVED -> ledger.stored(StorageUsage.Kind.WORKING_DIRECTORY, EventCodec.payload(envelope, StoredBytes.class));
             case WORKDIR_DELETED -> ledger.removed(StorageUsage.Kind.WORKING_DIRECTORY, EventCodec.payload(envelope, StoredBytes.class));
             default -> Uni.createFrom().voidItem();
         };
