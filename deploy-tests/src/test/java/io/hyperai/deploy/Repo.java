@@ -17,7 +17,8 @@ final class Repo {
     static final Path DASHBOARDS = DEPLOY.resolve("grafana/dashboards");
     /** The image tag a build of this project version produces (set by the pom from ${project.version}). */
     static final String IMAGE_TAG = System.getProperty("hyperai.image.tag", "0.1.0-SNAPSHOT");
-    static final String IMAGE_GROUP = "hyperai";
+    /** The group the images profile of the parent pom gives Jib (quarkus.container-image.group). */
+    static final String IMAGE_GROUP = imagesProfileProperty("quarkus.container-image.group");
     static final String NAMESPACE = "hyperai";
     static final String EXECUTIONS = "hyperai-executions";
 
@@ -54,8 +55,41 @@ final class Repo {
         return properties(applicationPropertiesText(module)).getProperty("quarkus.application.name");
     }
 
+    /**
+     * What Jib builds under the images profile: group/name:tag, where name and tag are Quarkus' defaults (the
+     * application name and the project version) unless a service or the profile overrides them.
+     */
     static String image(String module) {
+        for (String override : List.of("quarkus.container-image.name", "quarkus.container-image.tag",
+                "quarkus.container-image.image")) {
+            if (properties(applicationPropertiesText(module)).containsKey(override)
+                    || Kustomize.read(ROOT.resolve(module).resolve("pom.xml")).contains("<" + override + ">")
+                    || Kustomize.read(ROOT.resolve("pom.xml")).contains("<" + override + ">")) {
+                throw new AssertionError(module + " overrides " + override + ": the expected image name must follow it");
+            }
+        }
+        String pom = Kustomize.read(ROOT.resolve(module).resolve("pom.xml"));
+        if (!pom.matches("(?s).*<id>images</id>\\s*<dependencies>\\s*<dependency>\\s*<groupId>io.quarkus</groupId>"
+                + "\\s*<artifactId>quarkus-container-image-jib</artifactId>.*")) {
+            throw new AssertionError(module + ": no images profile adding quarkus-container-image-jib");
+        }
         return IMAGE_GROUP + "/" + applicationName(module) + ":" + IMAGE_TAG;
+    }
+
+    /** A property of the images profile of the parent pom (fails when the profile does not set it). */
+    static String imagesProfileProperty(String name) {
+        String pom = Kustomize.read(ROOT.resolve("pom.xml"));
+        java.util.regex.Matcher profile = java.util.regex.Pattern
+                .compile("(?s)<profile>\\s*(?:<!--.*?-->\\s*)?<id>images</id>(.*?)</profile>").matcher(pom);
+        if (!profile.find()) {
+            throw new AssertionError("the parent pom has no images profile");
+        }
+        java.util.regex.Matcher value = java.util.regex.Pattern
+                .compile("<" + java.util.regex.Pattern.quote(name) + ">([^<]+)</").matcher(profile.group(1));
+        if (!value.find()) {
+            throw new AssertionError("the images profile does not set " + name);
+        }
+        return value.group(1).trim();
     }
 
     static boolean exists(Path p) {

@@ -129,6 +129,29 @@ final class Api {
                 + number("gear", "SELECT count(*) FROM outbox_event WHERE payload LIKE ?", "%" + name + "%");
     }
 
+    // --- billing and executions ------------------------------------------------------------------------
+
+    void topUp(String user, long amountMinor) {
+        given().baseUri(services.url("billing")).auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+                .body(Map.of("amountMinor", amountMinor, "reference", "top-up-" + UUID.randomUUID()))
+                .post("/api/v1/billing/accounts/" + user + "/top-ups").then().statusCode(201);
+    }
+
+    /**
+     * Starts a script execution of the gear (with {@code headers} on the request) and waits until it has
+     * SUCCEEDED: the caller plans the fake kubelet's outcome for the gear's pods.
+     */
+    String runScript(String token, String gear, Map<String, String> headers) {
+        String execution = given().baseUri(services.url("execution")).auth().oauth2(token).headers(headers)
+                .contentType(ContentType.JSON).body(Map.of("mode", "script", "entryCommand", "python train.py"))
+                .post("/api/v1/gears/" + gear + "/executions").then().statusCode(201).extract().path("id");
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(60))
+                .pollInterval(java.time.Duration.ofMillis(200))
+                .until(() -> "SUCCEEDED".equals(given().baseUri(services.url("execution")).auth().oauth2(token)
+                        .get("/api/v1/executions/" + execution).then().statusCode(200).extract().path("state")));
+        return execution;
+    }
+
     // --- databases -------------------------------------------------------------------------------------
 
     static long number(String db, String sql, Object... params) {

@@ -1,7 +1,11 @@
 package io.hyperai.it;
 
+import io.hyperai.infra.k8s.FakeKubelet;
+import io.hyperai.infra.k8s.KubernetesApiServer;
 import io.hyperai.test.PackagedServices;
+import io.hyperai.test.TraceCollector;
 
+import java.util.HashMap;
 import java.util.Map;
 
 import org.junit.jupiter.api.extension.BeforeAllCallback;
@@ -16,27 +20,66 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>billing-service runs with the shortest intervals it accepts (10 s charge intervals, accrual every
  * 10 s) and a short Kafka session, so that after a kill -9 its restarted consumer is given the
  * partitions within seconds rather than after the default 45 s session of the dead one.
+ *
+ * <p>execution-service runs pods on a Kubernetes API of this JVM ({@link #kubernetes()}) whose node is a
+ * {@link FakeKubelet} ({@link #kubelet()}: pods run until a test plans otherwise). Every service records
+ * spans and exports them to one {@link TraceCollector} ({@link #traces()}).
  */
 final class SharedServices implements BeforeAllCallback {
 
-    static final String[] NAMES = { "storage", "warehouse", "gear", "billing" };
-    static final Map<String, Map<String, String>> OVERRIDES = Map.of("billing", Map.of(
-            "HYPERAI_BILLING_INTERVAL", "10s",
-            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s",
-            "KAFKA_SESSION_TIMEOUT_MS", "6000",
-            "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
+    static final String[] NAMES = { "storage", "warehouse", "gear", "billing", "execution" };
+    static final String EXECUTIONS_NAMESPACE = "hyperai-executions";
 
     private static PackagedServices services;
+    private static KubernetesApiServer kubernetes;
+    private static FakeKubelet kubelet;
+    private static TraceCollector traces;
+
+    private static Map<String, Map<String, String>> overrides() {
+        Map<String, Map<String, String>> overrides = new HashMap<>();
+        for (String name : NAMES) {
+            overrides.put(name, new HashMap<>(traces.environment()));
+        }
+        overrides.get("billing").putAll(Map.of(
+                "HYPERAI_BILLING_INTERVAL", "10s",
+                "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s",
+                "KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
+        overrides.get("execution").putAll(Map.of(
+                "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url(),
+                "HYPERAI_EXECUTION_NAMESPACE", EXECUTIONS_NAMESPACE,
+                "HYPERAI_EXECUTION_RESYNC_INTERVAL", "2s"));
+        return overrides;
+    }
 
     /** The running services, started on first use. */
     static synchronized PackagedServices get() {
         if (services == null) {
             long start = System.nanoTime();
-            services = PackagedServices.start("platform-it", OVERRIDES, NAMES);
+            traces = TraceCollector.start();
+            kubernetes = KubernetesApiServer.start(0);
+            kubernetes.createNamespace(EXECUTIONS_NAMESPACE);
+            kubelet = new FakeKubelet(kubernetes.client(), EXECUTIONS_NAMESPACE).start();
+            services = PackagedServices.start("platform-it", overrides(), NAMES);
             System.out.printf("shared services: %s started in %d ms%n", String.join(", ", NAMES),
                     (System.nanoTime() - start) / 1_000_000);
         }
         return services;
+    }
+
+    static synchronized FakeKubelet kubelet() {
+        get();
+        return kubelet;
+    }
+
+    static synchronized KubernetesApiServer kubernetes() {
+        get();
+        return kubernetes;
+    }
+
+    static synchronized TraceCollector traces() {
+        get();
+        return traces;
     }
 
     @Override
@@ -54,6 +97,9 @@ final class SharedServices implements BeforeAllCallback {
                 if (services != null) {
                     services.close();
                     services = null;
+                    kubelet.close();
+                    kubernetes.close();
+                    traces.close();
                 }
             }
         }

@@ -75,6 +75,8 @@ final class ServiceEnv {
             env.put(s.urlEnv(), baseUrl(ports.get(s)));
         }
         env.put("HYPERAI_DATA_DIR", dataDir.toString());
+        // the prod profile logs JSON lines for a cluster's collector; people read these logs
+        env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         if (service == Component.EXECUTION) {
             // Not QUARKUS_KUBERNETES_CLIENT_API_SERVER_URL: that property is fixed at build time in Quarkus 3.33
             // ("Build time property cannot be changed at runtime"), so execution-service builds its own client

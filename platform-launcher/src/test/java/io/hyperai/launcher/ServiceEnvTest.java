@@ -36,7 +36,8 @@ class ServiceEnvTest {
                 Map.entry("HYPERAI_WAREHOUSE_URL", "http://localhost:8103"),
                 Map.entry("HYPERAI_STORAGE_URL", "http://localhost:8104"),
                 Map.entry("HYPERAI_BILLING_URL", "http://localhost:8105"),
-                Map.entry("HYPERAI_DATA_DIR", "/d")));
+                Map.entry("HYPERAI_DATA_DIR", "/d"),
+                Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")));
     }
 
     @Test

@@ -12,6 +12,10 @@ import io.hyperai.billing.repository.LedgerRepository.Exhausted;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.BillingBalanceState;
 import io.hyperai.common.outbox.Outbox;
+import io.opentelemetry.api.OpenTelemetry;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.StatusCode;
+import io.opentelemetry.api.trace.Tracer;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -25,11 +29,13 @@ public class LedgerService {
     private final LedgerRepository ledger;
     private final Outbox outbox;
     private final BillingConfig config;
+    private final Tracer tracer;
 
-    public LedgerService(LedgerRepository ledger, Outbox outbox, BillingConfig config) {
+    public LedgerService(LedgerRepository ledger, Outbox outbox, BillingConfig config, OpenTelemetry openTelemetry) {
         this.ledger = ledger;
         this.outbox = outbox;
         this.config = config;
+        this.tracer = openTelemetry.getTracer("io.hyperai.billing");
     }
 
     /** Every run up to {@code asOf} (null: the database's clock). */
@@ -37,9 +43,22 @@ public class LedgerService {
         return accrue(null, asOf);
     }
 
-    /** Charges the rest of one execution if it has ended (and its start is known); otherwise nothing. */
+    /**
+     * Charges the rest of one execution if it has ended (and its start is known); otherwise nothing.
+     * A span of its own (child of the consumed event's) shows what the event charged in its trace.
+     */
     Uni<AccrualOutcome> settle(String executionId) {
-        return accrue(executionId, null);
+        Span span = tracer.spanBuilder("billing settle").setAttribute("hyperai.execution.id", executionId)
+                .startSpan();
+        return accrue(executionId, null)
+                .invoke(outcome -> span.setAttribute("hyperai.billing.entries", outcome.entries())
+                        .setAttribute("hyperai.billing.charged_minor", outcome.chargedMinor()))
+                .onTermination().invoke((outcome, failure, cancelled) -> {
+                    if (failure != null) {
+                        span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+                    }
+                    span.end();
+                });
     }
 
     private Uni<AccrualOutcome> accrue(String executionId, Instant asOf) {

@@ -20,6 +20,8 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
+import io.opentelemetry.api.trace.Span;
+
 /**
  * The relay's Kafka producer: idempotent, acks from all in-sync replicas, so records of one key
  * land in their partition in the order they were sent. Blocking; the relay calls it on a worker.
@@ -29,8 +31,11 @@ public class OutboxPublisher {
 
     private final KafkaProducer<String, String> producer;
     private final long timeoutMillis;
+    private final OutboxTracing tracing;
 
-    public OutboxPublisher(OutboxConfig config, @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+    public OutboxPublisher(OutboxConfig config, OutboxTracing tracing,
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+        this.tracing = tracing;
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ProducerConfig.ACKS_CONFIG, "all");
@@ -54,10 +59,12 @@ public class OutboxPublisher {
      */
     public List<Long> publish(List<OutboxRow> rows) {
         List<Future<RecordMetadata>> sent = new ArrayList<>(rows.size());
+        List<Span> spans = new ArrayList<>(rows.size());
         for (OutboxRow row : rows) {
             ProducerRecord<String, String> record = new ProducerRecord<>(row.topic(), row.aggregateId(), row.payload());
             record.headers().add("hyperai-event-id", row.id().getBytes(StandardCharsets.UTF_8));
             record.headers().add("hyperai-event-type", row.type().getBytes(StandardCharsets.UTF_8));
+            spans.add(tracing.startPublish(row, record));
             try {
                 sent.add(producer.send(record));
             } catch (RuntimeException e) {
@@ -71,6 +78,7 @@ public class OutboxPublisher {
             OutboxRow row = rows.get(i);
             boolean ok = sent.get(i) != null && !failedAggregates.contains(row.aggregateId())
                     && awaited(sent.get(i), deadline);
+            OutboxTracing.end(spans.get(i), ok);
             if (ok) {
                 acknowledged.add(row.seq());
             } else {

@@ -39,7 +39,7 @@ public class OutboxRelay {
     // The advisory lock sits in the filter so that rows of an aggregate another relay is
     // publishing are skipped as a whole, not only the rows that relay has locked so far.
     static final String CLAIM = """
-            SELECT seq, id::text AS id, topic, aggregate_id, type, payload
+            SELECT seq, id::text AS id, topic, aggregate_id, type, payload, traceparent
               FROM outbox_event
              WHERE sent_at IS NULL
                AND pg_try_advisory_xact_lock(hashtextextended(aggregate_id, 7460))
@@ -151,7 +151,8 @@ public class OutboxRelay {
         List<OutboxRow> rows = new ArrayList<>(set.size());
         for (Row r : set) {
             rows.add(new OutboxRow(r.getLong("seq"), r.getString("id"), r.getString("topic"),
-                    r.getString("aggregate_id"), r.getString("type"), r.getString("payload")));
+                    r.getString("aggregate_id"), r.getString("type"), r.getString("payload"),
+                    r.getString("traceparent")));
         }
         return rows;
     }

@@ -1,5 +1,6 @@
 package io.hyperai.common.outbox;
 
-/** An unsent outbox row as the relay claims it. */
-public record OutboxRow(long seq, String id, String topic, String aggregateId, String type, String payload) {
+/** An unsent outbox row as the relay claims it; {@code traceparent} is null for an untraced event. */
+public record OutboxRow(long seq, String id, String topic, String aggregateId, String type, String payload,
+        String traceparent) {
 }
