@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.UUID;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -38,58 +37,35 @@ import io.restassured.path.json.JsonPath;
 
 /**
  * Issue 5's promise that a restart of execution-service loses no execution, on the packaged service with the
- * Kubernetes runtime (the API mock and the fake kubelet in this JVM, the real gear, storage and billing services
- * for admission). While the service is down (kill -9) the cluster moves on: pods finish, fail, get scheduled,
+ * Kubernetes runtime (the shared API mock and fake kubelet of {@link SharedServices}, the real gear, storage and
+ * billing services for admission). While the service is down (kill -9) the cluster moves on: pods finish, fail, get scheduled,
  * vanish, and a stray pod appears. After the restart the informer's first list and the reconciliation pass must
  * bring every execution to what its pod says, with the times observed on the pod, each change published once.
  */
 @ExtendWith(SharedServices.class)
 class ExecutionRestartIT {
 
-    private static final String NAMESPACE = "hyperai-executions";
+    private static final String NAMESPACE = SharedServices.EXECUTIONS_NAMESPACE;
     private static final Duration WAIT = Duration.ofSeconds(120);
 
     private static KubernetesApiServer kubernetes;
     private static FakeKubelet kubelet;
-    private static PackagedServices execution;
+    private static PackagedServices services;
     private static Api api;
 
     @BeforeAll
     static void start() {
-        PackagedServices shared = SharedServices.get();
-        api = new Api(shared);
-        kubernetes = KubernetesApiServer.start(0);
-        kubernetes.createNamespace(NAMESPACE);
-        kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE).start();
-        Map<String, String> env = new LinkedHashMap<>();
-        env.put("HYPERAI_EXECUTION_RUNTIME", "kubernetes");
-        env.put("HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url());
-        env.put("HYPERAI_EXECUTION_NAMESPACE", NAMESPACE);
-        env.put("HYPERAI_EXECUTION_RESYNC_INTERVAL", "2s");
-        for (String other : List.of("gear", "storage", "billing", "warehouse")) {
-            env.put("HYPERAI_" + other.toUpperCase() + "_URL", shared.url(other));
-        }
-        execution = PackagedServices.start("platform-it", Map.of("execution", env), "execution");
-    }
-
-    @AfterAll
-    static void stop() {
-        if (execution != null) {
-            execution.close();
-        }
-        if (kubelet != null) {
-            kubelet.close();
-        }
-        if (kubernetes != null) {
-            kubernetes.close();
-        }
+        services = SharedServices.get();
+        api = new Api(services);
+        kubernetes = SharedServices.kubernetes();
+        kubelet = SharedServices.kubelet();
     }
 
     @Test
     void aRestartLosesNoExecutionAndRepairsWhatChangedWhileDown() {
         String owner = newUser("dora");
         String token = token(owner);
-        given().baseUri(SharedServices.get().url("billing")).auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
+        given().baseUri(services.url("billing")).auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
                 .body(Map.of("amountMinor", 1_000_000, "reference", "restart-" + owner))
                 .post("/api/v1/billing/accounts/" + owner + "/top-ups").then().statusCode(201);
         String gear = api.createGear(token, "restart-" + System.nanoTime(), List.of()).then().statusCode(201)
@@ -111,7 +87,7 @@ class ExecutionRestartIT {
         }
         Instant keepsRunningStarted = instant(view(token, keepsRunning), "startedAt");
 
-        ServiceProcess service = execution.get("execution");
+        ServiceProcess service = services.get("execution");
         service.kill();
         long killedAt = System.nanoTime();
         kubelet.finish(PodFactory.podName(succeeds), 0);
@@ -175,18 +151,18 @@ class ExecutionRestartIT {
         String after = startExecution(token, gear, "{\"mode\":\"jupyter\"}");
         await().atMost(WAIT).until(() -> "RUNNING".equals(view(token, after).getString("state")));
         for (String id : List.of(keepsRunning, waits, after)) {
-            given().baseUri(execution.url("execution")).auth().oauth2(token).post("/api/v1/executions/" + id + "/stop")
+            given().baseUri(services.url("execution")).auth().oauth2(token).post("/api/v1/executions/" + id + "/stop")
                     .then().statusCode(200);
         }
     }
 
     private static String startExecution(String token, String gear, String body) {
-        return given().baseUri(execution.url("execution")).auth().oauth2(token).contentType(ContentType.JSON)
+        return given().baseUri(services.url("execution")).auth().oauth2(token).contentType(ContentType.JSON)
                 .body(body).post("/api/v1/gears/" + gear + "/executions").then().statusCode(201).extract().path("id");
     }
 
     private static JsonPath view(String token, String id) {
-        return given().baseUri(execution.url("execution")).auth().oauth2(token).get("/api/v1/executions/" + id)
+        return given().baseUri(services.url("execution")).auth().oauth2(token).get("/api/v1/executions/" + id)
                 .then().statusCode(200).extract().jsonPath();
     }
 
