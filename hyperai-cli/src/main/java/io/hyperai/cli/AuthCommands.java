@@ -21,8 +21,8 @@ final class AuthCommands {
     private AuthCommands() {
     }
 
-    @Command(name = "login", description = { "Sign in with the password grant, or with --device in a browser (the device-code flow);",
-            "the tokens go to credentials.json (0600)." })
+    @Command(name = "login", description = { "Sign in with a password, or with --device in a browser (the device-code flow).",
+            "The tokens go to credentials.json (0600)." })
     static final class Login extends Base {
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "USER", description = "The user name (asked when missing).")

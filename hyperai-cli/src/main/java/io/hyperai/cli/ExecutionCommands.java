@@ -96,8 +96,8 @@ final class ExecutionCommands {
     }
 
     @Command(name = "run", description = {
-            "Upload this folder's code (minus what .hyperaiignore and .git leave out), run COMMAND on the gear as a script,",
-            "follow its output until it ends and exit with its exit code." })
+            "Run COMMAND on the gear as a script with this folder's code; follow it and exit with its exit code.",
+            "The upload leaves out .git and what .hyperaiignore names; with -d, print the execution's id and return." })
     static final class Run extends Base {
 
         @Option(names = { "-g", "--gear" }, required = true, description = "The gear to run on.")

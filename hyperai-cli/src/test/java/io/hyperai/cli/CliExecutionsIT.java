@@ -217,6 +217,22 @@ class CliExecutionsIT {
         assertThat(again.err()).isEqualTo("error: Conflict: execution " + workspace + " has already ended (STOPPED)\n");
     }
 
+    @Test
+    @Order(10)
+    void aRunWhoseScriptIsStoppedExitsWith1() throws Exception {
+        Path dir = Files.createDirectories(home.resolve("forever"));
+        Files.writeString(dir.resolve("forever.py"), "import time\nprint('started', flush=True)\ntime.sleep(600)\n");
+        CliRunner.Running run = cli.start("run", "-g", gear, "-C", dir.toString(), "python3", "forever.py");
+        await().atMost(Duration.ofSeconds(30)).until(() -> run.err().contains("following its output"));
+        String id = idIn(run.err());
+        await().atMost(Duration.ofSeconds(30)).until(() -> cli.run("logs", id).out().contains("started"));
+        assertThat(cli.run("stop", id).exitCode()).isZero();
+        CliRunner.Result r = run.await(Duration.ofSeconds(60));
+        assertThat(r.exitCode()).isEqualTo(1);
+        assertThat(r.out()).isEqualTo("started\n");
+        assertThat(r.err()).containsPattern("execution " + id + " STOPPED: USER_STOPPED after \\d+s\n$");
+    }
+
     /** The execution id in {@code execution <id> ...} of the CLI's notes. */
     private static String idIn(String notes) {
         java.util.regex.Matcher m = Pattern.compile("execution (\\S+) ").matcher(notes);
