@@ -72,7 +72,10 @@ class DeviceLoginTest {
     }
 
     @Test
-    void aProviderWithoutTheFlowSaysSo() {
+    void aProviderOrClientWithoutTheFlowSaysSo() {
+        stub.deviceClientAllowed = false;
+        assertThatThrownBy(this::login).isInstanceOf(CliException.class)
+                .hasMessage("device login failed: the client hyperai-cli may not use the device-code flow at this auth server");
         stub.deviceFlow = false;
         assertThatThrownBy(this::login).isInstanceOf(CliException.class).hasMessage("the auth server at "
                 + stub.authUrl() + "/realms/hyperai does not offer the device-code flow; use `hyperai login USER`");

@@ -28,6 +28,7 @@ final class TokenStub implements AutoCloseable {
     long expiresIn = 300;
     boolean sendRefreshToken = true;
     boolean deviceFlow = true;
+    boolean deviceClientAllowed = true;
     long deviceInterval = 0;
     final List<String> deviceAnswers = new ArrayList<>();
     private int issued;
@@ -71,6 +72,10 @@ final class TokenStub implements AutoCloseable {
         try (exchange) {
             Map<String, String> form = form(exchange);
             grants.add(form);
+            if (!deviceClientAllowed) {
+                send(exchange, 400, "{\"error\":\"unauthorized_client\"}");
+                return;
+            }
             String verify = authUrl() + "/realms/hyperai/device";
             send(exchange, 200, "{\"device_code\":\"dev-1\",\"user_code\":\"ABCD-EFGH\",\"verification_uri\":\"" + verify
                     + "\",\"verification_uri_complete\":\"" + verify + "?user_code=ABCD-EFGH\",\"expires_in\":600,"
