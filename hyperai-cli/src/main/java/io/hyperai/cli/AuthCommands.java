@@ -21,7 +21,8 @@ final class AuthCommands {
     private AuthCommands() {
     }
 
-    @Command(name = "login", description = "Sign in with the password grant; the tokens go to credentials.json (0600).")
+    @Command(name = "login", description = { "Sign in with a password, or with --device in a browser (the device-code flow).",
+            "The tokens go to credentials.json (0600)." })
     static final class Login extends Base {
 
         @Parameters(index = "0", arity = "0..1", paramLabel = "USER", description = "The user name (asked when missing).")
@@ -33,6 +34,9 @@ final class AuthCommands {
         @Option(names = { "-p", "--password" }, description = "The password (else $HYPERAI_PASSWORD, else asked).")
         String password;
 
+        @Option(names = "--device", description = "Sign in in a browser, on this machine or another: prints an address and a code.")
+        boolean device;
+
         Login(Cli cli) {
             super(cli);
         }
@@ -40,6 +44,25 @@ final class AuthCommands {
         @Override
         int execute() {
             Config config = cli.config();
+            Credentials credentials = device ? deviceLogin(config) : passwordLogin(config);
+            credentials.write(config.credentialsFile());
+            if (json) {
+                cli.json(whoami(credentials, now()));
+            } else {
+                cli.println("logged in as " + credentials.username() + expiry(credentials, now()));
+            }
+            return 0;
+        }
+
+        private Credentials deviceLogin(Config config) {
+            if (username != null || positional != null || password != null) {
+                throw usage("--device asks for no user name or password: you sign in in the browser");
+            }
+            return new DeviceLogin(cli.tokens(), ExecutionCommands::sleep, cli.clock).login(config.issuer(),
+                    config.clientId(), cli::note);
+        }
+
+        private Credentials passwordLogin(Config config) {
             Console console = System.console();
             String user = username != null ? username : positional;
             if (user == null && cli.terminal && console != null) {
@@ -56,15 +79,7 @@ final class AuthCommands {
             if (secret == null) {
                 throw usage("a password is required: --password, $HYPERAI_PASSWORD, or run it in a terminal");
             }
-            Credentials credentials = cli.tokens().password(config.tokenEndpoint(), config.clientId(), user.trim(),
-                    secret);
-            credentials.write(config.credentialsFile());
-            if (json) {
-                cli.json(whoami(credentials, now()));
-            } else {
-                cli.println("logged in as " + user.trim() + expiry(credentials, now()));
-            }
-            return 0;
+            return cli.tokens().password(config.tokenEndpoint(), config.clientId(), user.trim(), secret);
         }
     }
 

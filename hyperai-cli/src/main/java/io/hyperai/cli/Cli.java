@@ -69,6 +69,12 @@ public final class Cli {
         out.flush();
     }
 
+    /** Text for the person watching (stderr), as it comes. */
+    void printErr(String text) {
+        err.print(text);
+        err.flush();
+    }
+
     void println(String line) {
         out.println(line);
         out.flush();

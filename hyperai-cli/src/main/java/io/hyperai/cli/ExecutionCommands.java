@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Consumer;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -28,10 +29,10 @@ final class ExecutionCommands {
     }
 
     /**
-     * Prints the execution's output until it has ended (reconnecting if the stream breaks off
-     * before), and returns the ended execution.
+     * Passes the execution's output to {@code output} until it has ended (reconnecting if the stream
+     * breaks off before), and returns the ended execution.
      */
-    static JsonNode follow(Cli cli, Api api, String id) {
+    static JsonNode follow(Api api, String id, Consumer<String> output) {
         AtomicLong printed = new AtomicLong();
         for (int attempt = 0;; attempt++) {
             AtomicLong seen = new AtomicLong();
@@ -43,7 +44,7 @@ final class ExecutionCommands {
                     long skip = printed.get() - start;
                     if (skip < chunk.length()) {
                         String fresh = chunk.substring((int) Math.max(0, skip));
-                        cli.print(fresh);
+                        output.accept(fresh);
                         printed.addAndGet(fresh.length());
                     }
                 });
@@ -95,8 +96,8 @@ final class ExecutionCommands {
     }
 
     @Command(name = "run", description = {
-            "Upload this folder's code (minus what .hyperaiignore and .git leave out), run COMMAND on the gear as a script,",
-            "follow its output until it ends and exit with its exit code." })
+            "Run COMMAND on the gear as a script with this folder's code; follow it and exit with its exit code.",
+            "The upload leaves out .git and what .hyperaiignore names; with -d, print the execution's id and return." })
     static final class Run extends Base {
 
         @Option(names = { "-g", "--gear" }, required = true, description = "The gear to run on.")
@@ -123,6 +124,8 @@ final class ExecutionCommands {
             }
             List<Multipart.FilePart> files = IgnoreRules.of(root).collect(root);
             Api api = api();
+            // an unknown gear fails before any code is uploaded (and counted against the quota)
+            api.get("gear", "/api/v1/gears/" + Paths.segment(gear));
             String codeId = null;
             if (!files.isEmpty()) {
                 long total = files.stream().mapToLong(Multipart.FilePart::size).sum();
@@ -150,7 +153,8 @@ final class ExecutionCommands {
                 return 0;
             }
             cli.note("execution " + id + " " + Json.text(started, "state") + "; following its output (Ctrl-C leaves it running)");
-            JsonNode ended = follow(cli, api, id);
+            // with --json, stdout is the ended execution's JSON alone; the output goes to stderr
+            JsonNode ended = follow(api, id, json ? cli::printErr : cli::print);
             if (json) {
                 cli.json(ended);
             } else {
@@ -222,7 +226,7 @@ final class ExecutionCommands {
                 cli.print(api.text("execution", executionPath(id) + "/logs"));
                 return 0;
             }
-            JsonNode ended = follow(cli, api, id);
+            JsonNode ended = follow(api, id, cli::print);
             cli.note(summary(ended, now()));
             return 0;
         }

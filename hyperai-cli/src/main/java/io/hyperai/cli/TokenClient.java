@@ -16,7 +16,10 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 
-/** The OIDC token endpoint: the password grant for {@code login}, the refresh grant afterwards. */
+/**
+ * The OIDC provider's endpoints: the password grant for {@code login}, the refresh grant afterwards,
+ * and the requests of the device flow ({@link DeviceLogin}).
+ */
 public final class TokenClient {
 
     private final HttpClient http;
@@ -51,38 +54,73 @@ public final class TokenClient {
 
     private Credentials grant(String endpoint, String clientId, String username, Map<String, String> form,
             String failure) {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(30))
-                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
-        HttpResponse<String> response;
-        try {
-            response = http.send(request, HttpResponse.BodyHandlers.ofString());
-        } catch (ConnectException e) {
-            throw new CliException("cannot reach the auth server at " + endpoint
-                    + " (is the platform running? `./platform up`)");
-        } catch (IOException e) {
-            throw new CliException("cannot reach the auth server at " + endpoint + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new CliException("interrupted");
-        }
-        JsonNode body = parse(response.body());
-        if (response.statusCode() != 200 || body == null || Json.text(body, "access_token") == null) {
-            String error = Json.text(body, "error");
-            String description = Json.text(body, "error_description");
+        Answer answer = post(endpoint, form);
+        if (!answer.granted()) {
+            String error = answer.error();
             if ("invalid_grant".equals(error) && "password".equals(form.get("grant_type"))) {
                 throw new CliException(failure + ": wrong user name or password");
             }
             if ("invalid_grant".equals(error)) {
                 throw new CliException(failure + ": run `hyperai login`");
             }
-            throw new CliException(failure + ": the auth server answered " + response.statusCode()
-                    + (error == null ? "" : " " + error) + (description == null ? "" : ": " + description));
+            throw answer.failure(failure);
         }
+        return credentials(answer.body(), endpoint, clientId, username);
+    }
+
+    /** An answer of the token endpoint (or of another endpoint of the provider that takes a form). */
+    record Answer(int status, JsonNode body) {
+
+        boolean granted() {
+            return status == 200 && Json.text(body, "access_token") != null;
+        }
+
+        String error() {
+            return Json.text(body, "error");
+        }
+
+        CliException failure(String what) {
+            String description = Json.text(body, "error_description");
+            return new CliException(what + ": the auth server answered " + status + (error() == null ? "" : " " + error())
+                    + (description == null ? "" : ": " + description));
+        }
+    }
+
+    Answer post(String endpoint, Map<String, String> form) {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(endpoint)).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Accept", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(encode(form))).build();
+        return send(request, endpoint);
+    }
+
+    Answer get(String url) {
+        return send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
+                .header("Accept", "application/json").GET().build(), url);
+    }
+
+    private Answer send(HttpRequest request, String url) {
+        try {
+            HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+            return new Answer(response.statusCode(), parse(response.body()));
+        } catch (ConnectException e) {
+            throw new CliException("cannot reach the auth server at " + url
+                    + " (is the platform running? `./platform up`)");
+        } catch (IOException e) {
+            throw new CliException("cannot reach the auth server at " + url + ": " + e.getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new CliException("interrupted");
+        }
+    }
+
+    /** The tokens of a successful answer; {@code username} null takes the access token's user name. */
+    Credentials credentials(JsonNode body, String endpoint, String clientId, String username) {
         long now = clock.instant().getEpochSecond();
         long expiresIn = body.path("expires_in").asLong(0);
         long refreshExpiresIn = body.path("refresh_expires_in").asLong(0);
-        return new Credentials(username, Json.text(body, "access_token"), expiresIn > 0 ? now + expiresIn : 0,
+        String access = Json.text(body, "access_token");
+        String user = username != null ? username : Json.text(AuthCommands.claims(access), "preferred_username");
+        return new Credentials(user, access, expiresIn > 0 ? now + expiresIn : 0,
                 Json.text(body, "refresh_token"), refreshExpiresIn > 0 ? now + refreshExpiresIn : 0, endpoint,
                 clientId);
     }

@@ -1,38 +1,33 @@
 package io.hyperai.cli;
 
-import io.hyperai.test.PackagedServices;
-
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Map;
 import java.util.Random;
 
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-
-import io.hyperai.test.SharedInfrastructure;
 
 /**
- * The CLI's main entry, in this JVM, against the packaged gear, warehouse, storage and billing
- * services (started once for the class) with the OIDC test provider as the auth server: the steps
- * of a user's first session, in order, and its error paths.
+ * The CLI's main entry, in this JVM, against the packaged services ({@link CliPlatform}) with the
+ * OIDC test provider as the auth server: the steps of alice's first session, in order, and their
+ * error paths. Executions are {@link CliExecutionsIT}'s (another user), so alice's storage figures
+ * are this test's alone.
  */
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+@ExtendWith(CliPlatform.class)
 class CliAgainstServicesIT {
 
-    private static PackagedServices services;
     @TempDir
     static Path home;
     private static CliRunner cli;
@@ -40,23 +35,8 @@ class CliAgainstServicesIT {
     private static String gear;
 
     @BeforeAll
-    static void start() throws Exception {
-        services = PackagedServices.start("hyperai-cli", "storage", "warehouse", "gear", "billing");
-        ObjectNode config = Json.MAPPER.createObjectNode();
-        config.put("authUrl", SharedInfrastructure.oidc().issuer());
-        for (String service : PackagedServices.ALL) {
-            config.put(service + "Url", services.url(service));
-        }
-        Path dir = Files.createDirectories(home.resolve("config"));
-        Files.writeString(dir.resolve("config.json"), Json.pretty(config));
-        cli = new CliRunner(Map.of("HYPERAI_CONFIG_DIR", dir.toString()));
-    }
-
-    @AfterAll
-    static void stop() {
-        if (services != null) {
-            services.close();
-        }
+    static void start() {
+        cli = CliPlatform.newCli();
     }
 
     @Test

@@ -5,7 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /** Process helpers. */
-final class Processes {
+public final class Processes {
 
     private Processes() {
     }
@@ -35,7 +35,7 @@ final class Processes {
      * then terminates {@code pid} (SIGTERM, SIGKILL after 10 s). Destroy the returned process to
      * disarm it before stopping the child yourself.
      */
-    static Process killWhenParentDies(long pid, String name) {
+    public static Process killWhenParentDies(long pid, String name) {
         String script = "while read -r _; do :; done; kill -TERM \"$1\" 2>/dev/null; i=0; "
                 + "while kill -0 \"$1\" 2>/dev/null && [ $i -lt 100 ]; do sleep 0.1; i=$((i+1)); done; "
                 + "kill -KILL \"$1\" 2>/dev/null";

@@ -20,6 +20,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 
 import com.sun.net.httpserver.HttpExchange;
@@ -30,8 +32,9 @@ import io.smallrye.jwt.build.Jwt;
 /**
  * A small OpenID provider that signs real RS256 tokens shaped like Keycloak's (roles in
  * {@code realm_access.roles}, audience {@code hyperai-api}). It serves discovery, JWKS and the token
- * endpoint for the password and client-credentials grants, so services verify tokens and fetch
- * their own service tokens exactly as they do against Keycloak. quarkus-test-oidc-server's
+ * endpoint for the password, refresh-token and client-credentials grants, so services verify tokens
+ * and fetch their own service tokens exactly as they do against Keycloak, and clients sign in and
+ * refresh as they do there. quarkus-test-oidc-server's
  * client-credentials stub always answers with one fixed user, which cannot stand in for a
  * service account; this one can.
  */
@@ -42,12 +45,15 @@ public final class OidcTestServer implements AutoCloseable {
     public static final Map<String, List<String>> USERS = Map.of(
             "alice", List.of("user"),
             "bob", List.of("user"),
+            "carol", List.of("user"),
             "admin", List.of("user", "admin"));
 
     private final HttpServer server;
     private final KeyPair keys;
     private final KeyPair strangerKeys;
     private final String keyId = "hyperai-test-key";
+    /** Refresh tokens it issued (opaque), to the user they refresh. */
+    private final Map<String, String> refreshTokens = new ConcurrentHashMap<>();
 
     private OidcTestServer(HttpServer server) {
         this.server = server;
@@ -143,7 +149,7 @@ public final class OidcTestServer implements AutoCloseable {
         String base = issuer() + "/protocol/openid-connect";
         return "{\"issuer\":\"" + issuer() + "\",\"jwks_uri\":\"" + base + "/certs\",\"token_endpoint\":\"" + base
                 + "/token\",\"authorization_endpoint\":\"" + base + "/auth\",\"userinfo_endpoint\":\"" + base
-                + "/userinfo\",\"grant_types_supported\":[\"password\",\"client_credentials\"],"
+                + "/userinfo\",\"grant_types_supported\":[\"password\",\"refresh_token\",\"client_credentials\"],"
                 + "\"id_token_signing_alg_values_supported\":[\"RS256\"]}";
     }
 
@@ -157,22 +163,36 @@ public final class OidcTestServer implements AutoCloseable {
         Map<String, String> form = form(exchange);
         String grant = form.getOrDefault("grant_type", "");
         String token = null;
+        String user = null;
         if ("client_credentials".equals(grant)) {
             String[] client = clientCredentials(exchange, form);
             if (client != null && (client[0] + "-secret").equals(client[1])) {
                 token = serviceToken(client[0]);
             }
         } else if ("password".equals(grant)) {
-            String user = form.get("username");
-            if (user != null && USERS.containsKey(user) && user.equals(form.get("password"))) {
-                token = user(user);
+            String name = form.get("username");
+            if (name != null && USERS.containsKey(name) && name.equals(form.get("password"))) {
+                user = name;
             }
+        } else if ("refresh_token".equals(grant)) {
+            user = refreshTokens.get(form.getOrDefault("refresh_token", ""));
+        }
+        if (user != null) {
+            token = user(user);
         }
         if (token == null) {
-            json(exchange, 401, "{\"error\":\"invalid_grant\"}");
+            // as Keycloak: 401 for wrong credentials, 400 for a refresh token it does not (or no longer) know
+            json(exchange, "refresh_token".equals(grant) ? 400 : 401, "{\"error\":\"invalid_grant\"}");
             return;
         }
-        json(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":900}");
+        String refresh = "";
+        if (user != null) {
+            String refreshToken = "refresh-" + UUID.randomUUID();
+            refreshTokens.put(refreshToken, user);
+            refresh = ",\"refresh_token\":\"" + refreshToken + "\",\"refresh_expires_in\":1800";
+        }
+        json(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"Bearer\",\"expires_in\":900"
+                + refresh + "}");
     }
 
     private static String[] clientCredentials(HttpExchange exchange, Map<String, String> form) {
