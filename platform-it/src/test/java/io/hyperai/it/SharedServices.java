@@ -1,5 +1,7 @@
 package io.hyperai.it;
 
+import io.hyperai.infra.k8s.FakeKubelet;
+import io.hyperai.infra.k8s.KubernetesApiServer;
 import io.hyperai.test.PackagedServices;
 
 import java.util.Map;
@@ -16,23 +18,39 @@ import org.junit.jupiter.api.extension.ExtensionContext;
  * <p>billing-service runs with the shortest intervals it accepts (10 s charge intervals, accrual every
  * 10 s) and a short Kafka session, so that after a kill -9 its restarted consumer is given the
  * partitions within seconds rather than after the default 45 s session of the dead one.
+ *
+ * <p>execution-service runs its Kubernetes runtime against a mock API server with a fake kubelet in
+ * this JVM (pods run until stopped), so executions can be started without a cluster.
  */
 final class SharedServices implements BeforeAllCallback {
 
-    static final String[] NAMES = { "storage", "warehouse", "gear", "billing" };
-    static final Map<String, Map<String, String>> OVERRIDES = Map.of("billing", Map.of(
-            "HYPERAI_BILLING_INTERVAL", "10s",
-            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s",
-            "KAFKA_SESSION_TIMEOUT_MS", "6000",
-            "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
+    static final String[] NAMES = { "storage", "warehouse", "gear", "billing", "execution" };
+    static final String NAMESPACE = "hyperai-executions";
 
     private static PackagedServices services;
+    private static KubernetesApiServer kubernetes;
+    private static FakeKubelet kubelet;
+
+    private static Map<String, Map<String, String>> overrides() {
+        return Map.of("billing", Map.of(
+                "HYPERAI_BILLING_INTERVAL", "10s",
+                "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s",
+                "KAFKA_SESSION_TIMEOUT_MS", "6000",
+                "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"),
+                "execution", Map.of(
+                        "HYPERAI_EXECUTION_RUNTIME", "kubernetes",
+                        "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url(),
+                        "HYPERAI_EXECUTION_NAMESPACE", NAMESPACE));
+    }
 
     /** The running services, started on first use. */
     static synchronized PackagedServices get() {
         if (services == null) {
             long start = System.nanoTime();
-            services = PackagedServices.start("platform-it", OVERRIDES, NAMES);
+            kubernetes = KubernetesApiServer.start(0);
+            kubernetes.createNamespace(NAMESPACE);
+            kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE).start();
+            services = PackagedServices.start("platform-it", overrides(), NAMES);
             System.out.printf("shared services: %s started in %d ms%n", String.join(", ", NAMES),
                     (System.nanoTime() - start) / 1_000_000);
         }
@@ -54,6 +72,11 @@ final class SharedServices implements BeforeAllCallback {
                 if (services != null) {
                     services.close();
                     services = null;
+                }
+                if (kubernetes != null) {
+                    kubelet.close();
+                    kubernetes.close();
+                    kubernetes = null;
                 }
             }
         }
