@@ -40,7 +40,10 @@ final class SharedServices implements BeforeAllCallback {
                 "execution", Map.of(
                         "HYPERAI_EXECUTION_RUNTIME", "kubernetes",
                         "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url(),
-                        "HYPERAI_EXECUTION_NAMESPACE", NAMESPACE));
+                        "HYPERAI_EXECUTION_NAMESPACE", NAMESPACE,
+                        // an ended execution's working directory is measured within seconds
+                        "HYPERAI_EXECUTION_WORKDIR_SETTLE", "1s",
+                        "HYPERAI_EXECUTION_RESYNC_INTERVAL", "2s"));
     }
 
     /** The running services, started on first use. */

@@ -34,8 +34,10 @@ class TenantIsolationMatrixIT {
     }
 
     static ResourceFixture alice(Map<String, String> urls, Credentials credentials) {
+        long start = System.nanoTime();
         ResourceFixture fixture = ResourceFixture.create(new Requests(urls), credentials, "alice");
-        System.out.printf("matrix fixture: %s%n", fixture.owned());
+        System.out.printf("matrix fixture made in %d ms: %s%n", (System.nanoTime() - start) / 1_000_000,
+                fixture.owned());
         assertThat(fixture.problems()).as("what alice's fixture could not make").isEmpty();
         return fixture;
     }

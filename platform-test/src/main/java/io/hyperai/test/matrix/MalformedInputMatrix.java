@@ -37,7 +37,7 @@ public final class MalformedInputMatrix {
     private MatrixReport run() {
         Map<String, List<Operation>> operations = TenantIsolationMatrix.operations(requests.urls());
         Requests control = new Requests(requests.urls());
-        Map<String, String> before = StateDigest.take(control, operations, owned, principals);
+        Map<String, String> before = StateDigest.settled(control, operations, owned, principals);
         operations.forEach((service, ops) -> ops.forEach(op -> check(service, op)));
         Map<String, String> after = StateDigest.take(control, operations, owned, principals);
         TenantIsolationMatrix.compare(report, before, after);

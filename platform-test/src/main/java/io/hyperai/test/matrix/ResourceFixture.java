@@ -1,12 +1,17 @@
 package io.hyperai.test.matrix;
 
+import static org.awaitility.Awaitility.await;
+
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.UUID;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
@@ -16,8 +21,8 @@ import io.restassured.response.Response;
 /**
  * Real resources of one user, made through the public API so the isolation matrix has something of
  * hers to aim at: a dataset and a model with a version each, a gear bound to the dataset, a code
- * upload and an execution of it (started with a small top-up by the admin, then stopped so nothing
- * changes while the matrices run). Whatever cannot be made is noted, and the operations that need it
+ * upload and an execution of it (started with a small top-up by the admin, then stopped, and its
+ * working directory saved and measured, so nothing changes while the matrices run). Whatever cannot be made is noted, and the operations that need it
  * are then skipped by the matrices, not passed.
  */
 public final class ResourceFixture {
@@ -142,10 +147,43 @@ public final class ResourceFixture {
             return;
         }
         owned.put("executions", id).marker(id);
-        Response stop = requests.send("execution", "post", "/api/v1/executions/" + id + "/stop", token, null, null,
-                null);
-        if (stop.statusCode() != 200) {
-            problems.add("stopping execution " + id + ": " + stop.statusCode() + " " + stop.asString());
+        // stopped while running (a script may also end by itself first), so it has a saved working directory
+        String state = awaitState(id, List.of("RUNNING", "SUCCEEDED", "FAILED", "STOPPED"));
+        if ("RUNNING".equals(state)) {
+            Response stop = requests.send("execution", "post", "/api/v1/executions/" + id + "/stop", token, null, null,
+                    null);
+            if (stop.statusCode() != 200) {
+                problems.add("stopping execution " + id + ": " + stop.statusCode() + " " + stop.asString());
+                return;
+            }
+        } else if (state == null) {
+            problems.add("execution " + id + " did not run within 60 s");
+            return;
+        }
+        awaitSavedOutput(id);
+    }
+
+    private String awaitState(String id, List<String> states) {
+        try {
+            return await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(300)).until(
+                    () -> requests.send("execution", "get", "/api/v1/executions/" + id, token, null, null, null)
+                            .jsonPath().getString("state"),
+                    states::contains);
+        } catch (ConditionTimeoutException e) {
+            return null;
+        }
+    }
+
+    /** Until the ended execution's working directory is saved and measured, its state still moves. */
+    private void awaitSavedOutput(String id) {
+        try {
+            await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500)).until(() -> {
+                Response output = requests.send("execution", "get", "/internal/executions/" + id + "/output",
+                        credentials.service(), null, null, null);
+                return output.statusCode() == 200 && output.jsonPath().get("bytes") != null;
+            });
+        } catch (ConditionTimeoutException e) {
+            problems.add("execution " + id + ": its output was not measured within 60 s");
         }
     }
 

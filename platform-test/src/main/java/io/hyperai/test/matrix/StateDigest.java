@@ -1,9 +1,15 @@
 package io.hyperai.test.matrix;
 
+import static org.awaitility.Awaitility.await;
+
+import java.time.Duration;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.awaitility.core.ConditionTimeoutException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -22,6 +28,25 @@ final class StateDigest {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private StateDigest() {
+    }
+
+    /**
+     * A digest that holds still for a second (up to 30 s): events of the fixture (a stopped
+     * execution's last charge, its saved working directory) may still be arriving.
+     */
+    static Map<String, String> settled(Requests requests, Map<String, List<Operation>> operations,
+            OwnedResources owned, Principals principals) {
+        AtomicReference<Map<String, String>> last = new AtomicReference<>(take(requests, operations, owned, principals));
+        try {
+            await().atMost(Duration.ofSeconds(30)).pollDelay(Duration.ofSeconds(1)).pollInterval(Duration.ofSeconds(1))
+                    .until(() -> {
+                        Map<String, String> next = take(requests, operations, owned, principals);
+                        return next.equals(last.getAndSet(next));
+                    });
+        } catch (ConditionTimeoutException e) {
+            // still moving: the comparison afterwards will say what changed
+        }
+        return last.get();
     }
 
     static Map<String, String> take(Requests requests, Map<String, List<Operation>> operations, OwnedResources owned,

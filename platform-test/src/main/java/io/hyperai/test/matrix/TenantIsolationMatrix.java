@@ -47,7 +47,7 @@ public final class TenantIsolationMatrix {
         Map<String, List<Operation>> operations = operations(requests.urls());
         Requests control = new Requests(requests.urls());
         Principals principals = new Principals(credentials, owned.owner());
-        Map<String, String> before = StateDigest.take(control, operations, owned, principals);
+        Map<String, String> before = StateDigest.settled(control, operations, owned, principals);
         operations.forEach((service, ops) -> ops.forEach(op -> {
             // her own resources answer her: the intruder's 404 on them is isolation, not absence
             if (op.method().equals("get") && !op.isInternal() && !op.isAdmin() && !owned.isShared(op)
