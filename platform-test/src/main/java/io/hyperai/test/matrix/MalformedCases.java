@@ -24,7 +24,8 @@ final class MalformedCases {
     /** {@code REJECT}: the schema forbids it, a 4xx problem is due. {@code SURVIVE}: allowed, but never a 5xx. */
     enum Expect { REJECT, SURVIVE }
 
-    record Case(String label, Expect expect, String path, Map<String, Object> query, Body body) {
+    /** {@code field}: the body field the case breaks ({@code bindings[0].source.kind}), null if none. */
+    record Case(String label, Expect expect, String path, Map<String, Object> query, Body body, String field) {
     }
 
     static final String HUGE = "1" + "0".repeat(30);
@@ -151,10 +152,12 @@ final class MalformedCases {
             field.add(name);
             String label = "field " + pointer(field);
             if (required.contains(name)) {
-                add(label + ": missing", Expect.REJECT, path, validQuery, Body.json(json(without(field))));
+                cases.add(new Case(label + ": missing", Expect.REJECT, path, validQuery,
+                        Body.json(json(without(field))), pointer(field)));
             }
             for (Object[] v : fieldValues(s)) {
-                add(label + ": " + v[0], (Expect) v[2], path, validQuery, Body.json(json(with(field, v[1]))));
+                cases.add(new Case(label + ": " + v[0], (Expect) v[2], path, validQuery,
+                        Body.json(json(with(field, v[1]))), pointer(field)));
             }
             String type = Samples.type(s);
             if (type.equals("object")) {
@@ -203,7 +206,7 @@ final class MalformedCases {
     }
 
     private void add(String label, Expect expect, String p, Map<String, Object> query, Body body) {
-        cases.add(new Case(label, expect, p, query, body));
+        cases.add(new Case(label, expect, p, query, body, null));
     }
 
     private static String firstProperty(Map<String, Object> schema) {

@@ -13,8 +13,9 @@ import io.restassured.response.Response;
  * For every operation with a body or parameters that any service lists in its {@code /q/openapi},
  * the requests of {@link MalformedCases}, each sent by whoever may call it (the owner, an admin for
  * admin operations, a service for {@code /internal}) at the owner's real resources. What the schema
- * forbids must be a 4xx problem; nothing may be a 5xx; and the resources read before and after (every
- * list and summary of {@link StateDigest}) must be the same.
+ * forbids must be a 4xx problem (a 400 for a broken body field names it); nothing may be a 5xx; and
+ * the resources read before and after (every list and summary of {@link StateDigest}) must be the
+ * same.
  */
 public final class MalformedInputMatrix {
 
@@ -78,6 +79,14 @@ public final class MalformedInputMatrix {
                 report.fail(what + ", a refusal without a problem body");
             }
             report.checked(c.expect() == Expect.REJECT ? "refused as the schema demands" : "tolerated, not a 5xx");
+            if (c.field() != null && status == 400 && problem) {
+                // the refusal says which field was wrong, so it is not a refusal of something else
+                List<String> named = r.jsonPath().getList("errors.field", String.class);
+                if (named == null || !named.contains(c.field())) {
+                    report.fail(what + ": the problem names " + named + ", not " + c.field());
+                }
+                report.checked("refusals naming the broken field");
+            }
             if (status < 400) {
                 report.note("accepted: " + what);
             }
