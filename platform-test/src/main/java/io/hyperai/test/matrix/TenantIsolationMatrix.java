@@ -101,6 +101,7 @@ public final class TenantIsolationMatrix {
                     report.fail(service + " " + op + " as " + intruder + " -> " + r.statusCode());
                 }
                 leaks(service, op, path, r);
+                ownersIdsAsFilters(service, op, path, intruderToken);
             } else {
                 report.checked("creations (nothing of the owner's to aim at)");
             }
@@ -123,6 +124,25 @@ public final class TenantIsolationMatrix {
                             + "]");
                 }
                 report.checked("intruder's answer equals a missing resource's");
+            }
+        }
+    }
+
+    /** Each of the owner's ids in each text query parameter (a filter such as gearId) shows the intruder nothing. */
+    private void ownersIdsAsFilters(String service, Operation op, String path, String intruderToken) {
+        for (OpenApiOperations.Parameter p : op.parameters("query")) {
+            if (!Samples.type(p.schema()).equals("string")) {
+                continue;
+            }
+            for (String marker : owned.markers()) {
+                Response r = requests.send(service, op.method(), path, intruderToken, Map.of(p.name(), marker), null,
+                        null);
+                report.checked("intruder filtering by the owner's ids");
+                if (r.statusCode() >= 500) {
+                    report.fail(service + " " + op + "?" + p.name() + "=" + marker + " as " + intruder + " -> "
+                            + r.statusCode());
+                }
+                leaks(service, op, path + "?" + p.name() + "=" + marker, r);
             }
         }
     }
