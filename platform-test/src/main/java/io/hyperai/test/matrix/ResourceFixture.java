@@ -52,8 +52,8 @@ public final class ResourceFixture {
         for (String collection : List.of("quotas", "accounts", "admission")) {
             f.owned.put(collection, subject);
         }
-        f.item("datasets", "data.csv");
-        f.item("models", "weights.bin");
+        f.item("datasets");
+        f.item("models");
         f.catalogue();
         f.gear();
         f.execution();
@@ -69,7 +69,7 @@ public final class ResourceFixture {
         return List.copyOf(problems);
     }
 
-    private void item(String collection, String file) {
+    private void item(String collection) {
         String name = owner + "-matrix-" + collection + "-" + tag;
         String id = created("warehouse", "/api/v1/" + collection, Body.json(MalformedCases.json(Map.of("name", name,
                 "description", "made by the isolation matrix"))), "id");
@@ -78,7 +78,7 @@ public final class ResourceFixture {
         }
         owned.put(collection, id).marker(id).marker(name);
         Response version = requests.send("warehouse", "post", "/api/v1/" + collection + "/" + id + "/versions", token,
-                null, new Body("multipart/form-data", file, true), null);
+                null, Body.file(), null);
         if (version.statusCode() / 100 != 2) {
             problems.add(collection + " version: " + version.statusCode() + " " + version.asString());
             return;
