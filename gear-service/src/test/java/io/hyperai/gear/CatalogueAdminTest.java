@@ -88,6 +88,11 @@ class CatalogueAdminTest {
                 .statusCode(200).body("imageRef", equalTo("hyperai/jax:" + id + "-r2"));
         patch(Tokens.admin(), "/api/v1/images/" + id, Map.of("imageRef", "has spaces")).then().statusCode(400)
                 .body("errors.field", contains("imageRef"));
+        // a one-field change read from text/plain once replaced the image reference with the raw text
+        given().auth().oauth2(Tokens.admin()).contentType(ContentType.TEXT).body("hello")
+                .patch("/api/v1/images/" + id).then().statusCode(415).contentType("application/problem+json");
+        given().auth().oauth2(Tokens.admin()).get("/api/v1/images/" + id).then()
+                .body("imageRef", equalTo("hyperai/jax:" + id + "-r2"));
         given().auth().oauth2(Tokens.alice()).get("/api/v1/images").then().body("id", hasItem(id));
     }
 

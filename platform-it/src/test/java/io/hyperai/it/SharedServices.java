@@ -46,8 +46,11 @@ final class SharedServices implements BeforeAllCallback {
                 "KAFKA_SESSION_TIMEOUT_MS", "6000",
                 "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
         overrides.get("execution").putAll(Map.of(
+                "HYPERAI_EXECUTION_RUNTIME", "kubernetes",
                 "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url(),
                 "HYPERAI_EXECUTION_NAMESPACE", EXECUTIONS_NAMESPACE,
+                // an ended execution's working directory is measured within seconds
+                "HYPERAI_EXECUTION_WORKDIR_SETTLE", "1s",
                 "HYPERAI_EXECUTION_RESYNC_INTERVAL", "2s"));
         return overrides;
     }
@@ -97,9 +100,15 @@ final class SharedServices implements BeforeAllCallback {
                 if (services != null) {
                     services.close();
                     services = null;
+                }
+                if (kubernetes != null) {
                     kubelet.close();
                     kubernetes.close();
+                    kubernetes = null;
+                }
+                if (traces != null) {
                     traces.close();
+                    traces = null;
                 }
             }
         }

@@ -3,6 +3,7 @@ package io.hyperai.test;
 import static io.restassured.RestAssured.given;
 
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -19,8 +20,18 @@ import io.restassured.specification.RequestSpecification;
 public final class OpenApiOperations {
 
     public static final String PLACEHOLDER_ID = "00000000-0000-4000-8000-000000000000";
+    private static final List<String> METHODS = List.of("get", "post", "put", "patch", "delete");
 
-    public record Operation(String method, String path, String contentType, List<String> roles) {
+    /** A path or query parameter; {@code schema} has its {@code $ref}s resolved. */
+    public record Parameter(String name, String in, boolean required, Map<String, Object> schema) {
+    }
+
+    /**
+     * One operation. {@code bodySchema} is the request body's schema with {@code $ref}s resolved (empty
+     * without a body); {@code produces} lists the media types of its success answer.
+     */
+    public record Operation(String method, String path, String contentType, List<String> roles,
+            List<Parameter> parameters, Map<String, Object> bodySchema, List<String> produces) {
 
         /** The path with every template variable replaced by an id that exists nowhere. */
         public String concretePath() {
@@ -42,6 +53,18 @@ public final class OpenApiOperations {
             return path.startsWith("/internal/");
         }
 
+        public boolean isAdmin() {
+            return roles.contains("admin");
+        }
+
+        public boolean hasJsonBody() {
+            return contentType != null && contentType.contains("json");
+        }
+
+        public List<Parameter> parameters(String in) {
+            return parameters.stream().filter(p -> p.in().equals(in)).toList();
+        }
+
         @Override
         public String toString() {
             return method.toUpperCase() + " " + path;
@@ -53,33 +76,102 @@ public final class OpenApiOperations {
 
     /** Every operation under {@code /api/} and {@code /internal/} of the service under test. */
     public static List<Operation> read() {
-        JsonPath doc = given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath();
+        return parse(given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath());
+    }
+
+    /** As {@link #read()}, of the service at {@code baseUri}. */
+    public static List<Operation> read(String baseUri) {
+        return parse(given().baseUri(baseUri).get("/q/openapi?format=json").then().statusCode(200).extract()
+                .jsonPath());
+    }
+
+    private static List<Operation> parse(JsonPath doc) {
         Map<String, Map<String, Object>> paths = doc.getMap("paths");
+        Map<String, Object> schemas = doc.getMap("components.schemas");
         List<Operation> operations = new ArrayList<>();
         paths.forEach((path, methods) -> {
             if (!path.startsWith("/api/") && !path.startsWith("/internal/")) {
                 return;
             }
             methods.forEach((method, raw) -> {
-                if (!List.of("get", "post", "put", "patch", "delete").contains(method)) {
+                if (!METHODS.contains(method)) {
                     return;
                 }
                 @SuppressWarnings("unchecked")
                 Map<String, Object> operation = (Map<String, Object>) raw;
-                operations.add(new Operation(method, path, contentType(operation), roles(operation)));
+                Map<String, Object> body = body(operation);
+                operations.add(new Operation(method, path, body == null ? null : (String) body.get("type"),
+                        roles(operation), parameters(operation, schemas),
+                        body == null ? Map.of() : resolve(map(body.get("schema")), schemas, 0),
+                        produces(operation)));
             });
         });
         return operations;
     }
 
-    @SuppressWarnings("unchecked")
-    private static String contentType(Map<String, Object> operation) {
-        Object body = operation.get("requestBody");
-        if (!(body instanceof Map<?, ?> requestBody) || !(requestBody.get("content") instanceof Map<?, ?> content)
-                || content.isEmpty()) {
+    /** The first declared media type of the request body, and its schema. */
+    private static Map<String, Object> body(Map<String, Object> operation) {
+        Map<String, Object> content = map(map(operation.get("requestBody")).get("content"));
+        if (content.isEmpty()) {
             return null;
         }
-        return ((Map<String, Object>) content).keySet().iterator().next();
+        Map.Entry<String, Object> first = content.entrySet().iterator().next();
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("type", first.getKey());
+        body.put("schema", map(first.getValue()).get("schema"));
+        return body;
+    }
+
+    private static List<Parameter> parameters(Map<String, Object> operation, Map<String, Object> schemas) {
+        List<Parameter> parameters = new ArrayList<>();
+        if (operation.get("parameters") instanceof List<?> list) {
+            for (Object raw : list) {
+                Map<String, Object> p = map(raw);
+                parameters.add(new Parameter((String) p.get("name"), (String) p.get("in"),
+                        Boolean.TRUE.equals(p.get("required")), resolve(map(p.get("schema")), schemas, 0)));
+            }
+        }
+        return parameters;
+    }
+
+    private static List<String> produces(Map<String, Object> operation) {
+        Map<String, Object> responses = map(operation.get("responses"));
+        for (Map.Entry<String, Object> response : responses.entrySet()) {
+            if (response.getKey().startsWith("2")) {
+                return List.copyOf(map(map(response.getValue()).get("content")).keySet());
+            }
+        }
+        return List.of();
+    }
+
+    /** The schema with every {@code $ref} replaced by its definition (recursive ones cut off). */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> resolve(Map<String, Object> schema, Map<String, Object> schemas, int depth) {
+        if (depth > 8) {
+            return Map.of();
+        }
+        if (schema.get("$ref") instanceof String ref) {
+            return resolve(map(schemas.get(ref.substring(ref.lastIndexOf('/') + 1))), schemas, depth + 1);
+        }
+        Map<String, Object> resolved = new LinkedHashMap<>();
+        schema.forEach((key, value) -> {
+            if (key.equals("properties")) {
+                Map<String, Object> properties = new LinkedHashMap<>();
+                map(value).forEach((name, p) -> properties.put(name, resolve(map(p), schemas, depth + 1)));
+                resolved.put(key, properties);
+            } else if (key.equals("items") || key.equals("additionalProperties") && value instanceof Map) {
+                resolved.put(key, resolve(map(value), schemas, depth + 1));
+            } else {
+                resolved.put(key, value instanceof List<?> list ? List.copyOf((List<Object>) list) : value);
+            }
+        });
+        return resolved;
+    }
+
+    /** {@code value} as a JSON object of a parsed document, empty if it is not one. */
+    @SuppressWarnings("unchecked")
+    public static Map<String, Object> map(Object value) {
+        return value instanceof Map<?, ?> m ? (Map<String, Object>) m : Map.of();
     }
 
     @SuppressWarnings("unchecked")

@@ -29,8 +29,9 @@ public final class PackagedServices implements AutoCloseable {
 
     private PackagedServices(String module, List<String> names, Map<String, Map<String, String>> overrides) {
         this.module = module;
-        for (String name : ALL) {
-            ports.put(name, Ports.freePort());
+        List<Integer> free = Ports.freePorts(ALL.size());
+        for (int i = 0; i < ALL.size(); i++) {
+            ports.put(ALL.get(i), free.get(i));
         }
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (String name : names) {

@@ -4,9 +4,11 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import io.hyperai.billing.mapping.TopUpRequest;
@@ -27,6 +29,7 @@ public class TopUpResource {
         this.user = user;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     public Uni<Response> topUp(@PathParam("userId") @Size(min = 1, max = 200) String userId,
             @Valid @NotNull TopUpRequest request) {

@@ -4,6 +4,7 @@ import java.net.URI;
 
 import jakarta.validation.Valid;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
@@ -54,6 +55,7 @@ public class ExecutionResource {
         this.config = config;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("gears/{gearId}/executions")
     public Uni<Response> start(@PathParam("gearId") String gearId, @Valid StartRequest request) {
@@ -63,6 +65,7 @@ public class ExecutionResource {
         return executions.start(user.id(), gearId, request).chain(this::created);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("executions/{id}/continue")
     public Uni<Response> continueFrom(@PathParam("id") String id, @Valid ContinueRequest overrides) {

@@ -5,6 +5,7 @@ import java.util.List;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
@@ -12,6 +13,7 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -53,6 +55,7 @@ public class CatalogueResource {
         return catalogue.spec(id).map(CatalogueMapper::view);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("compute-specs")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
@@ -61,6 +64,7 @@ public class CatalogueResource {
         return catalogue.createSpec(body).map(CatalogueMapper::view);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("compute-specs/{id}")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
@@ -87,6 +91,7 @@ public class CatalogueResource {
         return catalogue.image(id).map(CatalogueMapper::view);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("images")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
@@ -95,6 +100,7 @@ public class CatalogueResource {
         return catalogue.createImage(body).map(CatalogueMapper::view);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("images/{id}")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)

@@ -3,12 +3,14 @@ package io.hyperai.gear.rest;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.ResponseStatus;
 
@@ -36,6 +38,7 @@ public class GearResource {
         this.user = user;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @ResponseStatus(201)
     public Uni<GearView> create(@Valid @NotNull NewGear body) {
@@ -53,6 +56,7 @@ public class GearResource {
         return gears.get(user.id(), id).map(GearMapper::view);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PATCH
     @Path("{id}")
     public Uni<GearView> update(@PathParam("id") String id, @Valid @NotNull GearChange body) {

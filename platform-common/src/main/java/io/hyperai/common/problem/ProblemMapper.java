@@ -1,5 +1,6 @@
 package io.hyperai.common.problem;
 
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -37,6 +38,7 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final String TYPE_PREFIX = "urn:hyperai:problem:";
+    private static final String MULTIPART_PARSER = "org.jboss.resteasy.reactive.server.core.multipart.";
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
@@ -132,6 +134,20 @@ public class ProblemMapper {
             builder.header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW));
         }
         return builder.build();
+    }
+
+    /**
+     * A multipart body the framework's parser cannot read (no such boundary, cut short) is bad input;
+     * any other I/O failure is ours.
+     */
+    @ServerExceptionMapper
+    public Response unreadableBody(IOException e, UriInfo uri) {
+        StackTraceElement[] where = e.getStackTrace();
+        if (where.length > 0 && where[0].getClassName().startsWith(MULTIPART_PARSER)) {
+            return respond(400, "malformed-multipart", "Malformed multipart body",
+                    "the request body is not a readable multipart/form-data body", List.of(), uri, null).build();
+        }
+        return internal(e, uri);
     }
 
     @ServerExceptionMapper

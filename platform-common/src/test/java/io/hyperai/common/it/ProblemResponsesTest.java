@@ -105,6 +105,25 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void aBooleanParameterIsTrueOrFalseAndNothingElse() {
+        given().auth().oauth2(Tokens.alice()).queryParam("on", "true").get("/api/v1/widgets/flag").then()
+                .statusCode(200).body(equalTo("true"));
+        given().auth().oauth2(Tokens.alice()).get("/api/v1/widgets/flag").then().statusCode(200)
+                .body(equalTo("false"));
+        isProblem(given().auth().oauth2(Tokens.alice()).queryParam("on", "yes").get("/api/v1/widgets/flag").then(),
+                400).body("type", equalTo("urn:hyperai:problem:validation"));
+    }
+
+    @Test
+    void anUnreadableMultipartBodyIs400() {
+        given().auth().oauth2(Tokens.alice()).multiPart("files", "a.txt", "a".getBytes())
+                .post("/api/v1/widgets/files").then().statusCode(200).body(equalTo("1"));
+        isProblem(given().auth().oauth2(Tokens.alice()).contentType("multipart/form-data; boundary=matrix")
+                .body("not multipart at all".getBytes()).post("/api/v1/widgets/files").then(), 400)
+                .body("type", equalTo("urn:hyperai:problem:malformed-multipart"));
+    }
+
+    @Test
     void anUnsupportedContentTypeIs415() {
         isProblem(given().auth().oauth2(Tokens.alice()).contentType(ContentType.XML).body("<name/>")
                 .post("/api/v1/widgets").then(), 415);

@@ -12,7 +12,14 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.Consumes;
+import jakarta.ws.rs.DefaultValue;
+import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
+
+import org.jboss.resteasy.reactive.RestForm;
+import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.GearChanged;
@@ -81,6 +88,21 @@ public class WidgetResource {
     public Uni<Widget> get(@PathParam("id") String id) {
         return Widget.<Widget>findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("widget", id));
+    }
+
+    /** What a boolean query parameter was read as. */
+    @GET
+    @Path("flag")
+    public String flag(@QueryParam("on") @DefaultValue("false") boolean on) {
+        return String.valueOf(on);
+    }
+
+    /** How many files a multipart upload carried. */
+    @POST
+    @Path("files")
+    @Consumes(MediaType.MULTIPART_FORM_DATA)
+    public String files(@RestForm("files") List<FileUpload> files) {
+        return String.valueOf(files == null ? 0 : files.size());
     }
 
     @GET

@@ -6,11 +6,13 @@ import java.util.UUID;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
@@ -42,6 +44,7 @@ public class InternalStorageResource {
         return storage.admission(userId);
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     /** 201 with the reservation, or 409 {@code urn:hyperai:problem:quota-exceeded}. */
     @POST
     @Path("reservations")

@@ -3,10 +3,12 @@ package io.hyperai.storage.rest;
 import jakarta.annotation.security.RolesAllowed;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.core.MediaType;
 
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
@@ -26,6 +28,7 @@ public class QuotaAdminResource {
         this.storage = storage;
     }
 
+    @Consumes(MediaType.APPLICATION_JSON)
     @PUT
     @Path("{userId}")
     public Uni<AccountView> set(@PathParam("userId") String userId, @Valid @NotNull QuotaRequest request) {
