@@ -46,6 +46,13 @@ final class Api {
         return given().baseUri(platform.url(service)).auth().oauth2(creds.service());
     }
 
+    /** A person of a test's own (a new Keycloak user with role user) with {@code balance} topped up; their name. */
+    String newUser(String prefix, long balance) {
+        String name = "e2e-" + prefix + "-" + java.util.UUID.randomUUID().toString().substring(0, 8);
+        topUp(creds.newUser(name), balance, name);
+        return name;
+    }
+
     static byte[] random(int size, long seed) {
         byte[] bytes = new byte[size];
         new Random(seed).nextBytes(bytes);

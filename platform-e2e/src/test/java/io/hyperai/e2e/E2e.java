@@ -16,7 +16,7 @@ public final class E2e implements BeforeAllCallback {
 
     @Override
     public void beforeAll(ExtensionContext context) {
-        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).getOrComputeIfAbsent(E2e.class,
+        context.getRoot().getStore(ExtensionContext.Namespace.GLOBAL).computeIfAbsent(E2e.class,
                 k -> start(), AutoCloseable.class);
     }
 

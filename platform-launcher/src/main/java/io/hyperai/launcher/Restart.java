@@ -13,7 +13,8 @@ import java.util.Properties;
  * {@code ./platform restart <component>}: asks the running {@code up} (which owns the processes, their environment and
  * the watchdog) to stop one service or the Kafka broker if it still runs and to start it again, then waits for the
  * outcome. The request is a file in {@code <data>/run} that {@code up} picks up within a second; {@code up} deletes it
- * when it begins and records {@code state.<component>} = {@code ready} or {@code failed} when it is done.
+ * when it begins (state {@code restarting}, then {@code stopped}, {@code starting}) and records {@code state.<component>}
+ * = {@code ready} or {@code failed} when it is done.
  */
 final class Restart {
 
@@ -57,7 +58,7 @@ final class Restart {
         out.flush();
         long deadline = System.nanoTime() + opt.timeout().toNanos() + 60_000_000_000L;
         String state = RESTARTING;
-        while (Files.exists(request) || RESTARTING.equals(state)) {
+        while (Files.exists(request) || !("ready".equals(state) || FAILED.equals(state))) {
             if (System.nanoTime() > deadline || !RunState.isHeld(data)) {
                 out.println("No outcome: the platform " + (RunState.isHeld(data) ? "did not answer in time" : "stopped"));
                 return 1;
