@@ -29,6 +29,7 @@ class ExecutionKillIT {
 
     @Test
     void afterACrashEveryExecutionComesToItsTrueState() {
+        E2e.assumeLocalRuntime();
         Api api = Api.get();
         Platform platform = E2e.platform();
         String user = api.newUser("exec", 100_000);

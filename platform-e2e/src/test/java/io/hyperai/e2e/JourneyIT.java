@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -49,7 +48,7 @@ class JourneyIT {
 
     @BeforeAll
     static void setUp() {
-        assertThat(Path.of("/usr/bin/bwrap")).as("the local runtime needs bubblewrap (.ci/run installs it)").exists();
+        E2e.assumeLocalRuntime();
         api = Api.get();
         aliceId = E2e.credentials().id(ALICE);
         api.topUp(aliceId, FIRST_TOP_UP, "e2e-journey-first");

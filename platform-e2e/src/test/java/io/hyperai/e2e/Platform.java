@@ -29,9 +29,14 @@ public final class Platform implements AutoCloseable {
     static final List<String> COMPONENTS = List.of("postgres", "kafka", "keycloak", "k8s", "gear", "execution",
             "warehouse", "storage", "billing");
     static final List<String> SERVICES = List.of("gear", "execution", "warehouse", "storage", "billing");
-    /** Short charge intervals, so that metering and exhaustion happen within a test (docs/billing.md). */
+    /** Whether executions can run as real sandboxed processes here (what the tests that run code need). */
+    static final boolean LOCAL_RUNTIME = Files.isExecutable(Path.of("/usr/bin/bwrap")) && E2e.onPath("jupyter-notebook");
+    /**
+     * Short charge intervals, so that metering and exhaustion happen within a test (docs/billing.md); the local runtime
+     * whatever the caller's environment says.
+     */
     static final Map<String, String> ENVIRONMENT = Map.of("HYPERAI_BILLING_INTERVAL", "10s",
-            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s");
+            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s", "HYPERAI_EXECUTION_RUNTIME", LOCAL_RUNTIME ? "local" : "kubernetes");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path root;

@@ -45,6 +45,7 @@ class ReplayIT {
 
     @Test
     void everyEventDeliveredTwiceChangesNothing() {
+        E2e.assumeLocalRuntime();
         Api api = Api.get();
         EventLog log = new EventLog(E2e.platform());
         // something of everything, in case this class runs alone
