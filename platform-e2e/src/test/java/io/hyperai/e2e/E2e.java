@@ -18,6 +18,7 @@ public final class E2e implements BeforeAllCallback {
     private static Platform platform;
     private static KeycloakCredentials credentials;
     private static RuntimeException startFailure;
+    private static long startedAt;
 
     @Override
     public void beforeAll(ExtensionContext context) {
@@ -30,6 +31,7 @@ public final class E2e implements BeforeAllCallback {
 
     private static synchronized AutoCloseable start() {
         if (platform == null && startFailure == null) {
+            startedAt = System.nanoTime();
             try {
                 platform = Platform.start(Path.of(System.getProperty("hyperai.root", "..")).toAbsolutePath().normalize());
                 credentials = new KeycloakCredentials(platform.keycloak());
@@ -43,6 +45,8 @@ public final class E2e implements BeforeAllCallback {
     private static synchronized void stop() {
         if (platform != null) {
             platform.close();
+            System.out.printf("e2e: the suite took %.0f s, of which %.0f s to start the platform%n",
+                    (System.nanoTime() - startedAt) / 1e9, platform.startedMillis() / 1e3);
             platform = null;
         }
     }

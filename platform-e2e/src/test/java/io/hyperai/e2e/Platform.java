@@ -28,7 +28,7 @@ public final class Platform implements AutoCloseable {
 
     static final List<String> COMPONENTS = List.of("postgres", "kafka", "keycloak", "k8s", "gear", "execution",
             "warehouse", "storage", "billing");
-    static final List<String> SERVICES = List.of("gear", "execution", "warehouse", "storage", "billing");
+    public static final List<String> SERVICES = List.of("gear", "execution", "warehouse", "storage", "billing");
     /** Whether executions can run as real sandboxed processes here (what the tests that run code need). */
     static final boolean LOCAL_RUNTIME = Files.isExecutable(Path.of("/usr/bin/bwrap")) && E2e.onPath("jupyter-notebook");
     /**
@@ -145,7 +145,7 @@ public final class Platform implements AutoCloseable {
     }
 
     /** SIGKILL to the component's process as the launcher recorded it; returns its pid. */
-    long kill(String component) {
+    public long kill(String component) {
         long pid = pid(component);
         ProcessHandle.of(pid).ifPresent(h -> { // the process only, as kill -9 does: its children fend for themselves
             h.destroyForcibly();
@@ -155,11 +155,11 @@ public final class Platform implements AutoCloseable {
     }
 
     /** {@code ./platform restart <component>}: the launcher starts it again and waits until it is ready. */
-    void restart(String component) {
+    public void restart(String component) {
         run("restart", component);
     }
 
-    long pid(String component) {
+    public long pid(String component) {
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(data.resolve("run/platform.properties"))) {
             p.load(r);
@@ -173,23 +173,23 @@ public final class Platform implements AutoCloseable {
         return Long.parseLong(pid.trim());
     }
 
-    String url(String service) {
+    public String url(String service) {
         return "http://localhost:" + ports.get(service);
     }
 
-    int port(String component) {
+    public int port(String component) {
         return ports.get(component);
     }
 
-    String keycloak() {
+    public String keycloak() {
         return url("keycloak");
     }
 
-    String kafkaBootstrap() {
+    public String kafkaBootstrap() {
         return "localhost:" + ports.get("kafka");
     }
 
-    Path data() {
+    public Path data() {
         return data;
     }
 
@@ -197,7 +197,7 @@ public final class Platform implements AutoCloseable {
         return startedMillis;
     }
 
-    Connection db(String name) {
+    public Connection db(String name) {
         try {
             return DriverManager.getConnection("jdbc:postgresql://localhost:" + ports.get("postgres") + "/" + name,
                     "postgres", "postgres");
