@@ -21,6 +21,7 @@ import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.hyperai.test.KafkaProbe;
 import io.hyperai.test.SharedInfrastructure;
+import io.hyperai.test.Sql;
 
 /** Execution events as the execution service would send them, and reads of billing's tables. */
 final class BillingFixtures {
@@ -99,17 +100,7 @@ final class BillingFixtures {
     }
 
     static long number(String sql, Object... params) {
-        try (Connection c = SharedInfrastructure.postgres().connect("billing");
-                PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.number(() -> SharedInfrastructure.postgres().connect("billing"), sql, params);
     }
 
     static void execute(String sql, Object... params) {

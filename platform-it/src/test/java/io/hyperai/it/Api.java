@@ -4,10 +4,6 @@ import io.hyperai.test.PackagedServices;
 
 import static io.restassured.RestAssured.given;
 
-import java.sql.Connection;
-import java.sql.PreparedStatement;
-import java.sql.ResultSet;
-import java.sql.SQLException;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -15,6 +11,7 @@ import java.util.Random;
 import java.util.UUID;
 
 import io.hyperai.test.SharedInfrastructure;
+import io.hyperai.test.Sql;
 import io.hyperai.test.Tokens;
 import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
@@ -155,16 +152,6 @@ final class Api {
     // --- databases -------------------------------------------------------------------------------------
 
     static long number(String db, String sql, Object... params) {
-        try (Connection c = SharedInfrastructure.postgres().connect(db);
-                PreparedStatement s = c.prepareStatement(sql)) {
-            for (int i = 0; i < params.length; i++) {
-                s.setObject(i + 1, params[i]);
-            }
-            try (ResultSet rs = s.executeQuery()) {
-                return rs.next() ? rs.getLong(1) : 0;
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException(e);
-        }
+        return Sql.number(() -> SharedInfrastructure.postgres().connect(db), sql, params);
     }
 }

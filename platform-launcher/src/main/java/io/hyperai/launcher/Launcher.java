@@ -39,6 +39,9 @@ public final class Launcher {
             case DOWN:
                 LauncherLogging.quiet();
                 return Down.run(opt, out);
+            case RESTART:
+                LauncherLogging.quiet();
+                return Restart.run(opt, out);
             case STATUS:
                 LauncherLogging.quiet();
                 return Status.run(opt, out);

@@ -16,7 +16,7 @@ import java.util.Set;
 public final class Options {
 
     public enum Command {
-        UP, DOWN, STATUS, HELP
+        UP, DOWN, STATUS, RESTART, HELP
     }
 
     /** Thrown for a command line the launcher cannot run; the message is meant for the user. */
@@ -37,15 +37,22 @@ public final class Options {
     private final Set<Component> explicitPorts;
     private final Set<Component> skipped;
     private final Duration timeout;
+    private final Component target;
 
     private Options(Command command, Path dataDir, Map<Component, Integer> ports, Set<Component> explicitPorts,
-            Set<Component> skipped, Duration timeout) {
+            Set<Component> skipped, Duration timeout, Component target) {
         this.command = command;
         this.dataDir = dataDir;
         this.ports = Collections.unmodifiableMap(ports);
         this.explicitPorts = Collections.unmodifiableSet(explicitPorts);
         this.skipped = Collections.unmodifiableSet(skipped);
         this.timeout = timeout;
+        this.target = target;
+    }
+
+    /** For {@code restart}: the component to restart (a service or {@code kafka}). */
+    public Component target() {
+        return target;
     }
 
     public Command command() {
@@ -98,6 +105,7 @@ public final class Options {
         Set<Component> explicit = EnumSet.noneOf(Component.class);
         Set<Component> skipped = EnumSet.noneOf(Component.class);
         Duration timeout = DEFAULT_TIMEOUT;
+        Component target = null;
 
         Map<String, Component> portOptions = new HashMap<>();
         for (Component c : Component.values()) {
@@ -123,6 +131,7 @@ public final class Options {
                 case "up":
                 case "down":
                 case "status":
+                case "restart":
                 case "help":
                     if (command != null) {
                         throw new UsageException("Only one command, please: '" + command.name().toLowerCase()
@@ -141,8 +150,13 @@ public final class Options {
                 default:
                     break;
             }
+            if (!name.startsWith("-") && command == Command.RESTART && target == null) {
+                target = Component.byName(arg).filter(Options::restartable).orElseThrow(() -> new UsageException(
+                        "restart: '" + arg + "' cannot be restarted (gear, execution, warehouse, storage, billing, kafka)"));
+                continue;
+            }
             if (!name.startsWith("-")) {
-                throw new UsageException("Unknown command '" + arg + "' (expected up, down or status)");
+                throw new UsageException("Unknown command '" + arg + "' (expected up, down, status or restart)");
             }
             if (value == null) {
                 if (i + 1 >= rest.size()) {
@@ -196,10 +210,18 @@ public final class Options {
         if (command == null) {
             command = Command.HELP;
         }
+        if (command == Command.RESTART && target == null) {
+            throw new UsageException("restart needs a component: gear, execution, warehouse, storage, billing or kafka");
+        }
         if (data == null) {
             data = home.resolve(DEFAULT_DATA_DIR);
         }
-        return new Options(command, data.toAbsolutePath().normalize(), ports, explicit, skipped, timeout);
+        return new Options(command, data.toAbsolutePath().normalize(), ports, explicit, skipped, timeout, target);
+    }
+
+    /** What a running {@code up} can stop and start again on its own: the services and the Kafka broker. */
+    static boolean restartable(Component c) {
+        return c.isService() || c == Component.KAFKA;
     }
 
     private static void requireNoValue(String name, String value) {
@@ -234,11 +256,13 @@ public final class Options {
 
     public static String usage() {
         StringBuilder sb = new StringBuilder();
-        sb.append("Usage: ./platform up|down|status [options]\n\n")
+        sb.append("Usage: ./platform up|down|status|restart [options]\n\n")
                 .append("  up       start PostgreSQL, Kafka, Keycloak, a Kubernetes API and the five services;\n")
                 .append("           wait until all are ready; Ctrl-C stops everything\n")
                 .append("  down     stop the platform started by 'up' (same --data)\n")
-                .append("  status   what runs, on which port, and whether it is ready\n\n")
+                .append("  status   what runs, on which port, and whether it is ready\n")
+                .append("  restart COMPONENT  make the running 'up' stop (if it still runs) and start again one\n")
+                .append("           service (gear, execution, ...) or kafka, on the same ports and data\n\n")
                 .append("Options:\n")
                 .append("  --data DIR          state, logs and downloads (default: <project>/").append(DEFAULT_DATA_DIR)
                 .append(")\n")

@@ -314,21 +314,28 @@ final class Up {
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
-        Path javaHome = Path.of(System.getProperty("java.home"));
         for (Component s : todo) {
-            Map<String, String> env = ServiceEnv.of(s, opt.ports(), data, postgres.username(), postgres.password(),
-                    k8s.url());
-            ChildProcess p = ChildProcess.start(s.moduleName(),
-                    ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env, data,
-                    logs.resolve(s.logName()));
-            services.put(s, p);
-            watchdog.watch(p.pid());
-            state.recordProcess(s, p.pid(), p.startMillis());
-            state.state(s, "starting");
+            startService(s);
         }
         say("Services    starting: " + todo.stream().map(s -> s.moduleName() + ":" + opt.port(s))
                 .collect(Collectors.joining(", ")) + " ...");
+        awaitReady(todo, t0);
+    }
+
+    private void startService(Component s) {
+        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        Map<String, String> env = ServiceEnv.of(s, opt.ports(), data, postgres.username(), postgres.password(),
+                k8s.url());
+        ChildProcess p = ChildProcess.start(s.moduleName(),
+                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env, data, logs.resolve(s.logName()));
+        services.put(s, p);
+        watchdog.watch(p.pid());
+        state.recordProcess(s, p.pid(), p.startMillis());
+        state.state(s, "starting");
+    }
+
+    private void awaitReady(List<Component> todo, long t0) {
         Set<Component> pending = EnumSet.copyOf(todo);
         long deadline = System.nanoTime() + opt.timeout().toNanos();
         while (!pending.isEmpty()) {
@@ -410,13 +417,14 @@ final class Up {
     private void monitor() {
         while (true) {
             try {
-                if (stopRequested.await(2, TimeUnit.SECONDS)) {
+                if (stopRequested.await(500, TimeUnit.MILLISECONDS)) {
                     return;
                 }
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
                 return;
             }
+            Restart.pending(data).ifPresent(this::restart);
             Map<Component, ChildProcess> watched = new EnumMap<>(services);
             if (keycloak != null) {
                 watched.put(Component.KEYCLOAK, keycloak);
@@ -437,6 +445,42 @@ final class Up {
                 state.state(Component.KAFKA, "exited");
                 out.println("!! The Kafka broker exited; see " + kafka.logFile());
             }
+        }
+    }
+
+    /**
+     * {@code ./platform restart}: stops the component if it still runs (gracefully, like {@code down}), starts it again
+     * on the same port and data, and waits until it is ready. Runs on the monitor thread, so exits are not reported
+     * meanwhile.
+     */
+    private void restart(Component c) {
+        long t0 = System.nanoTime();
+        state.state(c, Restart.RESTARTING);
+        try {
+            Files.deleteIfExists(Restart.requestFile(data, c));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        out.println("Restarting " + c.displayName() + " (asked by ./platform restart) ...");
+        try {
+            if (c == Component.KAFKA) {
+                kafka.restart(); // same data and ports; a broker killed from outside is just started
+                state.recordProcess(c, kafka.pid(), Procs.startMillis(kafka.pid()));
+                state.state(c, "ready");
+            } else {
+                ChildProcess old = services.remove(c);
+                if (old != null) {
+                    stopChild(c, old, SERVICE_STOP_GRACE);
+                }
+                startService(c);
+                awaitReady(List.of(c), t0);
+            }
+            reportedExit.remove(c);
+            say(String.format("Restarted %s (%.1f s)", c.displayName(), secs(t0)));
+        } catch (RuntimeException e) {
+            state.state(c, Restart.FAILED);
+            out.println("!! Restarting " + c.displayName() + " failed: " + firstLine(e));
+            out.flush();
         }
     }
 

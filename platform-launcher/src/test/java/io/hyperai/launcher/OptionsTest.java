@@ -122,4 +122,18 @@ class OptionsTest {
             assertThat(usage).contains(c.portOption()).contains(c.portEnv());
         }
     }
+
+    @Test
+    void restartNamesOneServiceOrKafka() {
+        Options o = parse("restart", "billing-service", "--data", "d");
+        assertThat(o.command()).isEqualTo(Options.Command.RESTART);
+        assertThat(o.target()).isEqualTo(Component.BILLING);
+        assertThat(o.dataDir()).isEqualTo(Path.of("/work/somewhere/d"));
+        assertThat(parse("restart", "kafka").target()).isEqualTo(Component.KAFKA);
+        assertThat(parse("up").target()).isNull();
+        assertThatThrownBy(() -> parse("restart")).hasMessageContaining("restart needs a component");
+        assertThatThrownBy(() -> parse("restart", "postgres")).hasMessageContaining("cannot be restarted");
+        assertThatThrownBy(() -> parse("restart", "keycloak")).hasMessageContaining("cannot be restarted");
+        assertThatThrownBy(() -> parse("restart", "gear", "storage")).hasMessageContaining("Unknown command 'storage'");
+    }
 }

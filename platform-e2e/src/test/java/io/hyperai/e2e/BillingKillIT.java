@@ -1,0 +1,84 @@
+package io.hyperai.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
+/**
+ * kill -9 of billing-service while a user's executions start and stop, then {@code ./platform restart billing}: every
+ * execution is charged floor(price x seconds / 3600) for the times execution-service recorded, to the minor unit, and
+ * the balance is the top-up minus exactly those charges.
+ */
+@ExtendWith(E2e.class)
+class BillingKillIT {
+
+    private static final String SPEC = "gpu-h100-8";
+    private static final long TOP_UP = 1_000_000;
+    private static final long MIN_DOWN_MS = 20_000;
+
+    @Test
+    void theLedgerAfterACrashHoldsExactlyTheExpectedCharges() {
+        E2e.assumeLocalRuntime();
+        Api api = Api.get();
+        Platform platform = E2e.platform();
+        String user = api.newUser("billing", TOP_UP);
+        String gear = api.gear(user, "billing crash", SPEC, List.of());
+
+        List<String> runs = new ArrayList<>();
+        // ends while billing runs, ends while it is down, ends after it is back, runs across (stopped at the end)
+        runs.add(api.script(user, gear, "sleep 3"));
+        runs.add(api.script(user, gear, "sleep 30"));
+        runs.add(api.script(user, gear, "sleep 45"));
+        runs.add(api.script(user, gear, "sleep 600"));
+        runs.add(api.workspace(user, gear));
+        for (String id : runs.subList(1, runs.size())) {
+            api.awaitState(user, id, "RUNNING");
+        }
+        api.awaitState(user, runs.get(0), "SUCCEEDED");
+        Platform.sleep(12_000); // at least one accrual of the running ones before the crash
+
+        long pid = platform.kill("billing");
+        long killedAt = System.nanoTime();
+        // while it is down: an execution ends on its own, another is stopped, and a start cannot be admitted
+        api.stop(user, runs.get(4));
+        Response refused = api.start(user, gear, "script", "true");
+        assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
+        assertThat(refused.header("Retry-After")).isNotNull();
+        api.awaitState(user, runs.get(1), "SUCCEEDED");
+        // down for at least two charge intervals, so that the restarted service has complete intervals to catch up
+        Platform.sleep(Math.max(0, MIN_DOWN_MS - (System.nanoTime() - killedAt) / 1_000_000));
+        long downMs = (System.nanoTime() - killedAt) / 1_000_000;
+
+        long t0 = System.nanoTime();
+        platform.restart("billing");
+        long restartMs = (System.nanoTime() - t0) / 1_000_000;
+        runs.add(api.script(user, gear, "sleep 4")); // starts and ends after the restart
+        api.awaitState(user, runs.get(2), "SUCCEEDED");
+        api.stop(user, runs.get(3));
+
+        long total = 0;
+        for (String id : runs) {
+            JsonPath e = api.awaitState(user, id, "SUCCEEDED", "STOPPED", "FAILED");
+            api.awaitSettled(id);
+            long expected = Api.expectedCharge(e);
+            long charged = api.charged(id);
+            System.out.printf("e2e billing kill: %s %-9s %4d s at %d/h: charged %d, expected %d%n", id,
+                    e.getString("state"), Api.seconds(e), e.getLong("pricePerHourMinor"), charged, expected);
+            assertThat(charged).as("execution %s", id).isEqualTo(expected);
+            assertThat(api.number("billing", "SELECT count(*) - count(DISTINCT interval_no) FROM charge "
+                    + "WHERE execution_id = ?", id)).as("an interval charged twice").isZero();
+            total += expected;
+        }
+        assertThat(api.as(user, "billing").get("/api/v1/billing/me").jsonPath().getLong("balanceMinor"))
+                .isEqualTo(TOP_UP - total);
+        System.out.printf("e2e billing kill: pid %d killed, down %d ms, restart took %d ms; %d executions charged %d "
+                + "in all, balance %d%n", pid, downMs, restartMs, runs.size(), total, TOP_UP - total);
+    }
+}

@@ -1,0 +1,105 @@
+package io.hyperai.e2e;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.Set;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.GroupListing;
+import org.apache.kafka.clients.admin.OffsetSpec;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
+
+import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.Topics;
+
+/** The platform's event topics as an operator sees them: read from offset 0, redelivered, consumer lag. */
+final class EventLog {
+
+    private final String bootstrap;
+
+    EventLog(Platform platform) {
+        this.bootstrap = platform.kafkaBootstrap();
+    }
+
+    /** Every record now in the five event topics (not the dead-letter topics), in partition order. */
+    List<ConsumerRecord<String, String>> readAll() {
+        Properties p = new Properties();
+        p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
+        List<ConsumerRecord<String, String>> all = new ArrayList<>();
+        try (KafkaConsumer<String, String> c = new KafkaConsumer<>(p, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> parts = Topics.ALL.stream().flatMap(t -> c.partitionsFor(t, Duration.ofSeconds(30))
+                    .stream().map(i -> new TopicPartition(t, i.partition()))).toList();
+            c.assign(parts);
+            c.seekToBeginning(parts);
+            Map<TopicPartition, Long> end = c.endOffsets(parts);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (parts.stream().anyMatch(tp -> c.position(tp) < end.get(tp))) {
+                if (System.nanoTime() > deadline) {
+                    throw new IllegalStateException("Could not read the topics to their end " + end);
+                }
+                c.poll(Duration.ofMillis(200)).forEach(all::add);
+            }
+        }
+        return all;
+    }
+
+    /** The CloudEvents ids of what the topics hold. */
+    Set<String> eventIds() {
+        return readAll().stream().map(r -> EventCodec.read(r.value()).id()).collect(Collectors.toSet());
+    }
+
+    /** Produces each record again, unchanged (key, value, headers; so the same event id): a redelivery. */
+    void redeliver(List<ConsumerRecord<String, String>> records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            for (ConsumerRecord<String, String> r : records) {
+                producer.send(new ProducerRecord<>(r.topic(), null, r.key(), r.value(), r.headers()));
+            }
+            producer.flush();
+        }
+    }
+
+    /** The platform's consumer groups and how many records each still has to read (summed over partitions). */
+    Map<String, Long> lag() {
+        Properties p = new Properties();
+        p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (Admin admin = Admin.create(p)) {
+            Map<String, Long> lag = new HashMap<>();
+            for (GroupListing g : admin.listGroups().all().get(30, TimeUnit.SECONDS)) {
+                Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.groupId())
+                        .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
+                Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
+                        .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
+                var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
+                long behind = 0;
+                for (var e : committed.entrySet()) {
+                    behind += ends.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset());
+                }
+                lag.put(g.groupId(), behind);
+            }
+            return lag;
+        } catch (Exception e) {
+            throw new IllegalStateException("Cannot read the consumer groups' lag", e);
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package io.hyperai.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The request side of {@code ./platform restart}; the restart itself runs in platform-e2e's fault tests. */
+class RestartTest {
+
+    @TempDir
+    Path data;
+
+    @Test
+    void aRequestFileNamesTheComponentUpRestarts() throws Exception {
+        assertThat(Restart.pending(data)).isEmpty();
+        Files.createDirectories(data.resolve("run"));
+        Files.writeString(Restart.requestFile(data, Component.KAFKA), "1\n");
+        assertThat(Restart.requestFile(data, Component.KAFKA).getFileName().toString())
+                .isEqualTo("restart-kafka.request");
+        assertThat(Restart.pending(data)).contains(Component.KAFKA);
+    }
+
+    @Test
+    void withoutARunningPlatformNothingIsRequested() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        Options opt = Options.parse(new String[] { "restart", "billing", "--data", data.toString() }, Map.of(), data,
+                data);
+        int code = Restart.run(opt, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(3);
+        assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("not running");
+        assertThat(Restart.pending(data)).isEmpty();
+    }
+}
