@@ -92,6 +92,19 @@ class ExecutionLifecycleTest {
     }
 
     @Test
+    void probingUnknownGearsAnswers404AndDoesNotOpenTheCircuitForEveryoneElse() {
+        // more than the breaker's window of 10 calls, all answered 404 by gear-service
+        for (int i = 0; i < 25; i++) {
+            given().auth().oauth2(Tokens.bob()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                    .post("/api/v1/gears/no-such-gear-" + i + "/executions").then().statusCode(404)
+                    .body("type", equalTo("urn:hyperai:problem:not-found"));
+        }
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.SUCCEED);
+        startScript(gearId, "python ok.py");
+    }
+
+    @Test
     void aScriptRunsToSuccessAndEveryStepIsRecordedAndPublished() {
         String gearId = gear("alice", true);
         plan(gearId, Outcome.SUCCEED);

@@ -12,7 +12,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.hyperai.common.client.RefusedByDependency;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
 /** The two admission checks a start waits on: storage not blocked, balance above zero. */
@@ -28,8 +30,14 @@ public final class AdmissionClients {
         @GET
         @Path("{userId}")
         @Timeout(value = 3, unit = ChronoUnit.SECONDS)
-        @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+        @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = RefusedByDependency.class)
         Uni<StorageAdmission> admission(@PathParam("userId") String userId);
+
+        @ClientExceptionMapper
+        static RuntimeException toException(jakarta.ws.rs.core.Response response) {
+            return RefusedByDependency.of(response);
+        }
     }
 
     @RegisterRestClient(configKey = "billing")
@@ -39,8 +47,14 @@ public final class AdmissionClients {
         @GET
         @Path("{userId}")
         @Timeout(value = 3, unit = ChronoUnit.SECONDS)
-        @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+        @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = RefusedByDependency.class)
         Uni<BillingAdmission> admission(@PathParam("userId") String userId);
+
+        @ClientExceptionMapper
+        static RuntimeException toException(jakarta.ws.rs.core.Response response) {
+            return RefusedByDependency.of(response);
+        }
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)

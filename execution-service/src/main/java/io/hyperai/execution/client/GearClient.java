@@ -14,7 +14,9 @@ import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.hyperai.common.client.RefusedByDependency;
 import io.quarkus.oidc.client.filter.OidcClientFilter;
+import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
 
 /** gear-service's internal view of a gear: what an execution of it needs. */
@@ -26,8 +28,15 @@ public interface GearClient {
     @GET
     @Path("{id}")
     @Timeout(value = 3, unit = ChronoUnit.SECONDS)
-    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS)
+    @CircuitBreaker(requestVolumeThreshold = 10, failureRatio = 0.5, delay = 5, delayUnit = ChronoUnit.SECONDS,
+            skipOn = RefusedByDependency.class)
     Uni<GearRuntime> gear(@PathParam("id") String id);
+
+    /** A 404 for an unknown gear is an answer, not a failure: it must not open the circuit for everyone. */
+    @ClientExceptionMapper
+    static RuntimeException toException(jakarta.ws.rs.core.Response response) {
+        return RefusedByDependency.of(response);
+    }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record GearRuntime(String id, String ownerId, String name, Spec computeSpec, Image image, List<Binding> bindings) {

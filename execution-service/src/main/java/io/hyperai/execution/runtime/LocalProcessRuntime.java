@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -107,7 +108,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             builder.environment().put("HYPERAI_EXECUTION_ID", launch.executionId());
             // Jupyter keeps its runtime files (connection files, cookies secret) out of the user's home
             builder.environment().put("JUPYTER_RUNTIME_DIR", sandboxed ? "/tmp/jupyter" : dir.resolve("jupyter").toString());
-            Process process = builder.start();
+            Process process = spawn(builder);
             LOG.infof("execution %s runs as local process %d%s", launch.executionId(), process.pid(),
                     sandboxed ? " (bubblewrap)" : "");
             Run run = new Run(launch, dir, home, process, port);
@@ -116,6 +117,26 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start execution " + launch.executionId(), e);
+        }
+    }
+
+    /**
+     * bwrap's {@code --die-with-parent} (PR_SET_PDEATHSIG) fires when the <em>thread</em> that forked it ends, not
+     * the process. A pooled worker thread is retired after its idle time (30 s by default) and would take every
+     * sandbox it started with it, so sandboxes are forked from the watcher's one thread, which lives as long as
+     * the service.
+     */
+    private Process spawn(ProcessBuilder builder) throws IOException {
+        try {
+            return watcher.submit(builder::start).get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            throw new IllegalStateException("cannot start " + builder.command().get(0), e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IOException("interrupted while starting " + builder.command().get(0), e);
         }
     }
 

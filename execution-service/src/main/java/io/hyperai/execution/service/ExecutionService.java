@@ -134,7 +134,8 @@ public class ExecutionService {
 
     private Uni<GearClient.GearRuntime> admit(String ownerId, String gearId) {
         Uni<GearClient.GearRuntime> gear = DependencyFailures.guard("gear-service", gears.gear(gearId))
-                .onFailure(e -> DependencyFailures.status(e) == 404)
+                // gear-service refusing the id (unknown, or not even well formed) means there is no such gear
+                .onFailure(e -> DependencyFailures.status(e) / 100 == 4)
                 .transform(e -> ProblemException.notFound("gear", gearId))
                 .invoke(g -> {
                     if (!ownerId.equals(g.ownerId())) {

@@ -89,6 +89,22 @@ class LocalProcessRuntimeTest {
     }
 
     @Test
+    void aSandboxOutlivesTheThreadThatStartedIt() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcessRuntime.isSandboxed(), "bubblewrap is not installed");
+        Launch launch = script("sleep 2; echo survived", 512, 1, List.of());
+        // every blocking task on a thread of its own that ends with the task, as a pool retires an idle worker
+        io.smallrye.mutiny.infrastructure.Infrastructure.setDefaultExecutor(task -> new Thread(task).start());
+        try {
+            runtime.start(launch).await().atMost(WAIT);
+        } finally {
+            io.smallrye.mutiny.infrastructure.Infrastructure.setDefaultExecutor();
+        }
+        PodObservation end = awaitEnd(launch);
+        assertThat(end.state()).as("bwrap --die-with-parent follows the forking thread").isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(runtime.logs(launch.executionId()).await().atMost(WAIT)).contains("survived");
+    }
+
+    @Test
     void aNonZeroExitFailsWithItsCode() {
         Launch launch = script("exit 3", 512, 1, List.of());
         runtime.start(launch).await().atMost(WAIT);

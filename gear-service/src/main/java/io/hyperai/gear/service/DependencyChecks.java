@@ -13,7 +13,7 @@ import io.hyperai.common.problem.Problem.FieldError;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.gear.GearBinding;
 import io.hyperai.gear.client.ExecutionClient;
-import io.hyperai.gear.client.RefusedByDependency;
+import io.hyperai.common.client.RefusedByDependency;
 import io.hyperai.gear.client.StorageClient;
 import io.hyperai.gear.client.WarehouseClient;
 import io.hyperai.gear.mapping.GearRequests.BindingRequest;

@@ -53,6 +53,9 @@ public final class DependencyFailures {
 
     /** The HTTP status of a failed REST client call, or -1 when it never got an answer. */
     public static int status(Throwable failure) {
+        if (failure instanceof RefusedByDependency refused) {
+            return refused.status();
+        }
         return failure instanceof WebApplicationException web && web.getResponse() != null
                 ? web.getResponse().getStatus()
                 : -1;

@@ -1,4 +1,4 @@
-package io.hyperai.gear.client;
+package io.hyperai.common.client;
 
 /**
  * A dependency answered, with a 4xx: a real answer (typically "no such thing"), not a sign that it
@@ -22,7 +22,8 @@ public class RefusedByDependency extends RuntimeException {
     }
 
     /** 4xx becomes a {@link RefusedByDependency}; anything else keeps the REST client's default handling. */
-    static RuntimeException of(jakarta.ws.rs.core.Response response) {
+    /** For a {@code @ClientExceptionMapper} of the client interface. */
+    public static RuntimeException of(jakarta.ws.rs.core.Response response) {
         int status = response.getStatus();
         if (status >= 400 && status < 500) {
             return new RefusedByDependency(status);
