@@ -35,6 +35,7 @@ import io.vertx.mutiny.core.Vertx;
 public class ExecutionReconciler {
 
     private static final Logger LOG = Logger.getLogger(ExecutionReconciler.class);
+    private static final long FIRST_PASS_MILLIS = 1000;
 
     private final ExecutionRuntime runtime;
     private final ExecutionStateService states;
@@ -67,8 +68,10 @@ public class ExecutionReconciler {
 
     void start(@Observes StartupEvent event) {
         runtime.onChange(id -> onContext(() -> reconcile(id)));
-        vertx.setPeriodic(config.resyncInterval().toMillis(), config.resyncInterval().toMillis(),
-                t -> onContext(this::reconcileAll));
+        // the first pass soon after start: executions whose containers died with a previous instance end now,
+        // not one resync interval later (their end time is when we find out)
+        long resync = config.resyncInterval().toMillis();
+        vertx.setPeriodic(Math.min(FIRST_PASS_MILLIS, resync), resync, t -> onContext(this::reconcileAll));
     }
 
     /** Hibernate Reactive needs a safe Vert.x context; informer callbacks arrive on fabric8's threads. */
