@@ -13,6 +13,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -66,6 +67,12 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-runtime-watch");
+        t.setDaemon(true);
+        return t;
+    });
+    /** Forks every sandbox; see {@link #spawn}. Its own thread, so a start never waits behind a disk scan. */
+    private final ExecutorService spawner = Executors.newSingleThreadExecutor(r -> {
+        Thread t = new Thread(r, "local-runtime-spawn");
         t.setDaemon(true);
         return t;
     });
@@ -123,12 +130,12 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     /**
      * bwrap's {@code --die-with-parent} (PR_SET_PDEATHSIG) fires when the <em>thread</em> that forked it ends, not
      * the process. A pooled worker thread is retired after its idle time (30 s by default) and would take every
-     * sandbox it started with it, so sandboxes are forked from the watcher's one thread, which lives as long as
-     * the service.
+     * sandbox it started with it, so sandboxes are forked from one thread of ours that lives as long as the
+     * service.
      */
     private Process spawn(ProcessBuilder builder) throws IOException {
         try {
-            return watcher.submit(builder::start).get();
+            return spawner.submit(builder::start).get();
         } catch (ExecutionException e) {
             if (e.getCause() instanceof IOException io) {
                 throw io;
@@ -291,6 +298,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     @PreDestroy
     void close() {
         watcher.shutdownNow();
+        spawner.shutdownNow();
         runs.values().forEach(r -> {
             r.process.descendants().forEach(ProcessHandle::destroyForcibly);
             r.process.destroyForcibly();
