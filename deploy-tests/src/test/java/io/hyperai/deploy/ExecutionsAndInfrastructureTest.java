@@ -253,4 +253,13 @@ class ExecutionsAndInfrastructureTest {
         assertThat(render.deployment("keycloak").getSpec().getTemplate().getMetadata().getLabels())
                 .doesNotContainEntry("app.kubernetes.io/component", "service");
     }
+
+    @ParameterizedTest
+    @MethodSource("renders")
+    void keycloakIsTheVersionThePlatformRunsLocally(Rendered render) {
+        String version = System.getProperty("keycloak.version");
+        assertThat(version).as("keycloak.version from the parent pom").matches("\\d+\\.\\d+\\.\\d+");
+        assertThat(render.deployment("keycloak").getSpec().getTemplate().getSpec().getContainers())
+                .extracting(c -> c.getImage()).containsExactly("quay.io/keycloak/keycloak:" + version);
+    }
 }

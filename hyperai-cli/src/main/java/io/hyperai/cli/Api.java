@@ -148,13 +148,29 @@ public final class Api {
         }
     }
 
-    static CliException failure(int status, String body) {
+    /** An error answer from a service, with its status. */
+    public static final class Refused extends CliException {
+
+        private final int status;
+
+        Refused(int status, String message) {
+            super(message);
+            this.status = status;
+        }
+
+        /** A 4xx: the request was turned down and nothing was done (a 5xx or no answer might have done it). */
+        public boolean clientError() {
+            return status >= 400 && status < 500;
+        }
+    }
+
+    static Refused failure(int status, String body) {
         JsonNode parsed = null;
         try {
             parsed = body == null || body.isBlank() ? null : Json.MAPPER.readTree(body);
         } catch (IOException e) {
             // not JSON: the status alone says it
         }
-        return new CliException(Problems.message(status, parsed != null && parsed.isObject() ? parsed : null));
+        return new Refused(status, Problems.message(status, parsed != null && parsed.isObject() ? parsed : null));
     }
 }

@@ -144,7 +144,7 @@ final class DataCommands implements Callable<Integer> {
                 cli.json(version);
             } else {
                 cli.println("uploaded version " + version.path("version").asInt() + " of " + kind() + " " + id + ": "
-                        + version.path("fileCount").asInt() + " files, " + Format.size(version.path("totalBytes").asLong()));
+                        + Format.count(version.path("fileCount").asInt(), "file") + ", " + Format.size(version.path("totalBytes").asLong()));
             }
             return 0;
         }
@@ -221,7 +221,7 @@ final class DataCommands implements Callable<Integer> {
             if (json) {
                 cli.json(detail);
             } else {
-                cli.println("downloaded version " + n + " of " + kind() + " " + id + ": " + paths.size() + " files, "
+                cli.println("downloaded version " + n + " of " + kind() + " " + id + ": " + Format.count(paths.size(), "file") + ", "
                         + Format.size(bytes) + " into " + root);
             }
             return 0;

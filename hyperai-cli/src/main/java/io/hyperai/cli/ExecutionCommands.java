@@ -134,7 +134,7 @@ final class ExecutionCommands {
                     code = api.postMultipart("execution", "/api/v1/code", new Multipart("files", files, bar));
                 }
                 codeId = Json.text(code, "id");
-                cli.note("uploaded " + files.size() + " files (" + Format.size(total) + ") as code " + codeId);
+                cli.note("uploaded " + Format.count(files.size(), "file") + " (" + Format.size(total) + ") as code " + codeId);
             }
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("mode", "script");
@@ -142,7 +142,15 @@ final class ExecutionCommands {
             if (codeId != null) {
                 body.put("codeId", codeId);
             }
-            JsonNode started = api.post("execution", "/api/v1/gears/" + Paths.segment(gear) + "/executions", body);
+            JsonNode started;
+            try {
+                started = api.post("execution", "/api/v1/gears/" + Paths.segment(gear) + "/executions", body);
+            } catch (Api.Refused refused) {
+                if (refused.clientError()) {
+                    discard(api, codeId);
+                }
+                throw refused;
+            }
             String id = Json.text(started, "id");
             if (detach) {
                 if (json) {
@@ -161,6 +169,18 @@ final class ExecutionCommands {
                 cli.note(summary(ended, now()));
             }
             return exitCode(ended);
+        }
+
+        /** The code of a start the platform refused: none of a refused run stays counted against the quota. */
+        private void discard(Api api, String codeId) {
+            if (codeId == null) {
+                return;
+            }
+            try {
+                api.delete("execution", "/api/v1/code/" + Paths.segment(codeId));
+            } catch (CliException e) {
+                cli.note("could not remove the uploaded code " + codeId + ": " + e.getMessage());
+            }
         }
     }
 

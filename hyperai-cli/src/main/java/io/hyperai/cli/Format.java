@@ -16,6 +16,11 @@ public final class Format {
     private Format() {
     }
 
+    /** {@code 1 file}, {@code 2 files}. */
+    public static String count(long n, String noun) {
+        return n + " " + noun + (n == 1 ? "" : "s");
+    }
+
     /** 1024-based: {@code 0 B}, {@code 999 B}, {@code 1.0 KiB}, {@code 1.5 MiB}. */
     public static String size(long bytes) {
         if (bytes < 0) {

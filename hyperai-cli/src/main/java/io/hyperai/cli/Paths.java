@@ -9,7 +9,11 @@ final class Paths {
     private Paths() {
     }
 
+    /** One path segment; an empty one would name another resource (the list instead of an item), so it is refused. */
     static String segment(String value) {
+        if (value == null || value.isBlank()) {
+            throw CliException.usage("an id must not be empty");
+        }
         return URLEncoder.encode(value, StandardCharsets.UTF_8).replace("+", "%20");
     }
 

@@ -17,7 +17,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** The device-code flow's polling rules (RFC 8628) against a stub provider; Keycloak's is {@code DeviceLoginKeycloakIT}. */
+/** The device-code flow's polling rules (RFC 8628) against a stub provider; Keycloak's is platform-e2e's {@code CliDeviceLoginIT}. */
 class DeviceLoginTest {
 
     @TempDir

@@ -22,6 +22,13 @@ class FormatTest {
     }
 
     @Test
+    void countsAgreeWithTheirNoun() {
+        assertThat(Format.count(0, "file")).isEqualTo("0 files");
+        assertThat(Format.count(1, "file")).isEqualTo("1 file");
+        assertThat(Format.count(6, "file")).isEqualTo("6 files");
+    }
+
+    @Test
     void durationsShowTheTwoLargestUnits() {
         assertThat(Format.duration(Duration.ZERO)).isEqualTo("0s");
         assertThat(Format.duration(Duration.ofSeconds(45))).isEqualTo("45s");

@@ -29,7 +29,8 @@ import java.util.function.Consumer;
  */
 final class Keycloak {
 
-    static final String VERSION = "26.7.3";
+    /** The parent pom's {@code keycloak.version}, filtered into the jar. */
+    static final String VERSION = version();
     static final String REALM = "hyperai";
     static final String REALM_FILE = "hyperai-realm.json";
     static final String REALM_RESOURCE = "META-INF/hyperai/keycloak/" + REALM_FILE;
@@ -42,6 +43,23 @@ final class Keycloak {
     static final String BOOTSTRAP_PASSWORD = "admin";
 
     private Keycloak() {
+    }
+
+    private static String version() {
+        try (var in = Keycloak.class.getResourceAsStream("keycloak.properties")) {
+            if (in == null) {
+                throw new IllegalStateException("keycloak.properties is missing from the launcher's jar");
+            }
+            var p = new java.util.Properties();
+            p.load(in);
+            String v = p.getProperty("version", "");
+            if (!v.matches("\\d+\\.\\d+\\.\\d+")) {
+                throw new IllegalStateException("keycloak.properties has no version (was the resource filtered?): " + v);
+            }
+            return v;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     static String issuer(int port) {

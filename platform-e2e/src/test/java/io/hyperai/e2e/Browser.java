@@ -1,4 +1,4 @@
-package io.hyperai.cli;
+package io.hyperai.e2e;
 
 import java.net.CookieHandler;
 import java.net.URI;
