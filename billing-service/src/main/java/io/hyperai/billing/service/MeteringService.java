@@ -14,7 +14,6 @@ import io.hyperai.common.events.MalformedEventException;
 import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.hyperai.common.inbox.EventInbox;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -47,9 +46,8 @@ public class MeteringService {
         return apply(record, outcome).invoke(() -> metrics.record(outcome.get()));
     }
 
-    @WithTransaction
-    Uni<Void> apply(String record, AtomicReference<AccrualOutcome> outcome) {
-        return inbox.process(CONSUMER, record, (envelope, type) -> effect(envelope, type).invoke(outcome::set)
+    private Uni<Void> apply(String record, AtomicReference<AccrualOutcome> outcome) {
+        return inbox.apply(CONSUMER, record, (envelope, type) -> effect(envelope, type).invoke(outcome::set)
                 .replaceWithVoid());
     }
 

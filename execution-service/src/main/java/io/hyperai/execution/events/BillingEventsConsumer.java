@@ -14,7 +14,6 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.service.ExecutionService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,9 +32,8 @@ public class BillingEventsConsumer {
     }
 
     @Incoming("billing-events")
-    @WithTransaction
     public Uni<Void> consume(String record) {
-        return inbox.process("execution-service", record, (envelope, type) -> {
+        return inbox.apply("execution-service", record, (envelope, type) -> {
             if (type != EventType.BILLING_BALANCE_EXHAUSTED) {
                 return Uni.createFrom().voidItem();
             }

@@ -11,7 +11,6 @@ import io.hyperai.common.events.payload.ExecutionQueued;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.gear.repository.GearRepository;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -33,9 +32,8 @@ public class ExecutionEventsConsumer {
     }
 
     @Incoming(Topics.EXECUTION)
-    @WithTransaction
     public Uni<Void> consume(String record) {
-        return inbox.process(CONSUMER, record, (envelope, type) -> switch (type) {
+        return inbox.apply(CONSUMER, record, (envelope, type) -> switch (type) {
             case EXECUTION_QUEUED -> {
                 ExecutionQueued e = EventCodec.payload(envelope, ExecutionQueued.class);
                 yield gears.executionActive(e.executionId(), e.gearId(), e.ownerId());

@@ -54,6 +54,9 @@ class OutboxAndInboxTest {
     @Inject
     OutboxRelay relay;
 
+    @Inject
+    io.micrometer.core.instrument.MeterRegistry registry;
+
     @AfterEach
     void resumeRelay() {
         relay.resume();
@@ -178,6 +181,42 @@ class OutboxAndInboxTest {
         }
         await().atMost(Duration.ofSeconds(120)).until(() -> applications(id, "gear.created") == 1);
         assertThat(count("SELECT count(*) FROM outbox_event WHERE sent_at IS NULL")).isZero();
+    }
+
+    @Test
+    @Order(7)
+    void anEffectFailingWhileTheDatabaseIsAwayIsTriedAgainInOrderAndAppliedOnce() throws Exception {
+        String id = createWidget("before");
+        await().atMost(WAIT).until(() -> applications(id, "gear.created") == 1);
+        double failedBefore = failedAttempts();
+        // the table the effect writes last disappears: each attempt fails after its first insert, and rolls back
+        execute("ALTER TABLE widget_seen_order RENAME TO widget_seen_order_away");
+        try {
+            rename(id, "during-1");
+            rename(id, "during-2");
+            await().atMost(WAIT).until(() -> failedAttempts() >= failedBefore + 3);
+            assertThat(applications(id, "gear.updated")).isZero();
+        } finally {
+            execute("ALTER TABLE widget_seen_order_away RENAME TO widget_seen_order");
+        }
+        await().atMost(WAIT).until(() -> applications(id, "gear.updated") == 2);
+        assertThat(names(id)).containsExactly("before", "during-1", "during-2");
+        List<ConsumerRecord<String, String>> dead = KafkaProbe.shared().readUntil(Topics.GEAR + Topics.DLQ_SUFFIX,
+                Duration.ofSeconds(3), rs -> false);
+        assertThat(dead).noneMatch(r -> id.equals(r.key()));
+        System.out.printf("inbox: %.0f failed attempts while the table was away, then each event applied once%n",
+                failedAttempts() - failedBefore);
+    }
+
+    private double failedAttempts() {
+        var counter = registry.find("hyperai_events_attempts_failed").tag("consumer", "widget-counter").counter();
+        return counter == null ? 0 : counter.count();
+    }
+
+    private static void execute(String sql) throws SQLException {
+        try (Connection c = SharedInfrastructure.postgres().connect("outbox_test"); Statement s = c.createStatement()) {
+            s.execute(sql);
+        }
     }
 
     private static String createWidget(String name) {

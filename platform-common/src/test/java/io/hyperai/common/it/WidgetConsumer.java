@@ -8,7 +8,6 @@ import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.payload.GearChanged;
 import io.hyperai.common.inbox.EventInbox;
 import io.quarkus.hibernate.reactive.panache.Panache;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /** Counts how often each event was applied; the idempotent consumer must keep every count at one. */
@@ -22,9 +21,8 @@ public class WidgetConsumer {
     }
 
     @Incoming("gear-events")
-    @WithTransaction
     public Uni<Void> consume(String record) {
-        return inbox.process("widget-counter", record, (envelope, type) -> {
+        return inbox.apply("widget-counter", record, (envelope, type) -> {
             GearChanged gear = EventCodec.payload(envelope, GearChanged.class);
             return Panache.getSession().chain(s -> s.createNativeQuery("""
                     INSERT INTO widget_seen (widget_id, event_type, applications) VALUES (:id, :type, 1)

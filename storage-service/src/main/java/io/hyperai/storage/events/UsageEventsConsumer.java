@@ -14,7 +14,6 @@ import io.hyperai.common.events.payload.WarehouseVersionDeleted;
 import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.storage.StorageUsage;
 import io.hyperai.storage.service.LedgerService;
-import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,15 +34,13 @@ public class UsageEventsConsumer {
     }
 
     @Incoming("warehouse-events")
-    @WithTransaction
     public Uni<Void> warehouse(String record) {
-        return inbox.process(CONSUMER, record, this::apply);
+        return inbox.apply(CONSUMER, record, this::apply);
     }
 
     @Incoming("execution-events")
-    @WithTransaction
     public Uni<Void> execution(String record) {
-        return inbox.process(CONSUMER, record, this::apply);
+        return inbox.apply(CONSUMER, record, this::apply);
     }
 
     private Uni<Void> apply(EventEnvelope envelope, EventType type) {
