@@ -290,6 +290,8 @@ class CliJourneyIT {
         Cli.Running run = cli.start("run", "-g", gear, "-C", project.toString(), "python3", "forever.py");
         await().atMost(Duration.ofSeconds(60)).until(() -> run.out().contains("started"));
         String id = idIn(run.err());
+        // its output can come before execution-service has recorded it RUNNING; a user stops what ps shows running
+        api.awaitState(user, id, "RUNNING");
         assertThat(cli.run("stop", id).exitCode()).isZero();
         Cli.Result r = run.await(Duration.ofSeconds(60));
         assertThat(r.exitCode()).isEqualTo(1);
