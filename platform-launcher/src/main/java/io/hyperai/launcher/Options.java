@@ -50,7 +50,7 @@ public final class Options {
         this.target = target;
     }
 
-    /** For {@code restart}: the component to restart (a service or {@code kafka}). */
+    /** For {@code restart}: the component to restart (a service, {@code kafka} or {@code postgres}). */
     public Component target() {
         return target;
     }
@@ -152,7 +152,8 @@ public final class Options {
             }
             if (!name.startsWith("-") && command == Command.RESTART && target == null) {
                 target = Component.byName(arg).filter(Options::restartable).orElseThrow(() -> new UsageException(
-                        "restart: '" + arg + "' cannot be restarted (gear, execution, warehouse, storage, billing, kafka)"));
+                        "restart: '" + arg + "' cannot be restarted (gear, execution, warehouse, storage, billing, "
+                                + "kafka, postgres)"));
                 continue;
             }
             if (!name.startsWith("-")) {
@@ -211,7 +212,7 @@ public final class Options {
             command = Command.HELP;
         }
         if (command == Command.RESTART && target == null) {
-            throw new UsageException("restart needs a component: gear, execution, warehouse, storage, billing or kafka");
+            throw new UsageException("restart needs a component: gear, execution, warehouse, storage, billing, kafka or postgres");
         }
         if (data == null) {
             data = home.resolve(DEFAULT_DATA_DIR);
@@ -219,9 +220,9 @@ public final class Options {
         return new Options(command, data.toAbsolutePath().normalize(), ports, explicit, skipped, timeout, target);
     }
 
-    /** What a running {@code up} can stop and start again on its own: the services and the Kafka broker. */
+    /** What a running {@code up} can stop and start again on its own: the services, the Kafka broker, PostgreSQL. */
     static boolean restartable(Component c) {
-        return c.isService() || c == Component.KAFKA;
+        return c.isService() || c == Component.KAFKA || c == Component.POSTGRES;
     }
 
     private static void requireNoValue(String name, String value) {
@@ -262,7 +263,7 @@ public final class Options {
                 .append("  down     stop the platform started by 'up' (same --data)\n")
                 .append("  status   what runs, on which port, and whether it is ready\n")
                 .append("  restart COMPONENT  make the running 'up' stop (if it still runs) and start again one\n")
-                .append("           service (gear, execution, ...) or kafka, on the same ports and data\n\n")
+                .append("           service (gear, execution, ...), kafka or postgres, on the same ports and data\n\n")
                 .append("Options:\n")
                 .append("  --data DIR          state, logs and downloads (default: <project>/").append(DEFAULT_DATA_DIR)
                 .append(")\n")

@@ -463,7 +463,12 @@ final class Up {
         }
         out.println("Restarting " + c.displayName() + " (asked by ./platform restart) ...");
         try {
-            if (c == Component.KAFKA) {
+            if (c == Component.POSTGRES) {
+                postgres.close(); // pg_ctl stop, or nothing when it was killed; the data directory stays
+                postgres = PostgresServer.start(data.resolve("postgres"), opt.port(Component.POSTGRES));
+                state.recordProcess(c, postgres.pid(), Procs.startMillis(postgres.pid()));
+                state.state(c, "ready");
+            } else if (c == Component.KAFKA) {
                 kafka.restart(); // same data and ports; a broker killed from outside is just started
                 state.recordProcess(c, kafka.pid(), Procs.startMillis(kafka.pid()));
                 state.state(c, "ready");

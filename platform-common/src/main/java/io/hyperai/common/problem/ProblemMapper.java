@@ -38,6 +38,8 @@ public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
     private static final String TYPE_PREFIX = "urn:hyperai:problem:";
+    /** PostgreSQL restarts (crash recovery included) in seconds. */
+    private static final java.time.Duration DATABASE_RETRY_AFTER = java.time.Duration.ofSeconds(5);
     private static final String MULTIPART_PARSER = "org.jboss.resteasy.reactive.server.core.multipart.";
 
     @ServerExceptionMapper
@@ -152,6 +154,10 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response internal(Throwable e, UriInfo uri) {
+        if (DatabaseUnavailable.in(e)) {
+            LOG.warnf("request %s failed: the database is unavailable (%s)", uri == null ? "?" : uri.getPath(), e);
+            return problem(ProblemException.unavailable("the database", DATABASE_RETRY_AFTER), uri);
+        }
         String traceId = UUID.randomUUID().toString();
         LOG.errorf(e, "request %s failed (trace %s)", uri == null ? "?" : uri.getPath(), traceId);
         return respond(500, "internal", "Internal Server Error", "the request could not be completed", List.of(), uri,
