@@ -4,6 +4,7 @@ import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -56,6 +57,7 @@ public class OutboxRelay {
     private final OutboxConfig config;
     private final AtomicBoolean paused = new AtomicBoolean();
     private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicInteger failedRuns = new AtomicInteger();
     private volatile io.vertx.mutiny.core.Vertx vertx;
     private volatile long timer;
     private final AtomicLong backlog = new AtomicLong();
@@ -104,8 +106,27 @@ public class OutboxRelay {
             return;
         }
         drain().onTermination().invoke(() -> running.set(false))
-                .subscribe().with(n -> {
-                }, e -> LOG.warnf("outbox relay run failed, rows stay unsent: %s", e.getMessage()));
+                .subscribe().with(n -> recovered(), this::failed);
+    }
+
+    /**
+     * The first failed run is a warning; the next ones (five a second while the database or broker is away) only
+     * debug lines, until a run succeeds again, which says how many failed.
+     */
+    private void failed(Throwable e) {
+        if (failedRuns.getAndIncrement() == 0) {
+            LOG.warnf("outbox relay run failed, rows stay unsent (retried every %s): %s", config.pollInterval(),
+                    e.getMessage());
+        } else {
+            LOG.debugf("outbox relay run failed again: %s", e.getMessage());
+        }
+    }
+
+    private void recovered() {
+        int failed = failedRuns.getAndSet(0);
+        if (failed > 0) {
+            LOG.infof("outbox relay runs again after %d failed runs", failed);
+        }
     }
 
     /** Relays batches until one comes back short. Returns how many events were acknowledged. */
