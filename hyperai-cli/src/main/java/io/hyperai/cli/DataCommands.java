@@ -144,7 +144,8 @@ final class DataCommands implements Callable<Integer> {
                 cli.json(version);
             } else {
                 cli.println("uploaded version " + version.path("version").asInt() + " of " + kind() + " " + id + ": "
-                        + Format.count(version.path("fileCount").asInt(), "file") + ", " + Format.size(version.path("totalBytes").asLong()));
+                        + Format.count(version.path("fileCount").asInt(), "file") + ", "
+                        + Format.size(version.path("totalBytes").asLong()));
             }
             return 0;
         }
@@ -221,8 +222,8 @@ final class DataCommands implements Callable<Integer> {
             if (json) {
                 cli.json(detail);
             } else {
-                cli.println("downloaded version " + n + " of " + kind() + " " + id + ": " + Format.count(paths.size(), "file") + ", "
-                        + Format.size(bytes) + " into " + root);
+                cli.println("downloaded version " + n + " of " + kind() + " " + id + ": "
+                        + Format.count(paths.size(), "file") + ", " + Format.size(bytes) + " into " + root);
             }
             return 0;
         }

@@ -134,7 +134,8 @@ final class ExecutionCommands {
                     code = api.postMultipart("execution", "/api/v1/code", new Multipart("files", files, bar));
                 }
                 codeId = Json.text(code, "id");
-                cli.note("uploaded " + Format.count(files.size(), "file") + " (" + Format.size(total) + ") as code " + codeId);
+                cli.note("uploaded " + Format.count(files.size(), "file") + " (" + Format.size(total) + ") as code "
+                        + codeId);
             }
             ObjectNode body = Json.MAPPER.createObjectNode();
             body.put("mode", "script");

@@ -43,7 +43,8 @@ public class EventInbox {
      * the attempts, is left to the channel's failure strategy (the dead-letter topic, with the reason).
      */
     public Uni<Void> apply(String consumer, String record, EventHandler handler) {
-        Uni<Void> attempt = Uni.createFrom().deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler)));
+        Uni<Void> attempt = Uni.createFrom()
+                .deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler)));
         if (config.attempts() == 0) {
             return attempt;
         }
