@@ -17,6 +17,7 @@ import jakarta.inject.Inject;
 import org.junit.jupiter.api.Test;
 
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.test.OpenApiOperations;
 import io.hyperai.test.Tokens;
 import io.hyperai.warehouse.service.ItemStore;
 import io.quarkus.test.junit.QuarkusTest;
@@ -29,6 +30,17 @@ class ItemResourceTest {
 
     @Inject
     ItemStore store;
+
+    @Test
+    void datasetsAndModelsHaveTheSameNineOperations() {
+        java.util.List<OpenApiOperations.Operation> ops = OpenApiOperations.read();
+        java.util.function.Function<String, java.util.Set<String>> under = prefix -> ops.stream()
+                .filter(o -> o.path().startsWith(prefix))
+                .map(o -> o.method() + " " + o.path().substring(prefix.length()))
+                .collect(java.util.stream.Collectors.toSet());
+        // the baseline test checks that each refuses a caller without a token
+        assertThat(under.apply("/api/v1/datasets")).hasSize(9).isEqualTo(under.apply("/api/v1/models"));
+    }
 
     @Test
     void aNewUserHasNoDatasetsOrModels() {
