@@ -21,8 +21,10 @@ public class RefusedByDependency extends RuntimeException {
         return status == 404;
     }
 
-    /** 4xx becomes a {@link RefusedByDependency}; anything else keeps the REST client's default handling. */
-    /** For a {@code @ClientExceptionMapper} of the client interface. */
+    /**
+     * For a client interface's {@code @ClientExceptionMapper}: 4xx becomes a {@link RefusedByDependency}; anything
+     * else keeps the REST client's default handling.
+     */
     public static RuntimeException of(jakarta.ws.rs.core.Response response) {
         int status = response.getStatus();
         if (status >= 400 && status < 500) {

@@ -1,5 +1,7 @@
 package io.hyperai.common.inbox;
 
+import java.util.concurrent.atomic.AtomicInteger;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
@@ -48,10 +50,17 @@ public class EventInbox {
         if (config.attempts() == 0) {
             return attempt;
         }
+        AtomicInteger failures = new AtomicInteger(); // per record, across its attempts
         return attempt
                 .onFailure(EventInbox::transientFailure).invoke(failure -> {
-                    LOG.warnf("%s: an event failed and will be tried again (up to %d attempts): %s", consumer,
-                            config.attempts(), failure.toString());
+                    int n = failures.incrementAndGet();
+                    if (n <= config.attempts()) {
+                        LOG.warnf("%s: an event failed (%d of %d retries left): %s", consumer,
+                                config.attempts() - n + 1, config.attempts(), failure.toString());
+                    } else {
+                        LOG.errorf("%s: an event failed %d times; it goes to the dead-letter topic: %s", consumer, n,
+                                failure.toString());
+                    }
                     registry.counter("hyperai_events_attempts_failed", "consumer", consumer).increment();
                 })
                 .onFailure(EventInbox::transientFailure).retry()
