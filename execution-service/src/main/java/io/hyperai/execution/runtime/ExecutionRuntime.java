@@ -31,6 +31,14 @@ public interface ExecutionRuntime {
     /** Where a running workspace of this execution is reached, without the path and token. */
     String workspaceBase(String executionId);
 
+    /**
+     * The Jupyter server of a running workspace, for the platform's proxy; empty for a script, an ended execution or
+     * a runtime whose workspaces are routed another way.
+     */
+    default Optional<WorkspaceEndpoint> workspaceEndpoint(String executionId) {
+        return Optional.empty();
+    }
+
     /** Executions that have a container now. */
     java.util.Set<String> withContainers();
 
