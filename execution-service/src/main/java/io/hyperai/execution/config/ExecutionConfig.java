@@ -77,4 +77,28 @@ public interface ExecutionConfig {
     /** A QUEUED execution without a pod for this long gets its pod (again). */
     @WithDefault("10s")
     Duration podCreationGrace();
+
+    /** Local runtime: where users reach workspaces (execution-service itself, which proxies them). */
+    @WithDefault("http://localhost:${quarkus.http.port}")
+    String workspaceProxyUrl();
+
+    /** Local runtime: bubblewrap, without which no execution runs here. */
+    @WithDefault("/usr/bin/bwrap")
+    String bwrap();
+
+    /** Local runtime: the unprivileged host uid sandboxes run as when the service runs as root. */
+    @WithDefault("65534")
+    long sandboxUid();
+
+    /** Local runtime: processes and threads one execution may have (the kernel's pids limit, where cgroups allow). */
+    @WithDefault("1024")
+    int sandboxPidsMax();
+
+    /** Local runtime: output kept per execution; what comes after is discarded and the truncation marked. */
+    @WithDefault("67108864")
+    long outputCapBytes();
+
+    /** The tail of an ended execution's output kept in the database once its container is gone. */
+    @WithDefault("1048576")
+    int keptLogBytes();
 }

@@ -34,7 +34,10 @@ import io.smallrye.mutiny.Uni;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicLong;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.UUID;
 
 @Path("/api/v1")
 @Authenticated
@@ -92,18 +95,37 @@ public class ExecutionResource {
         return executions.find(user.id(), id).chain(this::view);
     }
 
-    /** The output so far. */
+    /**
+     * The output so far, streamed in bounded chunks as written (not necessarily UTF-8), from byte {@code offset}.
+     * An ended execution keeps only its output's tail; a line marks where earlier bytes were not kept.
+     */
     @GET
     @Path("executions/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
-    public Uni<String> logs(@PathParam("id") String id) {
-        return executions.find(user.id(), id).chain(e -> logs.read(e.id));
+    @OwnedExecution
+    public Multi<byte[]> logs(@PathParam("id") String id, @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
+        long from = offset == null ? 0 : offset;
+        long[] expected = { from };
+        return logs.from(UUID.fromString(id), from).map(c -> {
+            byte[] bytes = c.offset() > expected[0] ? withGap(c.offset() - expected[0], c.bytes()) : c.bytes();
+            expected[0] = c.next();
+            return bytes;
+        });
+    }
+
+    private static byte[] withGap(long skipped, byte[] bytes) {
+        byte[] mark = ("[hyperai: " + skipped + " earlier bytes of output were not kept]\n")
+                .getBytes(StandardCharsets.UTF_8);
+        byte[] out = Arrays.copyOf(mark, mark.length + bytes.length);
+        System.arraycopy(bytes, 0, out, mark.length, bytes.length);
+        return out;
     }
 
     /**
      * With {@code Accept: text/event-stream} (and {@code ?follow=true} for readability): the output as
      * server-sent events, one per new chunk, until the execution has ended and its last output was
-     * sent. Ownership is checked before anything is sent, so another user's id is a 404 problem.
+     * sent. Ownership is checked before anything is sent, so another user's id is a 404 problem. Bytes that are not
+     * UTF-8 arrive as U+FFFD; a character split between two reads is sent whole with the second.
      */
     @GET
     @Path("executions/{id}/logs")
@@ -115,16 +137,20 @@ public class ExecutionResource {
     }
 
     private Multi<String> followed(String owner, String id) {
-        AtomicInteger sent = new AtomicInteger();
+        AtomicLong sent = new AtomicLong();
         AtomicBoolean ended = new AtomicBoolean();
         return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
-                .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id)
-                        .chain(e -> logs.read(e.id).map(log -> {
-                            String fresh = log.length() > sent.get() ? log.substring(sent.get()) : "";
-                            sent.set(Math.max(sent.get(), log.length()));
-                            ended.set(e.state.isTerminal());
-                            return fresh;
-                        })))
+                .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id).chain(e -> {
+                    // the state is read before the output, so the output read after an end is the whole of it
+                    boolean terminal = e.state.isTerminal();
+                    return logs.chunk(e.id, sent.get()).map(c -> {
+                        int complete = terminal && c.bytes().length < LogService.CHUNK ? c.bytes().length
+                                : Utf8.completeLength(c.bytes());
+                        sent.set(c.offset() + complete);
+                        ended.set(terminal && c.bytes().length < LogService.CHUNK);
+                        return new String(c.bytes(), 0, complete, StandardCharsets.UTF_8);
+                    });
+                }))
                 .select().first(chunk -> !ended.get() || !chunk.isEmpty())
                 .select().where(chunk -> !chunk.isEmpty());
     }

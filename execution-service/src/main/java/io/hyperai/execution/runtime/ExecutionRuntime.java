@@ -42,8 +42,16 @@ public interface ExecutionRuntime {
     /** Executions that have a container now. */
     java.util.Set<String> withContainers();
 
-    /** The container's output so far; empty when there is none (yet). */
-    Uni<String> logs(String executionId);
+    /**
+     * Up to {@code max} bytes of the container's output from byte {@code offset}, as written (not necessarily
+     * UTF-8); empty at the end, or when there is no container (yet).
+     */
+    Uni<byte[]> logs(String executionId, long offset, int max);
+
+    /** Why this runtime cannot run any execution on this machine (then starts are refused), if it cannot. */
+    default Optional<String> unavailable() {
+        return Optional.empty();
+    }
 
     /** Calls {@code changed} with an execution id whenever its container changes. */
     void onChange(Consumer<String> changed);

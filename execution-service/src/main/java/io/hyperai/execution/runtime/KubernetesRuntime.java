@@ -143,15 +143,25 @@ public class KubernetesRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<String> logs(String executionId) {
+    public Uni<byte[]> logs(String executionId, long offset, int max) {
         return Blocking.call(() -> {
-            try {
-                String log = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
-                        .inContainer("main").getLog();
-                return log == null ? "" : log;
+            // streamed and bounded: the API server stops at offset + max, and what lies before offset is skipped
+            int limit = (int) Math.min(Integer.MAX_VALUE, offset + max);
+            try (java.io.InputStream in = client.pods().inNamespace(config.namespace())
+                    .withName(PodFactory.podName(executionId)).inContainer("main").limitBytes(limit)
+                    .getLogInputStream()) {
+                if (in == null) {
+                    return new byte[0];
+                }
+                in.skipNBytes(offset);
+                return in.readNBytes(max);
+            } catch (java.io.EOFException e) {
+                return new byte[0];
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404 || e.getCode() == 400) {
-                    return "";
+                    return new byte[0];
                 }
                 throw e;
             }

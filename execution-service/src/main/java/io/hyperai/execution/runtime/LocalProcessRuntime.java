@@ -1,11 +1,12 @@
 package io.hyperai.execution.runtime;
 
 import java.io.IOException;
+import java.io.RandomAccessFile;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -29,14 +30,21 @@ import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.runtime.local.Cgroups;
+import io.hyperai.execution.runtime.local.LocalSandboxes;
+import io.hyperai.execution.runtime.local.OutputPumps;
+import io.hyperai.execution.runtime.local.SandboxCommand;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.net.SocketAddress;
 
 /**
- * Executions as processes on this machine, for a platform that fits on one (as JupyterHub's local
- * spawner beside KubeSpawner). With bubblewrap each runs in its own mount, PID and network
- * namespace, as uid 1000 in a user namespace: a read-only system, inputs read-only at {@code /hyperai/input/inputN}, a writable
- * {@code /hyperai/home}. The spec's memory and disk are enforced by watching the process tree's
- * resident memory and the home directory's size, ending the run with the matching reason.
+ * Executions as processes on this machine, for a platform that fits on one (as JupyterHub's local spawner beside
+ * KubeSpawner), each in a bubblewrap sandbox ({@link SandboxCommand}: its own namespaces, network included, a
+ * seccomp filter, an unprivileged host user). Limits are the kernel's where a cgroup can be made ({@link Cgroups}:
+ * memory with tmpfs, pids, CPU), and the watcher here ends a run whose home outgrows the disk limit, or whose
+ * memory outgrows the limit where there is no cgroup. Output goes through a capped pump into a log file. A
+ * workspace's Jupyter listens on a Unix socket only the platform's proxy reaches. Without bubblewrap nothing runs:
+ * {@link #unavailable()} says why.
  */
 @ApplicationScoped
 @Typed(LocalProcessRuntime.class)
@@ -49,20 +57,21 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         final Path dir;
         final Path home;
         final Process process;
+        final Optional<Cgroups.Cgroup> cgroup;
         final Instant startedAt = Instant.now();
-        final int port;
         volatile PodObservation end;
 
-        Run(Launch launch, Path dir, Path home, Process process, int port) {
+        Run(Launch launch, Path dir, Path home, Process process, Optional<Cgroups.Cgroup> cgroup) {
             this.launch = launch;
             this.dir = dir;
             this.home = home;
             this.process = process;
-            this.port = port;
+            this.cgroup = cgroup;
         }
     }
 
     private final ExecutionConfig config;
+    private final LocalSandboxes sandboxes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
     private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
@@ -76,7 +85,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         t.setDaemon(true);
         return t;
     });
-    private final boolean sandboxed = isSandboxed();
+    private final OutputPumps pumps = new OutputPumps();
 
     /** Whether bubblewrap is installed (the CI script installs it). */
     public static boolean isSandboxed() {
@@ -85,10 +94,15 @@ public class LocalProcessRuntime implements ExecutionRuntime {
 
     public LocalProcessRuntime(ExecutionConfig config) {
         this.config = config;
+        this.sandboxes = LocalSandboxes.prepare(config);
         watcher.scheduleWithFixedDelay(this::watch, 1, 1, TimeUnit.SECONDS);
-        if (!sandboxed) {
-            LOG.warn("bubblewrap (/usr/bin/bwrap) is missing: local executions run without a sandbox");
-        }
+        sandboxes.unavailable().ifPresentOrElse(why -> LOG.errorf("local executions cannot run: %s", why),
+                () -> LOG.infof("local executions run in bubblewrap sandboxes: %s", sandboxes.describe()));
+    }
+
+    @Override
+    public Optional<String> unavailable() {
+        return sandboxes.unavailable();
     }
 
     @Override
@@ -97,8 +111,11 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     private Run launch(Launch launch) {
+        sandboxes.unavailable().ifPresent(why -> {
+            throw new IllegalStateException(why);
+        });
         try {
-            Path dir = Path.of(config.localRoot()).toAbsolutePath().resolve(launch.executionId());
+            Path dir = dir(launch.executionId());
             Path home = dir.resolve("home");
             Files.createDirectories(home);
             if (launch.home() != null) {
@@ -107,24 +124,57 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             if (launch.codePath() != null) {
                 Dirs.copy(Path.of(config.codeRoot()).toAbsolutePath().resolve(launch.codePath()), home);
             }
-            int port = launch.isJupyter() ? Dirs.freePort() : 0;
-            List<String> command = command(launch, home, port);
-            ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(dir.resolve("output.log").toFile()));
-            builder.environment().put("HOME", sandboxed ? PodFactory.HOME : home.toString());
-            builder.environment().put("HYPERAI_EXECUTION_ID", launch.executionId());
-            // Jupyter keeps its runtime files (connection files, cookies secret) out of the user's home
-            builder.environment().put("JUPYTER_RUNTIME_DIR", sandboxed ? "/tmp/jupyter" : dir.resolve("jupyter").toString());
+            Path runDir = launch.isJupyter() ? Files.createDirectories(dir.resolve("run")) : null;
+            sandboxes.handOver(home);
+            if (runDir != null) {
+                sandboxes.handOver(runDir);
+            }
+            long memoryBytes = launch.resources().memoryMib() * 1024L * 1024;
+            Optional<Cgroups.Cgroup> cgroup = sandboxes.cgroup(launch.executionId(), memoryBytes,
+                    launch.resources().vcpu());
+            List<String> command = sandboxes.command(cgroup).build(launch, home, runDir, environment(launch),
+                    memoryBytes, user(launch), this::volume);
+            ProcessBuilder builder = new ProcessBuilder(command).directory(dir.toFile()).redirectErrorStream(true);
+            // the sandbox gets its environment from bwrap's --setenv; the wrapper and bwrap get nothing of ours
+            builder.environment().clear();
+            builder.environment().put("PATH", SandboxCommand.PATH + ":/usr/sbin:/sbin");
             Process process = spawn(builder);
-            LOG.infof("execution %s runs as local process %d%s", launch.executionId(), process.pid(),
-                    sandboxed ? " (bubblewrap)" : "");
-            Run run = new Run(launch, dir, home, process, port);
+            pumps.pump(process.getInputStream(), log(launch.executionId()), config.outputCapBytes());
+            LOG.infof("execution %s runs as local process %d (%s)", launch.executionId(), process.pid(),
+                    cgroup.isPresent() ? "bubblewrap, cgroup" : "bubblewrap, watched");
+            Run run = new Run(launch, dir, home, process, cgroup);
             process.onExit().thenRun(() -> ended(run));
             notifyLater(launch.executionId());
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start execution " + launch.executionId(), e);
         }
+    }
+
+    /** What user code is documented to find in its environment, and nothing else. */
+    private static Map<String, String> environment(Launch launch) {
+        Map<String, String> env = new LinkedHashMap<>();
+        env.put("HOME", SandboxCommand.HOME);
+        env.put("PATH", SandboxCommand.PATH);
+        env.put("LANG", "C.UTF-8");
+        env.put("USER", "hyperai");
+        env.put("HYPERAI_EXECUTION_ID", launch.executionId());
+        env.put("HYPERAI_GEAR_ID", launch.gearId());
+        env.put("HYPERAI_MODE", launch.mode());
+        if (launch.isJupyter()) {
+            // Jupyter's runtime files (connection files, the cookie secret) stay out of the saved home
+            env.put("JUPYTER_RUNTIME_DIR", "/tmp/jupyter");
+        }
+        return env;
+    }
+
+    private static List<String> user(Launch launch) {
+        return launch.isJupyter()
+                ? List.of("jupyter", "notebook", "--sock=" + SandboxCommand.RUN_DIR + "/" + SandboxCommand.JUPYTER_SOCKET,
+                        "--sock-mode=0600", "--no-browser", "--NotebookApp.token=" + launch.jupyterToken(),
+                        "--NotebookApp.base_url=/executions/" + launch.executionId() + "/",
+                        "--notebook-dir=" + SandboxCommand.HOME)
+                : List.of("/bin/sh", "-c", launch.entryCommand());
     }
 
     /**
@@ -147,33 +197,12 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         }
     }
 
-    private List<String> command(Launch launch, Path home, int port) {
-        List<String> user = launch.isJupyter()
-                ? List.of("jupyter", "notebook", "--ip=127.0.0.1", "--port=" + port, "--no-browser",
-                        "--NotebookApp.token=" + launch.jupyterToken(),
-                        "--NotebookApp.base_url=/executions/" + launch.executionId() + "/",
-                        "--notebook-dir=" + (sandboxed ? PodFactory.HOME : home.toString()))
-                : List.of("/bin/sh", "-c", launch.entryCommand());
-        if (!sandboxed) {
-            return user;
-        }
-        // a user namespace: the code runs as uid 1000 (as in a pod), whoever runs the service
-        List<String> bwrap = new ArrayList<>(List.of("bwrap", "--die-with-parent", "--unshare-user", "--uid",
-                String.valueOf(config.runAsUser()), "--gid", String.valueOf(config.runAsUser()), "--unshare-pid",
-                "--unshare-ipc",
-                "--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
-                "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin", "--ro-bind", "/etc", "/etc",
-                "--dev", "/dev", "--proc", "/proc", "--tmpfs", "/tmp",
-                "--bind", home.toString(), PodFactory.HOME));
-        if (!launch.isJupyter()) {
-            bwrap.add("--unshare-net");
-        }
-        for (Launch.Mount input : launch.inputs()) {
-            bwrap.addAll(List.of("--ro-bind", volume(input).toString(), input.mountPath()));
-        }
-        bwrap.addAll(List.of("--chdir", PodFactory.HOME, "--"));
-        bwrap.addAll(user);
-        return bwrap;
+    private Path dir(String executionId) {
+        return Path.of(config.localRoot()).toAbsolutePath().resolve(executionId);
+    }
+
+    private Path log(String executionId) {
+        return dir(executionId).resolve("output.log");
     }
 
     private Path volume(Launch.Mount mount) {
@@ -181,17 +210,15 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         return root.toAbsolutePath().resolve(mount.subPath()).normalize();
     }
 
-    /** Enforces the spec's memory and disk on every live run. */
+    /** Enforces what the kernel does not: the home's size always, the memory where there is no cgroup. */
     private void watch() {
         for (Run run : runs.values()) {
             if (!run.process.isAlive() || run.end != null) {
                 continue;
             }
             try {
-                long rssMib = Dirs.residentKib(run.process.toHandle()) / 1024;
-                if (rssMib > run.launch.resources().memoryMib()) {
-                    kill(run, new PodObservation(ExecutionState.FAILED, Reasons.MEMORY_LIMIT_EXCEEDED, 137,
-                            "resident memory " + rssMib + " MiB exceeded the limit", run.startedAt, Instant.now()));
+                if (overMemory(run)) {
+                    kill(run, memoryExceeded(run));
                     continue;
                 }
                 long homeBytes = Dirs.size(run.home);
@@ -205,20 +232,43 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         }
     }
 
+    private boolean overMemory(Run run) {
+        if (run.cgroup.isPresent()) {
+            return run.cgroup.get().oomKills() > 0;
+        }
+        return Dirs.residentKib(run.process.toHandle()) / 1024 > run.launch.resources().memoryMib();
+    }
+
+    private PodObservation memoryExceeded(Run run) {
+        return new PodObservation(ExecutionState.FAILED, Reasons.MEMORY_LIMIT_EXCEEDED, 137,
+                "memory exceeded the limit of " + run.launch.resources().memoryMib() + " MiB", run.startedAt,
+                Instant.now());
+    }
+
     private void kill(Run run, PodObservation why) {
         run.end = why;
         run.process.descendants().forEach(ProcessHandle::destroyForcibly);
         run.process.destroyForcibly();
+        run.cgroup.ifPresent(Cgroups.Cgroup::killAll);
     }
 
     private void ended(Run run) {
         if (run.end == null) {
             int code = run.process.exitValue();
-            run.end = code == 0
-                    ? new PodObservation(ExecutionState.SUCCEEDED, null, 0, null, run.startedAt, Instant.now())
-                    : new PodObservation(ExecutionState.FAILED, Reasons.EXIT_CODE, code, null, run.startedAt,
-                            Instant.now());
+            if (code != 0 && run.cgroup.map(c -> c.oomKills() > 0).orElse(false)) {
+                run.end = memoryExceeded(run);
+            } else {
+                run.end = code == 0
+                        ? new PodObservation(ExecutionState.SUCCEEDED, null, 0, null, run.startedAt, Instant.now())
+                        : new PodObservation(ExecutionState.FAILED, Reasons.EXIT_CODE, code, null, run.startedAt,
+                                Instant.now());
+            }
         }
+        // whatever a process left behind (one that escaped the sandbox's tree cannot escape the cgroup)
+        run.cgroup.ifPresent(c -> {
+            c.killAll();
+            watcher.schedule(c::remove, 2, TimeUnit.SECONDS);
+        });
         save(run);
         notifyLater(run.launch.executionId());
     }
@@ -268,11 +318,18 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<String> logs(String executionId) {
+    public Uni<byte[]> logs(String executionId, long offset, int max) {
         return Blocking.call(() -> {
-            Path log = Path.of(config.localRoot()).toAbsolutePath().resolve(executionId).resolve("output.log");
-            try {
-                return Files.exists(log) ? Files.readString(log) : "";
+            Path log = log(executionId);
+            if (!Files.exists(log)) {
+                return new byte[0];
+            }
+            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+                long available = Math.max(0, file.length() - offset);
+                byte[] chunk = new byte[(int) Math.min(available, max)];
+                file.seek(offset);
+                file.readFully(chunk);
+                return chunk;
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }
@@ -281,8 +338,18 @@ public class LocalProcessRuntime implements ExecutionRuntime {
 
     @Override
     public String workspaceBase(String executionId) {
+        return config.workspaceProxyUrl();
+    }
+
+    @Override
+    public Optional<WorkspaceEndpoint> workspaceEndpoint(String executionId) {
         Run run = runs.get(executionId);
-        return run == null ? config.workspaceBaseUrl() : "http://localhost:" + run.port;
+        if (run == null || !run.launch.isJupyter() || run.end != null) {
+            return Optional.empty();
+        }
+        Path socket = run.dir.resolve("run").resolve(SandboxCommand.JUPYTER_SOCKET);
+        return Optional.of(new WorkspaceEndpoint(SocketAddress.domainSocketAddress(socket.toString()),
+                run.launch.jupyterToken()));
     }
 
     @Override
@@ -302,6 +369,8 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         runs.values().forEach(r -> {
             r.process.descendants().forEach(ProcessHandle::destroyForcibly);
             r.process.destroyForcibly();
+            r.cgroup.ifPresent(Cgroups.Cgroup::killAll);
         });
+        pumps.close();
     }
 }

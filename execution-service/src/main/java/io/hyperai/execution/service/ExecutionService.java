@@ -4,6 +4,7 @@ import java.security.SecureRandom;
 import java.time.Instant;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -88,6 +89,12 @@ public class ExecutionService {
             UUID continuedFrom) {
         if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
             return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
+        }
+        Optional<String> unavailable = runtime.unavailable();
+        if (unavailable.isPresent()) {
+            // refused before anything is recorded or charged: an execution that could never run is not QUEUED
+            return Uni.createFrom().failure(new ProblemException(503, "runtime-unavailable", "Service Unavailable",
+                    unavailable.get(), null, null));
         }
         Uni<String> codePath = codeId == null ? Uni.createFrom().nullItem()
                 : code.find(ownerId, codeId).map(c -> c.id.toString())

@@ -1,49 +1,92 @@
 package io.hyperai.execution.service;
 
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
 /**
- * An execution's output: from its container while there is one, from the database afterwards.
- * When it ends, the last megabyte is kept so its container can be removed.
+ * An execution's output, read in bounded chunks (never whole): from its container while there is one, from the
+ * database afterwards, where the tail of an ended execution's output is kept so its container can be removed.
+ * Bytes are served as written; they need not be UTF-8.
  */
 @ApplicationScoped
 public class LogService {
 
-    static final int KEPT_CHARS = 1024 * 1024;
+    /** The most one read returns. */
+    public static final int CHUNK = 64 * 1024;
 
     private final ExecutionRuntime runtime;
+    private final ExecutionConfig config;
 
-    public LogService(ExecutionRuntime runtime) {
+    public LogService(ExecutionRuntime runtime, ExecutionConfig config) {
         this.runtime = runtime;
+        this.config = config;
     }
 
-    public Uni<String> read(UUID id) {
-        return kept(id).chain(saved -> saved != null ? Uni.createFrom().item(saved) : runtime.logs(id.toString()));
+    /** Up to {@link #CHUNK} bytes from {@code offset} (or from the first kept byte after it). */
+    public Uni<LogChunk> chunk(UUID id, long offset) {
+        return kept(id, offset).chain(kept -> kept != null ? Uni.createFrom().item(kept)
+                : runtime.logs(id.toString(), offset, CHUNK).map(bytes -> new LogChunk(offset, bytes)));
     }
 
-    /** Keeps the output of an ended execution once (a repeated call changes nothing). */
+    /** Every chunk from {@code offset} to the output's current end. */
+    public Multi<LogChunk> from(UUID id, long offset) {
+        long[] next = { offset };
+        return Multi.createBy().repeating().uni(() -> chunk(id, next[0]).invoke(c -> next[0] = c.next()))
+                .whilst(c -> c.bytes().length == CHUNK)
+                .select().where(c -> !c.isEmpty());
+    }
+
+    /** Keeps the tail of an ended execution's output once (a repeated call changes nothing). */
     public Uni<Void> keep(UUID id) {
-        return runtime.logs(id.toString()).onFailure().recoverWithItem("").chain(log -> {
-            boolean truncated = log.length() > KEPT_CHARS;
-            String content = truncated ? log.substring(log.length() - KEPT_CHARS) : log;
+        int keep = config.keptLogBytes();
+        Deque<LogChunk> tail = new ArrayDeque<>();
+        long[] total = { 0 };
+        return from(id, 0).onItem().invoke(c -> {
+            tail.addLast(c);
+            total[0] = c.next();
+            while (tail.size() > 1 && total[0] - tail.peekFirst().next() >= keep) {
+                tail.removeFirst();
+            }
+        }).collect().last().onFailure().recoverWithNull().chain(() -> {
+            long from = Math.max(0, total[0] - keep);
+            byte[] content = new byte[(int) (total[0] - from)];
+            for (LogChunk c : tail) {
+                int skip = (int) Math.max(0, from - c.offset());
+                if (skip < c.bytes().length) {
+                    System.arraycopy(c.bytes(), skip, content, (int) (c.offset() + skip - from), c.bytes().length - skip);
+                }
+            }
             return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                    "INSERT INTO execution_log (execution_id, content, truncated) VALUES (:id, :content, :truncated) "
-                            + "ON CONFLICT (execution_id) DO NOTHING")
-                    .setParameter("id", id).setParameter("content", content).setParameter("truncated", truncated)
-                    .executeUpdate()));
+                    "INSERT INTO execution_log (execution_id, content, truncated, kept_from) "
+                            + "VALUES (:id, :content, :truncated, :from) ON CONFLICT (execution_id) DO NOTHING")
+                    .setParameter("id", id).setParameter("content", content).setParameter("truncated", from > 0)
+                    .setParameter("from", from).executeUpdate()));
         }).replaceWithVoid();
     }
 
-    private Uni<String> kept(UUID id) {
+    /** The kept bytes from {@code offset} (or its first kept byte), or null when nothing was kept yet. */
+    private Uni<LogChunk> kept(UUID id, long offset) {
         return Panache.withSession(() -> Panache.getSession().chain(s -> s
-                .createNativeQuery("SELECT content FROM execution_log WHERE execution_id = :id", String.class)
-                .setParameter("id", id).getResultList()))
-                .map(rows -> rows.isEmpty() ? null : rows.get(0));
+                .createNativeQuery("SELECT kept_from, substring(content FROM CAST(GREATEST(:offset - kept_from, 0) + 1 "
+                        + "AS INTEGER) FOR :length) FROM execution_log WHERE execution_id = :id", Object[].class)
+                .setParameter("id", id).setParameter("offset", offset).setParameter("length", CHUNK)
+                .getResultList()))
+                .map(rows -> rows.isEmpty() ? null : chunkOf((List<Object[]>) (List<?>) rows, offset));
+    }
+
+    private static LogChunk chunkOf(List<Object[]> rows, long offset) {
+        Object[] row = rows.get(0);
+        long keptFrom = ((Number) row[0]).longValue();
+        return new LogChunk(Math.max(offset, keptFrom), (byte[]) row[1]);
     }
 }

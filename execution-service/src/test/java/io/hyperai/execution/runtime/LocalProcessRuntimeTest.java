@@ -20,47 +20,15 @@ import org.junit.jupiter.api.io.TempDir;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
 
-/** Real processes (in a bubblewrap sandbox where the machine has it) with the spec's limits enforced. */
-class LocalProcessRuntimeTest {
-
-    private static final Duration WAIT = Duration.ofSeconds(60);
-
-    @TempDir
-    Path root;
-    private LocalProcessRuntime runtime;
-
-    @BeforeEach
-    void start() {
-        Map<String, Object> values = Map.of("localRoot", root.resolve("executions").toString(),
-                "workdirsRoot", root.resolve("workdirs").toString(), "warehouseRoot", root.resolve("warehouse").toString(),
-                "workspaceBaseUrl", "http://localhost", "runAsUser", 1000L);
-        ExecutionConfig config = (ExecutionConfig) Proxy.newProxyInstance(getClass().getClassLoader(),
-                new Class<?>[] { ExecutionConfig.class }, (proxy, method, args) -> values.get(method.getName()));
-        runtime = new LocalProcessRuntime(config);
-    }
-
-    @AfterEach
-    void stop() {
-        runtime.close();
-    }
-
-    private Launch script(String command, int memoryMib, int diskGib, List<Launch.Mount> inputs) {
-        return new Launch(UUID.randomUUID().toString(), "gear", "alice", "SCRIPT", "local", command,
-                new Launch.Resources(1, memoryMib, diskGib, 0, null), Map.of(), inputs, null, null, null);
-    }
-
-    private PodObservation awaitEnd(Launch launch) {
-        await().atMost(WAIT).until(() -> runtime.observe(launch.executionId()).map(o -> o.state().isTerminal())
-                .orElse(false));
-        return runtime.observe(launch.executionId()).orElseThrow();
-    }
+/** Real processes in bubblewrap sandboxes with the spec's limits enforced. */
+class LocalProcessRuntimeTest extends LocalRuntimeFixture {
 
     @Test
     void aScriptReadsItsInputWritesItsHomeAndTheHomeIsSaved() throws Exception {
         Path version = root.resolve("warehouse/datasets/d1/v1");
         Files.createDirectories(version);
         Files.writeString(version.resolve("data.csv"), "a,b\n1,2\n");
-        String input = LocalProcessRuntime.isSandboxed() ? "/hyperai/input/input0" : version.toString();
+        String input = "/hyperai/input/input0";
         Launch launch = script("wc -l " + input + "/data.csv > lines.txt && echo done",
                 512, 1, List.of(new Launch.Mount("/hyperai/input/input0", "warehouse", "datasets/d1/v1")));
         runtime.start(launch).await().atMost(WAIT);
@@ -72,12 +40,11 @@ class LocalProcessRuntimeTest {
                 .resolve("lines.txt")));
         assertThat(Files.readString(root.resolve("workdirs").resolve(launch.executionId()).resolve("lines.txt")))
                 .startsWith("2");
-        assertThat(runtime.logs(launch.executionId()).await().atMost(WAIT)).contains("done");
+        assertThat(output(launch)).contains("done");
     }
 
     @Test
     void inputsAreReadOnlyInTheSandbox() throws Exception {
-        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcessRuntime.isSandboxed(), "bubblewrap is not installed");
         Files.createDirectories(root.resolve("warehouse/datasets/d2/v1"));
         Launch launch = script("echo x > /hyperai/input/input0/new.txt || exit 7", 512, 1,
                 List.of(new Launch.Mount("/hyperai/input/input0", "warehouse", "datasets/d2/v1")));
@@ -90,7 +57,6 @@ class LocalProcessRuntimeTest {
 
     @Test
     void aSandboxOutlivesTheThreadThatStartedIt() {
-        org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcessRuntime.isSandboxed(), "bubblewrap is not installed");
         Launch launch = script("sleep 2; echo survived", 512, 1, List.of());
         // every blocking task on a thread of its own that ends with the task, as a pool retires an idle worker
         io.smallrye.mutiny.infrastructure.Infrastructure.setDefaultExecutor(task -> new Thread(task).start());
@@ -101,7 +67,7 @@ class LocalProcessRuntimeTest {
         }
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).as("bwrap --die-with-parent follows the forking thread").isEqualTo(ExecutionState.SUCCEEDED);
-        assertThat(runtime.logs(launch.executionId()).await().atMost(WAIT)).contains("survived");
+        assertThat(output(launch)).contains("survived");
     }
 
     @Test
@@ -145,33 +111,42 @@ class LocalProcessRuntimeTest {
     }
 
     @Test
-    void aWorkspaceServesARealJupyterPageUntilStopped() throws Exception {
+    void aWorkspaceServesJupyterOnlyOnItsSocket() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/jupyter-notebook")),
                 "Debian's jupyter-notebook is not installed");
         Launch launch = new Launch(UUID.randomUUID().toString(), "gear", "alice", "JUPYTER", "local", null,
                 new Launch.Resources(1, 2048, 1, 0, null), Map.of(), List.of(), null, null, "t0ken" + System.nanoTime());
         runtime.start(launch).await().atMost(WAIT);
-        String base = runtime.workspaceBase(launch.executionId()) + "/executions/" + launch.executionId() + "/";
-        java.net.http.HttpClient http = java.net.http.HttpClient.newHttpClient();
-        java.net.URI status = java.net.URI.create(base + "api/status?token=" + launch.jupyterToken());
-        await().atMost(WAIT).ignoreExceptions().until(() -> http.send(java.net.http.HttpRequest.newBuilder(status).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString()).statusCode() == 200);
-        var tree = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "tree?token="
-                + launch.jupyterToken())).build(), java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(tree.statusCode()).isEqualTo(200);
-        assertThat(tree.body()).containsIgnoringCase("jupyter");
-        var refused = http.send(java.net.http.HttpRequest.newBuilder(java.net.URI.create(base + "api/contents")).build(),
-                java.net.http.HttpResponse.BodyHandlers.ofString());
-        assertThat(refused.statusCode()).as("without the token").isIn(401, 403);
+        WorkspaceEndpoint endpoint = runtime.workspaceEndpoint(launch.executionId()).orElseThrow();
+        Path socket = Path.of(endpoint.address().path());
+        assertThat(endpoint.token()).isEqualTo(launch.jupyterToken());
+        String request = "GET /executions/" + launch.executionId() + "/api/status HTTP/1.0\r\nAuthorization: token "
+                + launch.jupyterToken() + "\r\n\r\n";
+        await().atMost(WAIT).ignoreExceptions().until(() -> overSocket(socket, request).startsWith("HTTP/1.1 200"));
 
         runtime.remove(launch.executionId()).await().atMost(WAIT);
+        assertThat(runtime.workspaceEndpoint(launch.executionId())).isEmpty();
         await().atMost(WAIT).until(() -> {
             try {
-                http.send(java.net.http.HttpRequest.newBuilder(status).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+                overSocket(socket, request);
                 return false;
             } catch (java.io.IOException e) {
                 return true;
             }
         });
+    }
+
+    static String overSocket(Path socket, String request) throws java.io.IOException {
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel.open(
+                java.net.UnixDomainSocketAddress.of(socket))) {
+            channel.write(java.nio.ByteBuffer.wrap(request.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+            java.io.ByteArrayOutputStream response = new java.io.ByteArrayOutputStream();
+            java.nio.ByteBuffer buffer = java.nio.ByteBuffer.allocate(8192);
+            while (channel.read(buffer) > 0) {
+                response.write(buffer.array(), 0, buffer.position());
+                buffer.clear();
+            }
+            return response.toString(java.nio.charset.StandardCharsets.UTF_8);
+        }
     }
 }

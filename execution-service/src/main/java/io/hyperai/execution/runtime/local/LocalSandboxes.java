@@ -1,0 +1,142 @@
+package io.hyperai.execution.runtime.local;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.LinkOption;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
+import java.util.List;
+import java.util.Optional;
+import java.util.stream.Stream;
+
+import org.jboss.logging.Logger;
+
+import io.hyperai.execution.config.ExecutionConfig;
+
+/**
+ * What this machine offers the local runtime, found out once at start: bubblewrap, whether the service is root (then
+ * sandboxes drop to {@code hyperai.execution.sandbox-uid} with setpriv and the directories they use are handed to
+ * that user), cgroups, the seccomp program, the sandbox's {@code /etc}. Where something essential is missing,
+ * {@link #unavailable()} says what and how to fix it, and no execution starts.
+ */
+public final class LocalSandboxes {
+
+    private static final Logger LOG = Logger.getLogger(LocalSandboxes.class);
+    private static final Path SETPRIV = Path.of("/usr/bin/setpriv");
+
+    private final ExecutionConfig config;
+    private final Optional<String> unavailable;
+    private final boolean root;
+    private final Optional<Cgroups> cgroups;
+    private final Path etc;
+    private final Path seccomp;
+
+    private LocalSandboxes(ExecutionConfig config, Optional<String> unavailable, boolean root, Optional<Cgroups> cgroups,
+            Path etc, Path seccomp) {
+        this.config = config;
+        this.unavailable = unavailable;
+        this.root = root;
+        this.cgroups = cgroups;
+        this.etc = etc;
+        this.seccomp = seccomp;
+    }
+
+    public static LocalSandboxes prepare(ExecutionConfig config) {
+        Path bwrap = Path.of(config.bwrap());
+        if (!Files.isExecutable(bwrap)) {
+            return new LocalSandboxes(config, Optional.of("bubblewrap is not installed on this machine, so executions "
+                    + "cannot run code here (install it: sudo apt-get install bubblewrap)"), false, Optional.empty(),
+                    null, null);
+        }
+        boolean root = isRoot();
+        Path localRoot = Path.of(config.localRoot()).toAbsolutePath();
+        try {
+            Files.createDirectories(localRoot);
+            Path etc = SandboxEtc.write(localRoot.resolve(".sandbox/etc"));
+            Path seccomp = null;
+            Optional<byte[]> filter = SeccompFilter.forThisMachine();
+            if (filter.isPresent()) {
+                seccomp = Files.write(localRoot.resolve(".sandbox/seccomp.bpf"), filter.get());
+            } else {
+                LOG.warnf("no seccomp filter for architecture %s: local sandboxes run without one",
+                        System.getProperty("os.arch"));
+            }
+            Optional<String> unreachable = Optional.empty();
+            if (root) {
+                if (!Files.isExecutable(SETPRIV)) {
+                    unreachable = Optional.of("setpriv (util-linux) is missing, so sandboxes cannot drop root");
+                } else {
+                    unreachable = Stream.of(localRoot.resolve("x"), Path.of(config.warehouseRoot()).toAbsolutePath())
+                            .map(LocalSandboxes::unsearchableAncestor).flatMap(Optional::stream).findFirst()
+                            .map(dir -> "the sandbox user (uid " + config.sandboxUid() + ") cannot reach " + dir
+                                    + ": make it searchable (chmod o+x) or keep the platform's data elsewhere");
+                }
+            }
+            Optional<Cgroups> cgroups = root ? Cgroups.detect("hyperai-executions") : Optional.empty();
+            return new LocalSandboxes(config, unreachable, root, cgroups, etc, seccomp);
+        } catch (IOException e) {
+            return new LocalSandboxes(config, Optional.of("cannot prepare " + localRoot + ": " + e.getMessage()), root,
+                    Optional.empty(), null, null);
+        }
+    }
+
+    /** Why no execution can start here, if none can. */
+    public Optional<String> unavailable() {
+        return unavailable;
+    }
+
+    public String describe() {
+        return (root ? "as uid " + config.sandboxUid() : "as the service's user") + ", "
+                + cgroups.map(Cgroups::describe).orElse("no cgroup (memory watched)") + ", "
+                + (seccomp != null ? "seccomp" : "no seccomp");
+    }
+
+    /** A new cgroup for an execution, or none where the machine offers none. */
+    public Optional<Cgroups.Cgroup> cgroup(String executionId, long memoryBytes, int vcpu) throws IOException {
+        if (cgroups.isEmpty()) {
+            return Optional.empty();
+        }
+        return Optional.of(cgroups.get().create(executionId, memoryBytes, config.sandboxPidsMax(), Math.max(1, vcpu)));
+    }
+
+    public SandboxCommand command(Optional<Cgroups.Cgroup> cgroup) {
+        return new SandboxCommand(Path.of(config.bwrap()), (int) config.sandboxUid(), root, etc,
+                cgroup.map(Cgroups.Cgroup::procs).orElse(List.of()), seccomp);
+    }
+
+    /** Gives a directory the sandbox writes (its home, its socket directory) to the sandbox user. */
+    public void handOver(Path dir) throws IOException {
+        if (!root) {
+            return;
+        }
+        int uid = (int) config.sandboxUid();
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                Files.setAttribute(p, "unix:uid", uid, LinkOption.NOFOLLOW_LINKS);
+                Files.setAttribute(p, "unix:gid", uid, LinkOption.NOFOLLOW_LINKS);
+            }
+        }
+    }
+
+    private static Optional<Path> unsearchableAncestor(Path dir) {
+        for (Path p = dir.getParent(); p != null; p = p.getParent()) {
+            try {
+                if (Files.exists(p) && !Files.getPosixFilePermissions(p).contains(PosixFilePermission.OTHERS_EXECUTE)) {
+                    return Optional.of(p);
+                }
+            } catch (IOException e) {
+                return Optional.of(p);
+            }
+        }
+        return Optional.empty();
+    }
+
+    private static boolean isRoot() {
+        try {
+            return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
+                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
+        } catch (IOException e) {
+            return false;
+        }
+    }
+}
