@@ -315,6 +315,31 @@ class ExecutionLifecycleTest {
     }
 
     @Test
+    void aLongOutputKeepsItsTailOnceThePodIsGoneAndMarksWhatWasNotKept() {
+        String gearId = gear("alice", false);
+        String id = startScript(gearId, "python train.py").getString("id");
+        awaitState(id, "RUNNING");
+        String head = "first line\n";
+        String body = "x".repeat(1536 * 1024) + "\n";
+        ExecutionTestResource.kubelet.appendLog(PodFactory.podName(id), head + body + "last line\n");
+        byte[] live = given().auth().oauth2(Tokens.alice()).accept("text/plain")
+                .get("/api/v1/executions/" + id + "/logs").then().statusCode(200).extract().asByteArray();
+        assertThat(live).hasSize(head.length() + body.length() + "last line\n".length());
+        assertThat(given().auth().oauth2(Tokens.alice()).accept("text/plain")
+                .get("/api/v1/executions/" + id + "/logs?offset=" + (live.length - 10)).then().statusCode(200)
+                .extract().asString()).isEqualTo("last line\n");
+        ExecutionTestResource.kubelet.finish(PodFactory.podName(id), 0);
+        awaitState(id, "SUCCEEDED");
+        await().atMost(WAIT).until(() -> pod(id) == null);
+        String kept = given().auth().oauth2(Tokens.alice()).accept("text/plain")
+                .get("/api/v1/executions/" + id + "/logs").then().statusCode(200).extract().asString();
+        assertThat(kept).startsWith("[hyperai: ").contains("earlier bytes of output were not kept]")
+                .endsWith("last line\n").doesNotContain("first line");
+        given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs?offset=-1")
+                .then().statusCode(400);
+    }
+
+    @Test
     void anImageThatCannotBePulledFailsAtOnceAndItsPodGoes() {
         String gearId = gear("alice", false);
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.UNSCHEDULABLE);

@@ -48,6 +48,9 @@ public interface ExecutionRuntime {
      */
     Uni<byte[]> logs(String executionId, long offset, int max);
 
+    /** The last {@code max} bytes of the container's output (or all of it, if less), with the offset they start at. */
+    Uni<LogChunk> tail(String executionId, int max);
+
     /** Why this runtime cannot run any execution on this machine (then starts are refused), if it cannot. */
     default Optional<String> unavailable() {
         return Optional.empty();

@@ -144,24 +144,55 @@ public class KubernetesRuntime implements ExecutionRuntime {
 
     @Override
     public Uni<byte[]> logs(String executionId, long offset, int max) {
-        return Blocking.call(() -> {
-            // streamed and bounded: the API server stops at offset + max, and what lies before offset is skipped
-            int limit = (int) Math.min(Integer.MAX_VALUE, offset + max);
-            try (java.io.InputStream in = client.pods().inNamespace(config.namespace())
-                    .withName(PodFactory.podName(executionId)).inContainer("main").limitBytes(limit)
-                    .getLogInputStream()) {
-                if (in == null) {
-                    return new byte[0];
+        // bounded: the API server stops at offset + max, and what lies before offset is skipped as it streams
+        int limit = (int) Math.min(Integer.MAX_VALUE, offset + max);
+        return readLog(executionId, limit, in -> {
+            in.skipNBytes(offset);
+            return in.readNBytes(max);
+        }, new byte[0]);
+    }
+
+    @Override
+    public Uni<LogChunk> tail(String executionId, int max) {
+        // one pass over the whole log, keeping only the last max bytes in a ring
+        return readLog(executionId, null, in -> {
+            byte[] ring = new byte[max];
+            long total = 0;
+            int n;
+            byte[] buffer = new byte[64 * 1024];
+            while ((n = in.read(buffer)) >= 0) {
+                for (int i = 0; i < n; i++) {
+                    ring[(int) ((total + i) % max)] = buffer[i];
                 }
-                in.skipNBytes(offset);
-                return in.readNBytes(max);
+                total += n;
+            }
+            int kept = (int) Math.min(total, max);
+            byte[] tail = new byte[kept];
+            for (int i = 0; i < kept; i++) {
+                tail[i] = ring[(int) ((total - kept + i) % max)];
+            }
+            return new LogChunk(total - kept, tail);
+        }, new LogChunk(0, new byte[0]));
+    }
+
+    private interface LogReader<T> {
+        T read(java.io.InputStream in) throws java.io.IOException;
+    }
+
+    private <T> Uni<T> readLog(String executionId, Integer limitBytes, LogReader<T> reader, T none) {
+        return Blocking.call(() -> {
+            var pod = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
+                    .inContainer("main");
+            try (java.io.InputStream in = limitBytes == null ? pod.getLogInputStream()
+                    : pod.limitBytes(limitBytes).getLogInputStream()) {
+                return in == null ? none : reader.read(in);
             } catch (java.io.EOFException e) {
-                return new byte[0];
+                return none;
             } catch (java.io.IOException e) {
                 throw new java.io.UncheckedIOException(e);
             } catch (KubernetesClientException e) {
                 if (e.getCode() == 404 || e.getCode() == 400) {
-                    return new byte[0];
+                    return none;
                 }
                 throw e;
             }

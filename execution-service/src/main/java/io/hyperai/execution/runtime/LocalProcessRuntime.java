@@ -320,16 +320,34 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     @Override
     public Uni<byte[]> logs(String executionId, long offset, int max) {
         return Blocking.call(() -> {
-            Path log = log(executionId);
-            if (!Files.exists(log)) {
-                return new byte[0];
+            try {
+                return read(log(executionId), offset, max);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
             }
-            try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
-                long available = Math.max(0, file.length() - offset);
-                byte[] chunk = new byte[(int) Math.min(available, max)];
-                file.seek(offset);
-                file.readFully(chunk);
-                return chunk;
+        });
+    }
+
+    private static byte[] read(Path log, long offset, int max) throws IOException {
+        if (!Files.exists(log)) {
+            return new byte[0];
+        }
+        try (RandomAccessFile file = new RandomAccessFile(log.toFile(), "r")) {
+            long available = Math.max(0, file.length() - offset);
+            byte[] chunk = new byte[(int) Math.min(available, max)];
+            file.seek(offset);
+            file.readFully(chunk);
+            return chunk;
+        }
+    }
+
+    @Override
+    public Uni<LogChunk> tail(String executionId, int max) {
+        return Blocking.call(() -> {
+            Path log = log(executionId);
+            try {
+                long from = Files.exists(log) ? Math.max(0, Files.size(log) - max) : 0;
+                return new LogChunk(from, read(log, from, max));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

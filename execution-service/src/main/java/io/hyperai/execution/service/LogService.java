@@ -1,7 +1,5 @@
 package io.hyperai.execution.service;
 
-import java.util.ArrayDeque;
-import java.util.Deque;
 import java.util.List;
 import java.util.UUID;
 
@@ -9,6 +7,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.ExecutionRuntime;
+import io.hyperai.execution.runtime.LogChunk;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
@@ -20,6 +19,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class LogService {
+
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(LogService.class);
 
     /** The most one read returns. */
     public static final int CHUNK = 64 * 1024;
@@ -48,30 +49,16 @@ public class LogService {
 
     /** Keeps the tail of an ended execution's output once (a repeated call changes nothing). */
     public Uni<Void> keep(UUID id) {
-        int keep = config.keptLogBytes();
-        Deque<LogChunk> tail = new ArrayDeque<>();
-        long[] total = { 0 };
-        return from(id, 0).onItem().invoke(c -> {
-            tail.addLast(c);
-            total[0] = c.next();
-            while (tail.size() > 1 && total[0] - tail.peekFirst().next() >= keep) {
-                tail.removeFirst();
-            }
-        }).collect().last().onFailure().recoverWithNull().chain(() -> {
-            long from = Math.max(0, total[0] - keep);
-            byte[] content = new byte[(int) (total[0] - from)];
-            for (LogChunk c : tail) {
-                int skip = (int) Math.max(0, from - c.offset());
-                if (skip < c.bytes().length) {
-                    System.arraycopy(c.bytes(), skip, content, (int) (c.offset() + skip - from), c.bytes().length - skip);
-                }
-            }
-            return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                    "INSERT INTO execution_log (execution_id, content, truncated, kept_from) "
-                            + "VALUES (:id, :content, :truncated, :from) ON CONFLICT (execution_id) DO NOTHING")
-                    .setParameter("id", id).setParameter("content", content).setParameter("truncated", from > 0)
-                    .setParameter("from", from).executeUpdate()));
-        }).replaceWithVoid();
+        return runtime.tail(id.toString(), config.keptLogBytes()).onFailure().recoverWithItem(new LogChunk(0, new byte[0]))
+                .chain(tail -> {
+                    LOG.debugf("execution %s: keeping %d output bytes from byte %d", id, tail.bytes().length, tail.offset());
+                    return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                            "INSERT INTO execution_log (execution_id, content, truncated, kept_from) "
+                                    + "VALUES (:id, :content, :truncated, :from) ON CONFLICT (execution_id) DO NOTHING")
+                            .setParameter("id", id).setParameter("content", tail.bytes())
+                            .setParameter("truncated", tail.offset() > 0).setParameter("from", tail.offset())
+                            .executeUpdate()));
+                }).replaceWithVoid();
     }
 
     /** The kept bytes from {@code offset} (or its first kept byte), or null when nothing was kept yet. */

@@ -71,6 +71,16 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
     }
 
     @Test
+    void theTailOfTheOutputComesWithItsOffset() {
+        Launch launch = script("echo hello world", 256, 1, List.of());
+        run(launch);
+        LogChunk tail = runtime.tail(launch.executionId(), 6).await().atMost(WAIT);
+        assertThat(tail.offset()).isEqualTo("hello ".length());
+        assertThat(new String(tail.bytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("world\n");
+        assertThat(runtime.tail(launch.executionId(), 100).await().atMost(WAIT).offset()).isZero();
+    }
+
+    @Test
     void aNonZeroExitFailsWithItsCode() {
         Launch launch = script("exit 3", 512, 1, List.of());
         runtime.start(launch).await().atMost(WAIT);

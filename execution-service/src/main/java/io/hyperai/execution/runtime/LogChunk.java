@@ -1,4 +1,4 @@
-package io.hyperai.execution.service;
+package io.hyperai.execution.runtime;
 
 /**
  * Bytes of an execution's output starting at {@code offset} in the whole output. {@code offset} is past the one
