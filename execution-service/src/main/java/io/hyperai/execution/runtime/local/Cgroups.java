@@ -32,6 +32,26 @@ public final class Cgroups {
     private Cgroups(Version version, Map<String, Path> parents) {
         this.version = version;
         this.parents = parents;
+        removeLeftovers();
+    }
+
+    /** Cgroups of executions that ended with a previous instance of the service (empty ones only: rmdir refuses others). */
+    private void removeLeftovers() {
+        for (Path parent : parents.values()) {
+            try (java.util.stream.Stream<Path> children = Files.list(parent)) {
+                // a minute old at least: another instance on this machine may be about to move a sandbox into a new one
+                long before = System.currentTimeMillis() - 60_000;
+                children.filter(Files::isDirectory).filter(dir -> modifiedBefore(dir, before)).forEach(dir -> {
+                    try {
+                        Files.delete(dir);
+                    } catch (IOException e) {
+                        // still has processes, or not ours to remove
+                    }
+                });
+            } catch (IOException e) {
+                LOG.debugf("cannot list %s: %s", parent, e.getMessage());
+            }
+        }
     }
 
     /** The hierarchy this machine lets the service use, if any; {@code name} is the directory made for it. */
@@ -79,6 +99,14 @@ public final class Cgroups {
             return Optional.empty();
         }
         return Optional.of(new Cgroups(Version.V1, parents));
+    }
+
+    private static boolean modifiedBefore(Path dir, long millis) {
+        try {
+            return Files.getLastModifiedTime(dir).toMillis() < millis;
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     /** Which hierarchy and which controllers, for the log line at start. */
