@@ -44,11 +44,26 @@ public class ProblemMapper {
 
     @ServerExceptionMapper
     public Response problem(ProblemException e, UriInfo uri) {
-        Response.ResponseBuilder builder = respond(e.status(), e.slug(), e.title(), e.getMessage(), e.errors(), uri, null);
+        Response.ResponseBuilder builder = Response.status(e.status()).type(Problem.MEDIA_TYPE)
+                .entity(body(e, uri == null ? null : uri.getPath()));
         if (e.retryAfter() != null) {
-            builder.header(HttpHeaders.RETRY_AFTER, Math.max(1, e.retryAfter().toSeconds()));
+            builder.header(HttpHeaders.RETRY_AFTER, retryAfterSeconds(e));
         }
         return builder.build();
+    }
+
+    /**
+     * The body {@link #problem} answers with, for a response written outside JAX-RS (a plain Vert.x route such as
+     * execution-service's workspace proxy), so that every refusal of a service reads the same.
+     */
+    public static String body(ProblemException e, String instance) {
+        return write(new Problem(TYPE_PREFIX + e.slug(), e.title(), e.status(), e.getMessage(), instance, e.errors(),
+                null));
+    }
+
+    /** The {@code Retry-After} value of {@code e} in whole seconds (at least one); only when it has one. */
+    public static long retryAfterSeconds(ProblemException e) {
+        return Math.max(1, e.retryAfter().toSeconds());
     }
 
     @ServerExceptionMapper
