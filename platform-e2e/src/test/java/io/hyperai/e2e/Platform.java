@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.hyperai.infra.Ports;
+import io.hyperai.infra.PostgresServer;
 
 /**
  * The whole platform as {@code ./platform up} starts it: {@code java -jar platform-launcher.jar up} on free ports with
@@ -197,10 +198,11 @@ public final class Platform implements AutoCloseable {
         return startedMillis;
     }
 
+    /** JDBC to database {@code name} as the superuser, whose password the launcher's PostgreSQL generated. */
     public Connection db(String name) {
         try {
             return DriverManager.getConnection("jdbc:postgresql://localhost:" + ports.get("postgres") + "/" + name,
-                    "postgres", "postgres");
+                    PostgresServer.USERNAME, PostgresServer.superuserPassword(data.resolve("postgres")));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

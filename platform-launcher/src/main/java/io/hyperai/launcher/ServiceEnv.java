@@ -1,11 +1,16 @@
 package io.hyperai.launcher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The environment, command and files of one service process. Pure, so it is unit-tested. */
+/** The environment, command and files of one service process. Pure but for {@link #writeEnvFile}, so unit-tested. */
 final class ServiceEnv {
 
     static final String EXECUTION_NAMESPACE = "hyperai-executions";
@@ -90,6 +95,30 @@ final class ServiceEnv {
             env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", dataDir.resolve("warehouse").toString());
         }
         return env;
+    }
+
+    /** Where {@code up} leaves the environment of a service it skipped, for whoever runs it by hand. */
+    static Path envFile(Path runDir, Component service) {
+        return runDir.resolve(service.moduleName() + ".env");
+    }
+
+    /** {@code KEY='value'} lines a shell can source. */
+    static String shellLines(Map<String, String> env) {
+        StringBuilder sb = new StringBuilder();
+        env.forEach((k, v) -> sb.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        return sb.toString();
+    }
+
+    /** Readable by the owner only: it holds the service's database password. */
+    static void writeEnvFile(Path file, Map<String, String> env) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, shellLines(env), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
     }
 
     static List<String> command(Path javaHome, String javaOpts, Path jar) {

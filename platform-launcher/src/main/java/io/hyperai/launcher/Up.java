@@ -67,6 +67,8 @@ final class Up {
     private KubernetesApiServer k8s;
     private FakeKubelet kubelet;
     private final Map<Component, ChildProcess> services = new EnumMap<>(Component.class);
+    /** Each service's own login role (set up with PostgreSQL, kept across its restarts). */
+    private final Map<Component, PostgresServer.Role> dbRoles = new EnumMap<>(Component.class);
     private final Set<Component> reportedExit = EnumSet.noneOf(Component.class);
 
     Up(Options opt, Path home, PrintStream out) {
@@ -224,7 +226,7 @@ final class Up {
         link("postgres.log", postgres.logFile());
         state.recordProcess(Component.POSTGRES, postgres.pid(), Procs.startMillis(postgres.pid()));
         for (Component s : Component.services()) {
-            postgres.createDatabase(s.database());
+            dbRoles.put(s, postgres.serviceRole(s.database()));
         }
         state.state(Component.POSTGRES, "ready");
         say(String.format("PostgreSQL  ready on localhost:%d (%.1f s; databases %s)", postgres.port(), secs(t0),
@@ -303,7 +305,17 @@ final class Up {
                 secs(t0), ServiceEnv.EXECUTION_NAMESPACE));
     }
 
+    private Map<String, String> env(Component s) {
+        PostgresServer.Role role = dbRoles.get(s);
+        return ServiceEnv.of(s, opt.ports(), data, role.user(), role.password(), k8s.url());
+    }
+
     private void startServices() {
+        for (Component s : Component.services()) {
+            if (!opt.runs(s)) { // to be run by hand (quarkus:dev), which needs its database role like the rest
+                ServiceEnv.writeEnvFile(ServiceEnv.envFile(state.dir(), s), env(s));
+            }
+        }
         List<Component> todo = Component.services().stream().filter(opt::runs).collect(Collectors.toList());
         if (todo.isEmpty()) {
             return;
@@ -325,10 +337,9 @@ final class Up {
     private void startService(Component s) {
         String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
         Path javaHome = Path.of(System.getProperty("java.home"));
-        Map<String, String> env = ServiceEnv.of(s, opt.ports(), data, postgres.username(), postgres.password(),
-                k8s.url());
         ChildProcess p = ChildProcess.start(s.moduleName(),
-                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env, data, logs.resolve(s.logName()));
+                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env(s), data,
+                logs.resolve(s.logName()));
         services.put(s, p);
         watchdog.watch(p.pid());
         state.recordProcess(s, p.pid(), p.startMillis());
@@ -378,14 +389,16 @@ final class Up {
             if (opt.runs(s)) {
                 out.printf("  %-18s %-24s (API /api/v1, OpenAPI /q/openapi, health /q/health)%n", s.moduleName(), url);
             } else {
-                out.printf("  %-18s %-24s (skipped: not started)%n", s.moduleName(), url);
+                out.printf("  %-18s %-24s (skipped; its environment: set -a; . %s; set +a)%n", s.moduleName(), url,
+                        ServiceEnv.envFile(state.dir(), s));
             }
         }
         out.printf("  %-18s %-24s (realm %s: alice/alice, bob/bob, admin/admin; console /admin: admin/admin)%n",
                 "Keycloak", "http://localhost:" + kc, Keycloak.REALM);
-        out.printf("  %-18s %-24s (user %s / %s; databases %s)%n", "PostgreSQL",
-                "localhost:" + postgres.port(), postgres.username(), postgres.password(),
-                Component.services().stream().map(Component::database).collect(Collectors.joining(", ")));
+        out.printf("  %-18s %-24s (databases %s, each with its own role; passwords in %s)%n", "PostgreSQL",
+                "localhost:" + postgres.port(),
+                Component.services().stream().map(Component::database).collect(Collectors.joining(", ")),
+                postgres.passwordFile());
         out.printf("  %-18s %-24s (topics <service>-events and <topic>.dlq)%n", "Kafka", kafka.bootstrapServers());
         out.printf("  %-18s %-24s (in-memory mock; namespace %s)%n", "Kubernetes API", k8s.url(),
                 ServiceEnv.EXECUTION_NAMESPACE);
