@@ -70,6 +70,7 @@ final class Up {
     /** Each service's own login role (set up with PostgreSQL, kept across its restarts). */
     private final Map<Component, PostgresServer.Role> dbRoles = new EnumMap<>(Component.class);
     private final Set<Component> reportedExit = EnumSet.noneOf(Component.class);
+    private final Supervisor supervisor;
 
     Up(Options opt, Path home, PrintStream out) {
         this.opt = opt;
@@ -78,6 +79,22 @@ final class Up {
         this.logs = data.resolve("logs");
         this.out = out;
         this.state = new RunState(data);
+        this.supervisor = new Supervisor(new Supervisor.Services() {
+            @Override
+            public void start(Component service) {
+                startService(service);
+            }
+
+            @Override
+            public boolean ready(Component service) {
+                return Http.ok(ServiceEnv.readinessUrl(opt.port(service)));
+            }
+
+            @Override
+            public void exited(Component service, ChildProcess process) {
+                watchdog.forget(process.pid());
+            }
+        }, state, out, Backoff.DEFAULT, Supervisor.STABLE, System::nanoTime);
     }
 
     private static Map<String, Integer> topics() {
@@ -344,6 +361,7 @@ final class Up {
         watchdog.watch(p.pid());
         state.recordProcess(s, p.pid(), p.startMillis());
         state.state(s, "starting");
+        supervisor.watch(s, p);
     }
 
     private void awaitReady(List<Component> todo, long t0) {
@@ -426,7 +444,10 @@ final class Up {
         return data.equals(home.resolve(Options.DEFAULT_DATA_DIR).toAbsolutePath().normalize());
     }
 
-    /** Waits for a stop request; reports a process that exits on its own (the others keep running). */
+    /**
+     * Waits for a stop request; restarts a service that exits on its own ({@link Supervisor}) and reports Keycloak or
+     * Kafka exiting (the others keep running).
+     */
     private void monitor() {
         while (true) {
             try {
@@ -438,21 +459,17 @@ final class Up {
                 return;
             }
             Restart.pending(data).ifPresent(this::restart);
-            Map<Component, ChildProcess> watched = new EnumMap<>(services);
-            if (keycloak != null) {
-                watched.put(Component.KEYCLOAK, keycloak);
+            if (!stopping) {
+                supervisor.tick();
             }
-            for (Map.Entry<Component, ChildProcess> e : watched.entrySet()) {
-                ChildProcess p = e.getValue();
-                if (!p.isAlive() && reportedExit.add(e.getKey()) && !stopping) {
-                    state.state(e.getKey(), "exited");
-                    watchdog.forget(p.pid());
-                    out.println();
-                    out.println("!! " + p.name() + " exited with code " + p.exitCode()
-                            + " (the rest keeps running; Ctrl-C stops all). Last lines of " + p.log() + ":");
-                    out.println(LogTail.of(p.log(), 20));
-                    out.flush();
-                }
+            if (keycloak != null && !keycloak.isAlive() && reportedExit.add(Component.KEYCLOAK) && !stopping) {
+                state.state(Component.KEYCLOAK, "exited");
+                watchdog.forget(keycloak.pid());
+                out.println();
+                out.println("!! " + keycloak.name() + " exited with code " + keycloak.exitCode()
+                        + " (the rest keeps running; Ctrl-C stops all). Last lines of " + keycloak.log() + ":");
+                out.println(LogTail.of(keycloak.log(), 20));
+                out.flush();
             }
             if (kafka != null && !kafka.isRunning() && reportedExit.add(Component.KAFKA) && !stopping) {
                 state.state(Component.KAFKA, "exited");
