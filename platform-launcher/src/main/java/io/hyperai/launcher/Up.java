@@ -155,6 +155,10 @@ final class Up {
             }
 
             out.println("Starting the HyperAI platform (data: " + data + ")");
+            if (opt.runs(Component.EXECUTION)) {
+                ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
+                        .ifPresent(line -> out.println("  " + line));
+            }
             byte[] realm = Keycloak.realm(home);
             Path kcHome;
             try {
@@ -422,7 +426,7 @@ final class Up {
                 ServiceEnv.EXECUTION_NAMESPACE);
         out.printf("  %-18s %s%n", "Executions run as", "local".equals(ServiceEnv.executionRuntime())
                 ? "local processes in bubblewrap sandboxes (HYPERAI_EXECUTION_RUNTIME=kubernetes: pods on the mock)"
-                : "pods on the Kubernetes API with a fake kubelet (HYPERAI_EXECUTION_RUNTIME=local: real processes)");
+                : "pods on the Kubernetes API with a fake kubelet, which only plays them: no code runs");
         out.println();
         out.println("Token for alice (password grant, client hyperai-cli):");
         out.println("  " + tokenCurl(kc, "alice", "alice"));

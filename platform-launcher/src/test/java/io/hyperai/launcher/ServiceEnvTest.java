@@ -60,6 +60,24 @@ class ServiceEnvTest {
     }
 
     @Test
+    void executionsRunLocallyUnlessTheEnvironmentChoosesOtherwise() {
+        // never the Kubernetes mock behind the user's back: its fake kubelet only plays pods
+        assertThat(ServiceEnv.executionRuntime(Map.of())).isEqualTo("local");
+        assertThat(ServiceEnv.executionRuntime(Map.of("HYPERAI_EXECUTION_RUNTIME", " "))).isEqualTo("local");
+        assertThat(ServiceEnv.executionRuntime(Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes")))
+                .isEqualTo("kubernetes");
+    }
+
+    @Test
+    void withoutBubblewrapUpSaysExecutionsCannotRunCodeAndHowToInstallIt() {
+        assertThat(ServiceEnv.sandboxWarning("local", false)).hasValueSatisfying(line -> assertThat(line)
+                .contains("Executions cannot run code on this machine").contains("sudo apt-get install bubblewrap")
+                .doesNotContain("\n"));
+        assertThat(ServiceEnv.sandboxWarning("local", true)).isEmpty();
+        assertThat(ServiceEnv.sandboxWarning("kubernetes", false)).isEmpty(); // chosen explicitly: no sandbox needed
+    }
+
+    @Test
     void aSkippedServicesEnvironmentIsLeftForAShellOnlyItsOwnerCanRead(@TempDir Path run) throws Exception {
         Path file = ServiceEnv.envFile(run, Component.GEAR);
         assertThat(file.getFileName().toString()).isEqualTo("gear-service.env");
