@@ -18,6 +18,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 
 import io.hyperai.infra.Ports;
+import io.hyperai.infra.PostgresServer;
 
 /**
  * The whole platform as {@code ./platform up} starts it: {@code java -jar platform-launcher.jar up} on free ports with
@@ -159,18 +160,48 @@ public final class Platform implements AutoCloseable {
         run("restart", component);
     }
 
+    /**
+     * Waits until the launcher has started a service it found dead again by itself (a pid other than {@code killed},
+     * ready); returns how long that took.
+     */
+    public Duration awaitBack(String service, long killed) {
+        long t0 = System.nanoTime();
+        long deadline = t0 + Duration.ofMinutes(3).toNanos();
+        while (true) {
+            Properties p = state();
+            String pid = p.getProperty("pid." + service, "");
+            if (!pid.equals(Long.toString(killed)) && "ready".equals(p.getProperty("state." + service))) {
+                return Duration.ofNanos(System.nanoTime() - t0);
+            }
+            if (System.nanoTime() > deadline) {
+                throw new IllegalStateException(service + " did not come back within 3 minutes: " + p + "\n" + log());
+            }
+            sleep(200);
+        }
+    }
+
+    /** The launcher's lines about restarting {@code service} after it exited on its own, oldest first. */
+    public List<String> restartLines(String service) {
+        return log().lines().filter(l -> l.startsWith(service + "-service exited (code ")).toList();
+    }
+
     public long pid(String component) {
+        Properties p = state();
+        String pid = p.getProperty("pid." + component);
+        if (pid == null) {
+            throw new IllegalStateException("No pid recorded for " + component + ": " + p);
+        }
+        return Long.parseLong(pid.trim());
+    }
+
+    private Properties state() {
         Properties p = new Properties();
         try (var r = Files.newBufferedReader(data.resolve("run/platform.properties"))) {
             p.load(r);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
-        String pid = p.getProperty("pid." + component);
-        if (pid == null) {
-            throw new IllegalStateException("No pid recorded for " + component + ": " + p);
-        }
-        return Long.parseLong(pid.trim());
+        return p;
     }
 
     public String url(String service) {
@@ -197,10 +228,11 @@ public final class Platform implements AutoCloseable {
         return startedMillis;
     }
 
+    /** JDBC to database {@code name} as the superuser, whose password the launcher's PostgreSQL generated. */
     public Connection db(String name) {
         try {
             return DriverManager.getConnection("jdbc:postgresql://localhost:" + ports.get("postgres") + "/" + name,
-                    "postgres", "postgres");
+                    PostgresServer.USERNAME, PostgresServer.superuserPassword(data.resolve("postgres")));
         } catch (SQLException e) {
             throw new IllegalStateException(e);
         }

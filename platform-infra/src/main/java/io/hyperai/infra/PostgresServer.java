@@ -15,6 +15,7 @@ import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
@@ -36,9 +37,11 @@ import io.zonky.test.db.postgres.embedded.EmbeddedPostgres;
  * (killed) JVM still runs on that directory it is stopped first.</li>
  * <li>Server output is appended to {@link #logFile()}: {@code <dataDir>.log} for a persistent
  * server, {@code postgres.log} inside the temp directory otherwise.</li>
- * <li>Authentication is {@code trust} for local and loopback connections (initdb -A trust), so any
- * password works; the superuser {@code postgres} also gets the password {@code postgres} in case
- * pg_hba.conf is switched to password auth.</li>
+ * <li>Every connection needs a password ({@code scram-sha-256} in pg_hba.conf for the local socket and
+ * loopback TCP alike), the superuser's too: user code runs on the same machine. The superuser's password
+ * is random per data directory and kept with the other passwords in {@code hyperai-passwords.properties} inside it
+ * (0600), so a restart of the same directory finds it. {@link #serviceRole} gives each service a role of
+ * its own that owns its own database and nothing else.</li>
  * <li>The postmaster does not notice its parent's death by itself, so a tiny {@code sh} watcher
  * whose stdin is a pipe held by this JVM stops it (and removes a temp directory) when this JVM dies,
  * even on {@code kill -9}.</li>
@@ -49,7 +52,23 @@ public final class PostgresServer implements AutoCloseable {
     private static final Logger LOG = Logger.getLogger(PostgresServer.class);
 
     public static final String USERNAME = "postgres";
-    public static final String PASSWORD = "postgres";
+    /** What this class set for the superuser before passwords were generated; only used to upgrade such a directory. */
+    private static final String OLD_FIXED_PASSWORD = "postgres";
+    private static final String PG_HBA = String.join("\n",
+            "# Written by PostgresServer at every start: a password on every connection, the superuser's too.",
+            "# TYPE  DATABASE  USER  ADDRESS       METHOD",
+            "local   all       all                 scram-sha-256",
+            "host    all       all   127.0.0.1/32  scram-sha-256",
+            "host    all       all   ::1/128       scram-sha-256",
+            "");
+
+    /** A login role and its password. */
+    public record Role(String user, String password) {
+        @Override
+        public String toString() {
+            return "Role[" + user + "]"; // never the password, e.g. in a log line
+        }
+    }
 
     private static final Set<PostgresServer> LIVE = ConcurrentHashMap.newKeySet();
 
@@ -66,6 +85,7 @@ public final class PostgresServer implements AutoCloseable {
     }
 
     private final EmbeddedPostgres pg;
+    private final String password;
     private final Path dataDir;
     private final Path tempRoot;
     private final Path logFile;
@@ -73,8 +93,10 @@ public final class PostgresServer implements AutoCloseable {
     private final Process watcher;
     private boolean closed;
 
-    private PostgresServer(EmbeddedPostgres pg, Path dataDir, Path tempRoot, Path logFile, long pid, Process watcher) {
+    private PostgresServer(EmbeddedPostgres pg, String password, Path dataDir, Path tempRoot, Path logFile, long pid,
+            Process watcher) {
         this.pg = pg;
+        this.password = password;
         this.dataDir = dataDir;
         this.tempRoot = tempRoot;
         this.logFile = logFile;
@@ -115,6 +137,12 @@ public final class PostgresServer implements AutoCloseable {
             throw new UncheckedIOException("Cannot prepare the PostgreSQL data directory", e);
         }
         int pgPort = port == 0 ? Ports.freePort() : port;
+        Path passwords = dir.resolve(PasswordFile.NAME);
+        boolean initdb = !persistent || !Files.exists(dir.resolve("postgresql.conf")); // zonky's own condition
+        Optional<String> stored = initdb ? Optional.empty() : PasswordFile.read(passwords, USERNAME);
+        boolean oldFixedPassword = !initdb && stored.isEmpty();
+        String password = stored.orElseGet(PasswordFile::generate);
+        Path pwfile = initdb ? initdbPasswordFile(password) : null;
 
         EmbeddedPostgres.Builder b = EmbeddedPostgres.builder()
                 .setDataDirectory(dir)
@@ -125,7 +153,22 @@ public final class PostgresServer implements AutoCloseable {
                 .setOutputRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setErrorRedirector(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .setServerConfig("max_connections", "200")
-                .setServerConfig("timezone", "UTC");
+                .setServerConfig("timezone", "UTC")
+                .setServerConfig("password_encryption", "scram-sha-256")
+                // zonky checks readiness by connecting as the superuser
+                .setConnectConfig("password", oldFixedPassword ? OLD_FIXED_PASSWORD : password)
+                // before every start, so that a directory initialised with trust is never started with it again
+                .setDataDirectoryCustomizer(d -> {
+                    writePgHba(d.toPath());
+                    if (initdb) {
+                        PasswordFile.write(passwords, USERNAME, password);
+                    }
+                });
+        if (initdb) {
+            // zonky runs "initdb -A trust -U postgres ..." and appends "--<key>=<value>" for each locale setting: the
+            // only way in for other initdb options. The later --auth wins, so not even initdb's own pg_hba.conf trusts.
+            b.setLocaleConfig("auth", "scram-sha-256").setLocaleConfig("pwfile", pwfile.toString());
+        }
         if (persistent) {
             b.setServerConfig("synchronous_commit", "on");
         } else {
@@ -142,14 +185,21 @@ public final class PostgresServer implements AutoCloseable {
                 deleteRecursively(tempRoot);
             }
             throw new IllegalStateException("PostgreSQL did not start on port " + pgPort + " (data " + dir
-                    + "); end of " + log + ":\n" + tail, e);
+                    + ", passwords in " + passwords + "); end of " + log + ":\n" + tail, e);
+        } finally {
+            deleteQuietly(pwfile);
         }
         long pid = readPostmasterPid(dir).orElse(-1L);
         Process watcher = pid > 0 ? startWatcher(pid, tempRoot) : null;
-        PostgresServer server = new PostgresServer(pg, dir, tempRoot, log, pid, watcher);
+        PostgresServer server = new PostgresServer(pg, password, dir, tempRoot, log, pid, watcher);
         LIVE.add(server);
         try {
-            server.execute("postgres", "ALTER USER " + USERNAME + " PASSWORD '" + PASSWORD + "'");
+            if (oldFixedPassword) {
+                server.replaceOldFixedPassword(passwords);
+            }
+            // the superuser connects anyway; everybody else only to the database they were given
+            server.execute("postgres", "REVOKE CONNECT ON DATABASE postgres FROM PUBLIC");
+            server.execute("postgres", "REVOKE CONNECT ON DATABASE template1 FROM PUBLIC");
         } catch (RuntimeException e) {
             server.close();
             throw e;
@@ -168,8 +218,19 @@ public final class PostgresServer implements AutoCloseable {
         return USERNAME;
     }
 
+    /** The superuser's password, generated for this data directory. */
     public String password() {
-        return PASSWORD;
+        return password;
+    }
+
+    /**
+     * The superuser's password of a persistent data directory, for a client of a server that another process started
+     * (a test of the running platform).
+     */
+    public static String superuserPassword(Path dataDir) {
+        Path file = dataDir.resolve(PasswordFile.NAME);
+        return PasswordFile.read(file, USERNAME)
+                .orElseThrow(() -> new IllegalStateException("No password of " + USERNAME + " in " + file));
     }
 
     /** {@code jdbc:postgresql://localhost:PORT/DB}. */
@@ -184,6 +245,11 @@ public final class PostgresServer implements AutoCloseable {
 
     public Path dataDir() {
         return dataDir;
+    }
+
+    /** The passwords of the superuser and the service roles ({@code user=password}, readable by the owner only). */
+    public Path passwordFile() {
+        return dataDir.resolve(PasswordFile.NAME);
     }
 
     /** Server output: {@code <dataDir>.log} (persistent) or {@code postgres.log} in the temp directory. */
@@ -202,30 +268,78 @@ public final class PostgresServer implements AutoCloseable {
 
     /** A new JDBC connection to {@code db} as the superuser; the caller closes it. */
     public Connection connect(String db) throws SQLException {
-        return DriverManager.getConnection(jdbcUrl(db), USERNAME, PASSWORD);
+        return DriverManager.getConnection(jdbcUrl(db), USERNAME, password);
     }
 
-    /** Creates database {@code name} (owned by the superuser) unless it exists. */
-    public synchronized void createDatabase(String name) {
-        try (Connection c = connect("postgres")) {
-            try (PreparedStatement ps = c.prepareStatement("SELECT 1 FROM pg_database WHERE datname = ?")) {
-                ps.setString(1, name);
-                try (ResultSet rs = ps.executeQuery()) {
-                    if (rs.next()) {
-                        return;
-                    }
-                }
-            }
-            try (Statement st = c.createStatement()) {
-                st.execute("CREATE DATABASE " + quoteIdentifier(name));
-            } catch (SQLException e) {
-                if (!"42P04".equals(e.getSQLState())) { // duplicate_database: created concurrently
-                    throw e;
-                }
-            }
-        } catch (SQLException e) {
-            throw new IllegalStateException("Cannot create database " + name, e);
+    /**
+     * The login role of a service, named like its database, which it owns (so its migrations can do anything there),
+     * and nothing more: not superuser, no CREATEROLE, no CREATEDB, and no other database lets it connect. Creates the
+     * role, its password and the database if needed; the same call on the same data directory gives the same answer.
+     */
+    public synchronized Role serviceRole(String database) {
+        if (USERNAME.equals(database)) {
+            throw new IllegalArgumentException("The superuser is not a service role");
         }
+        Path file = passwordFile();
+        String rolePassword = PasswordFile.read(file, database).orElseGet(() -> {
+            String generated = PasswordFile.generate();
+            PasswordFile.write(file, database, generated);
+            return generated;
+        });
+        String role = quoteIdentifier(database);
+        try (Connection c = connect("postgres"); Statement st = c.createStatement()) {
+            boolean exists = !query(c, "SELECT 1 FROM pg_roles WHERE rolname = ?", database).isEmpty();
+            // every attribute spelled out: an existing role is brought back to exactly this
+            st.execute((exists ? "ALTER" : "CREATE") + " ROLE " + role + " LOGIN NOSUPERUSER NOCREATEDB NOCREATEROLE"
+                    + " NOREPLICATION NOBYPASSRLS PASSWORD '" + rolePassword + "'");
+            List<String> owner = query(c, "SELECT pg_get_userbyid(datdba) FROM pg_database WHERE datname = ?",
+                    database);
+            if (owner.isEmpty()) {
+                st.execute("CREATE DATABASE " + role + " OWNER " + role);
+            } else if (!owner.get(0).equals(database)) {
+                st.execute("ALTER DATABASE " + role + " OWNER TO " + role);
+                handOver(database);
+            }
+            st.execute("REVOKE CONNECT ON DATABASE " + role + " FROM PUBLIC");
+        } catch (SQLException e) {
+            throw new IllegalStateException("Cannot set up role and database " + database, e);
+        }
+        return new Role(database, rolePassword);
+    }
+
+    /**
+     * A database the superuser owned (as every database did before service roles): the role also gets the tables,
+     * sequences, views and routines there, or its service could not read its own tables. A sequence that belongs to a
+     * column follows its table.
+     */
+    private void handOver(String database) throws SQLException {
+        String sql = "SELECT format('ALTER TABLE %s OWNER TO ', c.oid::regclass) FROM pg_class c"
+                + " JOIN pg_namespace n ON n.oid = c.relnamespace"
+                + " WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p', 'v', 'm', 'f', 'S')"
+                + " AND NOT EXISTS (SELECT 1 FROM pg_depend d WHERE d.classid = 'pg_class'::regclass"
+                + " AND d.objid = c.oid AND d.deptype IN ('a', 'i'))"
+                + " AND pg_get_userbyid(c.relowner) <> ?"
+                + " UNION ALL SELECT format('ALTER ROUTINE %s OWNER TO ', p.oid::regprocedure) FROM pg_proc p"
+                + " JOIN pg_namespace n ON n.oid = p.pronamespace"
+                + " WHERE n.nspname = 'public' AND pg_get_userbyid(p.proowner) <> ?";
+        try (Connection c = connect(database); Statement st = c.createStatement()) {
+            for (String alter : query(c, sql, database, database)) {
+                st.execute(alter + quoteIdentifier(database));
+            }
+        }
+    }
+
+    /** A directory from before generated passwords: the superuser had the fixed one until now. */
+    private void replaceOldFixedPassword(Path passwords) {
+        PasswordFile.write(passwords, USERNAME, password);
+        try (Connection c = DriverManager.getConnection(jdbcUrl("postgres"), USERNAME, OLD_FIXED_PASSWORD);
+                Statement st = c.createStatement()) {
+            st.execute("ALTER ROLE " + USERNAME + " PASSWORD '" + password + "'");
+        } catch (SQLException | RuntimeException e) {
+            deleteQuietly(passwords); // as before: the next start tries the fixed password again
+            throw new IllegalStateException("Cannot replace the superuser's fixed password", e);
+        }
+        LOG.infof("The superuser of %s had the fixed password; it has a generated one now (%s)", dataDir, passwords);
     }
 
     /** Stops the server (pg_ctl stop -m fast) and deletes a temp data directory. Idempotent. */
@@ -272,6 +386,52 @@ public final class PostgresServer implements AutoCloseable {
             st.execute(sql);
         } catch (SQLException e) {
             throw new IllegalStateException("SQL failed on " + db + ": " + sql, e);
+        }
+    }
+
+    private static List<String> query(Connection c, String sql, String... params) throws SQLException {
+        try (PreparedStatement ps = c.prepareStatement(sql)) {
+            for (int i = 0; i < params.length; i++) {
+                ps.setString(i + 1, params[i]);
+            }
+            List<String> rows = new ArrayList<>();
+            try (ResultSet rs = ps.executeQuery()) {
+                while (rs.next()) {
+                    rows.add(rs.getString(1));
+                }
+            }
+            return rows;
+        }
+    }
+
+    /** A pg_hba.conf of our own replaces initdb's (and the trusting one of directories from before passwords). */
+    private static void writePgHba(Path dir) {
+        try {
+            Files.writeString(dir.resolve("pg_hba.conf"), PG_HBA, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + dir.resolve("pg_hba.conf"), e);
+        }
+    }
+
+    /** initdb reads the superuser's password from a file, outside the data directory, which must be empty then. */
+    private static Path initdbPasswordFile(String password) {
+        try {
+            Path f = Files.createTempFile("hyperai-pg-", ".pw"); // 0600
+            Files.writeString(f, password + "\n", StandardCharsets.UTF_8);
+            return f;
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write initdb's password file", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        if (file == null) {
+            return;
+        }
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException e) {
+            LOG.debugf(e, "Cannot delete %s", file);
         }
     }
 

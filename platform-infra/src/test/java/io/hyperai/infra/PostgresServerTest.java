@@ -9,6 +9,7 @@ import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.ResultSet;
 import java.sql.Statement;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 
 import org.junit.jupiter.api.Test;
@@ -30,11 +31,11 @@ class PostgresServerTest {
             assertThat(pg.jdbcUrl("app")).isEqualTo("jdbc:postgresql://localhost:" + port + "/app");
             assertThat(pg.reactiveUrl("app")).isEqualTo("postgresql://localhost:" + port + "/app");
 
-            pg.createDatabase("app");
-            pg.createDatabase("app"); // idempotent
-            pg.createDatabase("other-db");
+            PostgresServer.Role app = pg.serviceRole("app");
+            assertThat(pg.serviceRole("app")).isEqualTo(app); // idempotent
+            PostgresServer.Role other = pg.serviceRole("other-db");
 
-            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("app"), pg.username(), pg.password());
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("app"), app.user(), app.password());
                     Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT current_database(), current_setting('server_version_num')::int,"
                             + " current_setting('max_connections')::int, current_setting('fsync')")) {
@@ -44,7 +45,8 @@ class PostgresServerTest {
                 assertThat(rs.getInt(3)).isEqualTo(200);
                 assertThat(rs.getString(4)).isEqualTo("off");
             }
-            try (Connection c = pg.connect("other-db"); Statement st = c.createStatement()) {
+            try (Connection c = DriverManager.getConnection(pg.jdbcUrl("other-db"), other.user(), other.password());
+                    Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE t (id int primary key)");
             }
         }
@@ -53,22 +55,29 @@ class PostgresServerTest {
     }
 
     @Test
-    void persistentServerKeepsDataAcrossRestarts() throws Exception {
+    void persistentServerKeepsDataAndPasswordsAcrossRestarts() throws Exception {
         Path dataDir = tmp.resolve("pg");
+        String superuser;
+        PostgresServer.Role store;
         try (PostgresServer pg = PostgresServer.start(dataDir, 0)) {
             assertThat(pg.isPersistent()).isTrue();
             assertThat(pg.logFile()).isEqualTo(tmp.resolve("pg.log"));
-            pg.createDatabase("store");
-            try (Connection c = pg.connect("store"); Statement st = c.createStatement()) {
+            superuser = pg.password();
+            store = pg.serviceRole("store");
+            try (Connection c = connect(pg, "store", store); Statement st = c.createStatement()) {
                 st.execute("CREATE TABLE items (id int primary key, name text)");
                 st.execute("INSERT INTO items VALUES (1, 'kept')");
             }
         }
         assertThat(dataDir.resolve("postgresql.conf")).exists();
+        Path passwords = dataDir.resolve("hyperai-passwords.properties");
+        assertThat(Files.getPosixFilePermissions(passwords)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        assertThat(PostgresServer.superuserPassword(dataDir)).isEqualTo(superuser);
 
         try (PostgresServer pg = PostgresServer.start(dataDir, 0)) {
-            pg.createDatabase("store"); // exists already
-            try (Connection c = pg.connect("store"); Statement st = c.createStatement();
+            assertThat(pg.password()).isEqualTo(superuser);
+            assertThat(pg.serviceRole("store")).isEqualTo(store);
+            try (Connection c = connect(pg, "store", store); Statement st = c.createStatement();
                     ResultSet rs = st.executeQuery("SELECT name FROM items WHERE id = 1")) {
                 assertThat(rs.next()).isTrue();
                 assertThat(rs.getString(1)).isEqualTo("kept");
@@ -94,5 +103,9 @@ class PostgresServerTest {
                 assertThat(dataDir.getParent()).doesNotExist();
             });
         }
+    }
+
+    private static Connection connect(PostgresServer pg, String db, PostgresServer.Role role) throws Exception {
+        return DriverManager.getConnection(pg.jdbcUrl(db), role.user(), role.password());
     }
 }

@@ -1,30 +1,49 @@
 package io.hyperai.launcher;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
-/** The environment, command and files of one service process. Pure, so it is unit-tested. */
+/** The environment, command and files of one service process. Pure but for {@link #writeEnvFile}, so unit-tested. */
 final class ServiceEnv {
 
     static final String EXECUTION_NAMESPACE = "hyperai-executions";
     static final String DEFAULT_JAVA_OPTS = "-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -Xmx512m -XX:+ExitOnOutOfMemoryError";
     /** Overrides {@link #DEFAULT_JAVA_OPTS} for every service. */
     static final String JAVA_OPTS_ENV = "HYPERAI_SERVICE_JAVA_OPTS";
-    /** Where executions run: {@code local} processes (the default where bubblewrap is installed) or {@code kubernetes}. */
+    /** Where executions run: {@code local} processes (the default) or {@code kubernetes}. */
     static final String RUNTIME_ENV = "HYPERAI_EXECUTION_RUNTIME";
+    /** What the local runtime sandboxes user code with. */
+    static final Path BWRAP = Path.of("/usr/bin/bwrap");
+
+    static String executionRuntime() {
+        return executionRuntime(System.getenv());
+    }
 
     /**
-     * Local processes actually run the user's code on one machine; the Kubernetes API with its fake
-     * kubelet only plays pods. {@code HYPERAI_EXECUTION_RUNTIME} chooses explicitly.
+     * {@code local} unless {@code HYPERAI_EXECUTION_RUNTIME} says otherwise: without bubblewrap it is still local, so
+     * executions fail for a reason the user can read. The Kubernetes API mock's fake kubelet only plays pods: chosen
+     * silently, it showed scripts RUNNING forever, and billed, that never ran.
      */
-    static String executionRuntime() {
-        String chosen = System.getenv(RUNTIME_ENV);
-        if (chosen != null && !chosen.isBlank()) {
-            return chosen;
+    static String executionRuntime(Map<String, String> env) {
+        String chosen = env.get(RUNTIME_ENV);
+        return chosen == null || chosen.isBlank() ? "local" : chosen.trim();
+    }
+
+    /** The line {@code up} prints at start when executions would need a sandbox this machine lacks. */
+    static Optional<String> sandboxWarning(String runtime, boolean bwrapInstalled) {
+        if (!"local".equals(runtime) || bwrapInstalled) {
+            return Optional.empty();
         }
-        return java.nio.file.Files.isExecutable(java.nio.file.Path.of("/usr/bin/bwrap")) ? "local" : "kubernetes";
+        return Optional.of("Executions cannot run code on this machine: bubblewrap (" + BWRAP + ") is missing;"
+                + " install it with: sudo apt-get install bubblewrap");
     }
 
     /** What execution-service reads for its Kubernetes API server. */
@@ -90,6 +109,30 @@ final class ServiceEnv {
             env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", dataDir.resolve("warehouse").toString());
         }
         return env;
+    }
+
+    /** Where {@code up} leaves the environment of a service it skipped, for whoever runs it by hand. */
+    static Path envFile(Path runDir, Component service) {
+        return runDir.resolve(service.moduleName() + ".env");
+    }
+
+    /** {@code KEY='value'} lines a shell can source. */
+    static String shellLines(Map<String, String> env) {
+        StringBuilder sb = new StringBuilder();
+        env.forEach((k, v) -> sb.append(k).append("='").append(v.replace("'", "'\\''")).append("'\n"));
+        return sb.toString();
+    }
+
+    /** Readable by the owner only: it holds the service's database password. */
+    static void writeEnvFile(Path file, Map<String, String> env) {
+        try {
+            Files.deleteIfExists(file);
+            Files.createDirectories(file.getParent());
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rw-------")));
+            Files.writeString(file, shellLines(env), StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot write " + file, e);
+        }
     }
 
     static List<String> command(Path javaHome, String javaOpts, Path jar) {

@@ -25,7 +25,7 @@ final class Status {
         } else {
             out.println("HyperAI platform: not running (data " + data + ")");
         }
-        out.printf("  %-22s %-6s %-8s %s%n", "COMPONENT", "PORT", "PID", "STATE");
+        out.printf("  %-22s %-6s %-8s %-8s %s%n", "COMPONENT", "PORT", "PID", "RESTARTS", "STATE");
         boolean allReady = true;
         for (Component c : Component.values()) {
             int port = running ? Integer.parseInt(p.getProperty("port." + c.key(), Integer.toString(opt.port(c))))
@@ -47,11 +47,14 @@ final class Status {
                 shown = "running, " + (recorded.equals("starting") ? "starting" : "not ready") + " (" + probe + ")";
                 allReady = false;
             } else {
-                shown = recorded.equals("exited") ? "exited (see logs/" + c.logName() + ")" : "not running (" + probe + ")";
+                shown = recorded.equals("exited") ? "exited (see logs/" + c.logName() + ")"
+                        + (c.isService() ? ", restarting" : "") : "not running (" + probe + ")";
                 allReady = false;
             }
-            out.printf("  %-22s %-6d %-8s %s%n", c.isService() ? c.moduleName() : c.displayName(), port,
-                    alive ? Long.toString(pid) : "-", shown);
+            // services only: up restarts them when they exit on their own (Supervisor)
+            String restarts = running && c.isService() ? p.getProperty("restarts." + c.key(), "0") : "-";
+            out.printf("  %-22s %-6d %-8s %-8s %s%n", c.isService() ? c.moduleName() : c.displayName(), port,
+                    alive ? Long.toString(pid) : "-", restarts, shown);
         }
         if (!running) {
             return NOT_RUNNING;

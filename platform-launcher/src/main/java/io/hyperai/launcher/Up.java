@@ -67,7 +67,10 @@ final class Up {
     private KubernetesApiServer k8s;
     private FakeKubelet kubelet;
     private final Map<Component, ChildProcess> services = new EnumMap<>(Component.class);
+    /** Each service's own login role (set up with PostgreSQL, kept across its restarts). */
+    private final Map<Component, PostgresServer.Role> dbRoles = new EnumMap<>(Component.class);
     private final Set<Component> reportedExit = EnumSet.noneOf(Component.class);
+    private final Supervisor supervisor;
 
     Up(Options opt, Path home, PrintStream out) {
         this.opt = opt;
@@ -76,6 +79,22 @@ final class Up {
         this.logs = data.resolve("logs");
         this.out = out;
         this.state = new RunState(data);
+        this.supervisor = new Supervisor(new Supervisor.Services() {
+            @Override
+            public void start(Component service) {
+                startService(service);
+            }
+
+            @Override
+            public boolean ready(Component service) {
+                return Http.ok(ServiceEnv.readinessUrl(opt.port(service)));
+            }
+
+            @Override
+            public void exited(Component service, ChildProcess process) {
+                watchdog.forget(process.pid());
+            }
+        }, state, out, Backoff.DEFAULT, Supervisor.STABLE, System::nanoTime);
     }
 
     private static Map<String, Integer> topics() {
@@ -136,6 +155,10 @@ final class Up {
             }
 
             out.println("Starting the HyperAI platform (data: " + data + ")");
+            if (opt.runs(Component.EXECUTION)) {
+                ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
+                        .ifPresent(line -> out.println("  " + line));
+            }
             byte[] realm = Keycloak.realm(home);
             Path kcHome;
             try {
@@ -224,7 +247,7 @@ final class Up {
         link("postgres.log", postgres.logFile());
         state.recordProcess(Component.POSTGRES, postgres.pid(), Procs.startMillis(postgres.pid()));
         for (Component s : Component.services()) {
-            postgres.createDatabase(s.database());
+            dbRoles.put(s, postgres.serviceRole(s.database()));
         }
         state.state(Component.POSTGRES, "ready");
         say(String.format("PostgreSQL  ready on localhost:%d (%.1f s; databases %s)", postgres.port(), secs(t0),
@@ -303,7 +326,17 @@ final class Up {
                 secs(t0), ServiceEnv.EXECUTION_NAMESPACE));
     }
 
+    private Map<String, String> env(Component s) {
+        PostgresServer.Role role = dbRoles.get(s);
+        return ServiceEnv.of(s, opt.ports(), data, role.user(), role.password(), k8s.url());
+    }
+
     private void startServices() {
+        for (Component s : Component.services()) {
+            if (!opt.runs(s)) { // to be run by hand (quarkus:dev), which needs its database role like the rest
+                ServiceEnv.writeEnvFile(ServiceEnv.envFile(state.dir(), s), env(s));
+            }
+        }
         List<Component> todo = Component.services().stream().filter(opt::runs).collect(Collectors.toList());
         if (todo.isEmpty()) {
             return;
@@ -325,14 +358,14 @@ final class Up {
     private void startService(Component s) {
         String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
         Path javaHome = Path.of(System.getProperty("java.home"));
-        Map<String, String> env = ServiceEnv.of(s, opt.ports(), data, postgres.username(), postgres.password(),
-                k8s.url());
         ChildProcess p = ChildProcess.start(s.moduleName(),
-                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env, data, logs.resolve(s.logName()));
+                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(home, s)), env(s), data,
+                logs.resolve(s.logName()));
         services.put(s, p);
         watchdog.watch(p.pid());
         state.recordProcess(s, p.pid(), p.startMillis());
         state.state(s, "starting");
+        supervisor.watch(s, p);
     }
 
     private void awaitReady(List<Component> todo, long t0) {
@@ -378,20 +411,22 @@ final class Up {
             if (opt.runs(s)) {
                 out.printf("  %-18s %-24s (API /api/v1, OpenAPI /q/openapi, health /q/health)%n", s.moduleName(), url);
             } else {
-                out.printf("  %-18s %-24s (skipped: not started)%n", s.moduleName(), url);
+                out.printf("  %-18s %-24s (skipped; its environment: set -a; . %s; set +a)%n", s.moduleName(), url,
+                        ServiceEnv.envFile(state.dir(), s));
             }
         }
         out.printf("  %-18s %-24s (realm %s: alice/alice, bob/bob, admin/admin; console /admin: admin/admin)%n",
                 "Keycloak", "http://localhost:" + kc, Keycloak.REALM);
-        out.printf("  %-18s %-24s (user %s / %s; databases %s)%n", "PostgreSQL",
-                "localhost:" + postgres.port(), postgres.username(), postgres.password(),
-                Component.services().stream().map(Component::database).collect(Collectors.joining(", ")));
+        out.printf("  %-18s %-24s (databases %s, each with its own role; passwords in %s)%n", "PostgreSQL",
+                "localhost:" + postgres.port(),
+                Component.services().stream().map(Component::database).collect(Collectors.joining(", ")),
+                postgres.passwordFile());
         out.printf("  %-18s %-24s (topics <service>-events and <topic>.dlq)%n", "Kafka", kafka.bootstrapServers());
         out.printf("  %-18s %-24s (in-memory mock; namespace %s)%n", "Kubernetes API", k8s.url(),
                 ServiceEnv.EXECUTION_NAMESPACE);
         out.printf("  %-18s %s%n", "Executions run as", "local".equals(ServiceEnv.executionRuntime())
                 ? "local processes in bubblewrap sandboxes (HYPERAI_EXECUTION_RUNTIME=kubernetes: pods on the mock)"
-                : "pods on the Kubernetes API with a fake kubelet (HYPERAI_EXECUTION_RUNTIME=local: real processes)");
+                : "pods on the Kubernetes API with a fake kubelet, which only plays them: no code runs");
         out.println();
         out.println("Token for alice (password grant, client hyperai-cli):");
         out.println("  " + tokenCurl(kc, "alice", "alice"));
@@ -413,7 +448,10 @@ final class Up {
         return data.equals(home.resolve(Options.DEFAULT_DATA_DIR).toAbsolutePath().normalize());
     }
 
-    /** Waits for a stop request; reports a process that exits on its own (the others keep running). */
+    /**
+     * Waits for a stop request; restarts a service that exits on its own ({@link Supervisor}) and reports Keycloak or
+     * Kafka exiting (the others keep running).
+     */
     private void monitor() {
         while (true) {
             try {
@@ -425,21 +463,17 @@ final class Up {
                 return;
             }
             Restart.pending(data).ifPresent(this::restart);
-            Map<Component, ChildProcess> watched = new EnumMap<>(services);
-            if (keycloak != null) {
-                watched.put(Component.KEYCLOAK, keycloak);
+            if (!stopping) {
+                supervisor.tick();
             }
-            for (Map.Entry<Component, ChildProcess> e : watched.entrySet()) {
-                ChildProcess p = e.getValue();
-                if (!p.isAlive() && reportedExit.add(e.getKey()) && !stopping) {
-                    state.state(e.getKey(), "exited");
-                    watchdog.forget(p.pid());
-                    out.println();
-                    out.println("!! " + p.name() + " exited with code " + p.exitCode()
-                            + " (the rest keeps running; Ctrl-C stops all). Last lines of " + p.log() + ":");
-                    out.println(LogTail.of(p.log(), 20));
-                    out.flush();
-                }
+            if (keycloak != null && !keycloak.isAlive() && reportedExit.add(Component.KEYCLOAK) && !stopping) {
+                state.state(Component.KEYCLOAK, "exited");
+                watchdog.forget(keycloak.pid());
+                out.println();
+                out.println("!! " + keycloak.name() + " exited with code " + keycloak.exitCode()
+                        + " (the rest keeps running; Ctrl-C stops all). Last lines of " + keycloak.log() + ":");
+                out.println(LogTail.of(keycloak.log(), 20));
+                out.flush();
             }
             if (kafka != null && !kafka.isRunning() && reportedExit.add(Component.KAFKA) && !stopping) {
                 state.state(Component.KAFKA, "exited");

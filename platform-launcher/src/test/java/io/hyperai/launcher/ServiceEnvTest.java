@@ -2,11 +2,15 @@ package io.hyperai.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 class ServiceEnvTest {
 
@@ -53,6 +57,36 @@ class ServiceEnvTest {
         assertThat(env(Component.WAREHOUSE))
                 .containsEntry("HYPERAI_WAREHOUSE_STORAGE_ROOT", "/d/warehouse")
                 .doesNotContainKey("HYPERAI_KUBERNETES_API_SERVER_URL");
+    }
+
+    @Test
+    void executionsRunLocallyUnlessTheEnvironmentChoosesOtherwise() {
+        // never the Kubernetes mock behind the user's back: its fake kubelet only plays pods
+        assertThat(ServiceEnv.executionRuntime(Map.of())).isEqualTo("local");
+        assertThat(ServiceEnv.executionRuntime(Map.of("HYPERAI_EXECUTION_RUNTIME", " "))).isEqualTo("local");
+        assertThat(ServiceEnv.executionRuntime(Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes")))
+                .isEqualTo("kubernetes");
+    }
+
+    @Test
+    void withoutBubblewrapUpSaysExecutionsCannotRunCodeAndHowToInstallIt() {
+        assertThat(ServiceEnv.sandboxWarning("local", false)).hasValueSatisfying(line -> assertThat(line)
+                .contains("Executions cannot run code on this machine").contains("sudo apt-get install bubblewrap")
+                .doesNotContain("\n"));
+        assertThat(ServiceEnv.sandboxWarning("local", true)).isEmpty();
+        assertThat(ServiceEnv.sandboxWarning("kubernetes", false)).isEmpty(); // chosen explicitly: no sandbox needed
+    }
+
+    @Test
+    void aSkippedServicesEnvironmentIsLeftForAShellOnlyItsOwnerCanRead(@TempDir Path run) throws Exception {
+        Path file = ServiceEnv.envFile(run, Component.GEAR);
+        assertThat(file.getFileName().toString()).isEqualTo("gear-service.env");
+        ServiceEnv.writeEnvFile(file, Map.of("QUARKUS_DATASOURCE_PASSWORD", "it's a $secret", "X", "/a b"));
+        assertThat(Files.getPosixFilePermissions(file)).isEqualTo(PosixFilePermissions.fromString("rw-------"));
+        String script = "set -a; . \"$1\"; printf '%s|%s' \"$QUARKUS_DATASOURCE_PASSWORD\" \"$X\"";
+        Process sh = new ProcessBuilder("sh", "-c", script, "sh", file.toString()).start();
+        assertThat(new String(sh.getInputStream().readAllBytes(), StandardCharsets.UTF_8))
+                .isEqualTo("it's a $secret|/a b");
     }
 
     @Test

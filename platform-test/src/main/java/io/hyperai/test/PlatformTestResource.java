@@ -7,7 +7,7 @@ import io.hyperai.infra.PostgresServer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
- * The real infrastructure of one service under {@code @QuarkusTest}: its own PostgreSQL database,
+ * The real infrastructure of one service under {@code @QuarkusTest}: its own PostgreSQL database and role,
  * the Kafka broker and the OIDC provider. Declare it once per module:
  * {@code @QuarkusTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service",
  * value = "gear"))}; the arg names the service (and its database).
@@ -30,11 +30,12 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
     public static Map<String, String> configFor(String service) {
         PostgresServer pg = SharedInfrastructure.postgres();
         String database = service.replace("-service", "").replace('-', '_');
-        pg.createDatabase(database);
+        // the service's own role, as under ./platform up: its migrations and queries run without superuser rights
+        PostgresServer.Role role = pg.serviceRole(database);
         OidcTestServer oidc = SharedInfrastructure.oidc();
         Map<String, String> config = new HashMap<>();
-        config.put("quarkus.datasource.username", pg.username());
-        config.put("quarkus.datasource.password", pg.password());
+        config.put("quarkus.datasource.username", role.user());
+        config.put("quarkus.datasource.password", role.password());
         config.put("quarkus.datasource.jdbc.url", pg.jdbcUrl(database));
         config.put("quarkus.datasource.reactive.url", pg.reactiveUrl(database));
         config.put("kafka.bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers());

@@ -1,0 +1,130 @@
+package io.hyperai.launcher;
+
+import java.io.PrintStream;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.function.LongSupplier;
+
+/**
+ * Restarts a service that exits without being asked to (a crash, {@code -XX:+ExitOnOutOfMemoryError}, kill -9) after
+ * a {@link Backoff} delay that grows with each exit in a row and starts over once the service stayed ready for
+ * {@code stable}. It acts only in {@link #tick}, which {@code up} calls from the same thread that carries out
+ * {@code ./platform restart} and that returns before {@code down} stops anything: a stop that was asked for is never
+ * mistaken for a crash.
+ */
+final class Supervisor {
+
+    static final Duration STABLE = Duration.ofSeconds(60);
+
+    /** What the supervisor needs from {@code up}. */
+    interface Services {
+        /** Starts the service again as {@code up} did; that start calls {@link Supervisor#watch}. */
+        void start(Component service);
+
+        boolean ready(Component service);
+
+        /** The process is gone (its pid may be reused: the watchdog must forget it). */
+        void exited(Component service, ChildProcess process);
+    }
+
+    private static final long NONE = Long.MIN_VALUE;
+
+    private static final class Watched {
+        ChildProcess process;
+        int restarts;
+        int exitsInARow;
+        long restartAt = NONE;
+        long readySince = NONE;
+    }
+
+    private final Services services;
+    private final RunState state;
+    private final PrintStream out;
+    private final Backoff backoff;
+    private final Duration stable;
+    private final LongSupplier nanoClock;
+    private final Map<Component, Watched> watched = new EnumMap<>(Component.class);
+
+    Supervisor(Services services, RunState state, PrintStream out, Backoff backoff, Duration stable,
+            LongSupplier nanoClock) {
+        this.services = services;
+        this.state = state;
+        this.out = out;
+        this.backoff = backoff;
+        this.stable = stable;
+        this.nanoClock = nanoClock;
+    }
+
+    /** From now on {@code process} is the service, whoever started it ({@code up}, {@code restart} or this). */
+    void watch(Component service, ChildProcess process) {
+        Watched w = watched.computeIfAbsent(service, s -> new Watched());
+        w.process = process;
+        w.restartAt = NONE;
+        w.readySince = NONE;
+    }
+
+    /** Restarts since {@code up} began. */
+    int restarts(Component service) {
+        Watched w = watched.get(service);
+        return w == null ? 0 : w.restarts;
+    }
+
+    /** Notices exits, starts what is due, and records when a restarted service is ready. */
+    void tick() {
+        long now = nanoClock.getAsLong();
+        for (Component s : List.copyOf(watched.keySet())) {
+            Watched w = watched.get(s);
+            if (w.restartAt != NONE) {
+                if (now - w.restartAt >= 0) {
+                    restart(s, w, now);
+                }
+            } else if (!w.process.isAlive()) {
+                exited(s, w, now);
+            } else if (w.readySince == NONE) {
+                if (services.ready(s)) {
+                    w.readySince = now;
+                    state.state(s, "ready");
+                }
+            } else if (w.exitsInARow > 0 && now - w.readySince >= stable.toNanos()) {
+                w.exitsInARow = 0;
+            }
+        }
+    }
+
+    private void exited(Component s, Watched w, long now) {
+        w.restarts++;
+        Duration delay = scheduleRestart(w, now);
+        services.exited(s, w.process);
+        state.set("restarts." + s.key(), w.restarts);
+        state.state(s, "exited");
+        out.println(s.moduleName() + " exited (code " + w.process.exitCode() + ") unexpectedly; restarting in "
+                + seconds(delay) + " (restart " + w.restarts + ")");
+        out.flush();
+    }
+
+    private void restart(Component s, Watched w, long now) {
+        try {
+            services.start(s);
+        } catch (RuntimeException e) {
+            Duration delay = scheduleRestart(w, now); // as if it had exited at once
+            out.println("!! " + s.moduleName() + " could not be started (" + e.getMessage() + "); trying again in "
+                    + seconds(delay));
+            out.flush();
+        }
+    }
+
+    private Duration scheduleRestart(Watched w, long now) {
+        w.exitsInARow++;
+        Duration delay = backoff.delay(w.exitsInARow);
+        w.restartAt = now + delay.toNanos();
+        return delay;
+    }
+
+    private static String seconds(Duration d) {
+        return d.toMillis() % 1000 == 0 ? d.toSeconds() + " s"
+                : String.format(Locale.ROOT, "%.1f s", d.toMillis() / 1000.0);
+    }
+}

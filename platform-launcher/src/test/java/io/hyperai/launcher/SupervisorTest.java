@@ -1,0 +1,181 @@
+package io.hyperai.launcher;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Real processes stand in for a service ({@code sh -c 'exit 3'}, {@code sleep}); the clock is the test's, so the
+ * delays are checked exactly without waiting for them.
+ */
+class SupervisorTest {
+
+    private static final String CRASH = "echo starting; exit 3";
+    private static final String SERVE = "exec sleep 300";
+
+    @TempDir
+    Path data;
+
+    private final AtomicLong clock = new AtomicLong(1_000_000_000L);
+    private final ByteArrayOutputStream output = new ByteArrayOutputStream();
+    private final Deque<String> commands = new ArrayDeque<>();
+    private final List<ChildProcess> started = new ArrayList<>();
+    private final List<Long> forgotten = new ArrayList<>();
+    private RunState state;
+    private Supervisor.Services services;
+    private Supervisor supervisor;
+
+    @BeforeEach
+    void setUp() {
+        state = new RunState(data);
+        services = new Supervisor.Services() {
+            @Override
+            public void start(Component service) {
+                String script = commands.isEmpty() ? SERVE : commands.poll();
+                ChildProcess p = ChildProcess.start(service.moduleName(), List.of("sh", "-c", script), Map.of(), data,
+                        data.resolve("logs").resolve(service.logName()));
+                started.add(p);
+                state.recordProcess(service, p.pid(), p.startMillis()); // as up records it
+                supervisor.watch(service, p);
+            }
+
+            @Override
+            public boolean ready(Component service) {
+                return last().isAlive();
+            }
+
+            @Override
+            public void exited(Component service, ChildProcess process) {
+                forgotten.add(process.pid());
+            }
+        };
+        supervisor = new Supervisor(services, state, new PrintStream(output, true, StandardCharsets.UTF_8),
+                Backoff.DEFAULT, Supervisor.STABLE, clock::get);
+    }
+
+    @AfterEach
+    void stopAll() {
+        started.forEach(p -> p.stop(Duration.ofSeconds(5)));
+    }
+
+    @Test
+    void aServiceThatExitsIsStartedAgainAfterGrowingDelaysWithOneLineEach() throws Exception {
+        commands.addAll(List.of(CRASH, CRASH));
+        startStorage();
+        awaitExit(last());
+        supervisor.tick();
+        assertThat(lines()).containsExactly(
+                "storage-service exited (code 3) unexpectedly; restarting in 1 s (restart 1)");
+        assertThat(RunState.read(data)).containsEntry("state.storage", "exited").containsEntry("restarts.storage", "1");
+        assertThat(forgotten).containsExactly(started.get(0).pid());
+
+        advance(Duration.ofMillis(999));
+        assertThat(started).hasSize(1); // not before its delay
+        advance(Duration.ofMillis(1));
+        assertThat(started).hasSize(2);
+        awaitExit(last());
+        supervisor.tick();
+        assertThat(lines()).last().isEqualTo(
+                "storage-service exited (code 3) unexpectedly; restarting in 2 s (restart 2)");
+
+        advance(Duration.ofSeconds(2));
+        assertThat(started).hasSize(3);
+        supervisor.tick();
+        assertThat(RunState.read(data)).containsEntry("state.storage", "ready");
+
+        kill9(last()); // before it stayed up for a while: the delay keeps growing
+        supervisor.tick();
+        assertThat(lines()).last().isEqualTo(
+                "storage-service exited (code 137) unexpectedly; restarting in 4 s (restart 3)");
+
+        advance(Duration.ofSeconds(4));
+        supervisor.tick(); // ready
+        advance(Supervisor.STABLE);
+        kill9(last());
+        supervisor.tick();
+        assertThat(lines()).hasSize(4).last().isEqualTo(
+                "storage-service exited (code 137) unexpectedly; restarting in 1 s (restart 4)");
+        assertThat(supervisor.restarts(Component.STORAGE)).isEqualTo(4);
+        assertThat(started).hasSize(4).allMatch(p -> !p.isAlive());
+    }
+
+    @Test
+    void statusShowsTheRestartCount() throws Exception {
+        commands.add(CRASH);
+        startStorage();
+        awaitExit(last());
+        supervisor.tick();
+        advance(Duration.ofSeconds(1));
+        supervisor.tick(); // ready
+
+        assertThat(state.tryLock()).isTrue(); // what a running up holds
+        try {
+            ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+            Options opt = Options.parse(new String[] { "status", "--data", data.toString() }, Map.of(), data, data);
+            Status.run(opt, new PrintStream(buffer, true, StandardCharsets.UTF_8));
+            String status = buffer.toString(StandardCharsets.UTF_8);
+            assertThat(status).contains("RESTARTS");
+            assertThat(status.lines().filter(l -> l.contains("storage-service")).findFirst().orElseThrow())
+                    .matches("\\s*storage-service\\s+8104\\s+" + last().pid() + "\\s+1\\s+.*");
+            assertThat(status.lines().filter(l -> l.contains("billing-service")).findFirst().orElseThrow())
+                    .matches("\\s*billing-service\\s+8105\\s+-\\s+0\\s+.*");
+        } finally {
+            state.unlock();
+        }
+    }
+
+    @Test
+    void aProcessReplacedOnPurposeIsNoCrash() throws Exception {
+        startStorage();
+        last().stop(Duration.ofSeconds(5)); // what ./platform restart does before it starts the service again
+        services.start(Component.STORAGE);
+        supervisor.tick();
+        assertThat(lines()).isEmpty();
+        assertThat(supervisor.restarts(Component.STORAGE)).isZero();
+    }
+
+    /** As up starts it; then the supervisor watches it. */
+    private void startStorage() {
+        services.start(Component.STORAGE);
+    }
+
+    private void advance(Duration d) {
+        clock.addAndGet(d.toNanos());
+        supervisor.tick();
+    }
+
+    private ChildProcess last() {
+        return started.get(started.size() - 1);
+    }
+
+    private List<String> lines() {
+        return output.toString(StandardCharsets.UTF_8).lines().toList();
+    }
+
+    private static void kill9(ChildProcess p) throws Exception {
+        ProcessHandle.of(p.pid()).ifPresent(ProcessHandle::destroyForcibly);
+        awaitExit(p);
+    }
+
+    private static void awaitExit(ChildProcess p) throws Exception {
+        for (int i = 0; i < 500 && p.isAlive(); i++) {
+            Thread.sleep(20);
+        }
+        assertThat(p.isAlive()).as("%s still runs", p).isFalse();
+    }
+}
