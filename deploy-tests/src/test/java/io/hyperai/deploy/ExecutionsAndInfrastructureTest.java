@@ -30,9 +30,10 @@ import io.fabric8.kubernetes.api.model.rbac.RoleBinding;
 /** The executions namespace (RBAC, quota, network fence, volumes) and the infrastructure custom resources. */
 class ExecutionsAndInfrastructureTest {
 
-    /** execution-service's claim names (ExecutionConfig defaults) and the label PodFactory puts on its pods. */
+    /** execution-service's claim names (ExecutionConfig defaults) and the labels PodFactory puts on its pods. */
     static final List<String> CLAIMS = List.of("hyperai-warehouse", "hyperai-workdirs", "hyperai-code");
-    static final Map<String, String> EXECUTION_POD = Map.of("app.kubernetes.io/managed-by", "hyperai-execution-service");
+    static final Map<String, String> EXECUTION_POD = Map.of("app.kubernetes.io/managed-by", "hyperai-execution-service",
+            "app.kubernetes.io/component", "execution");
     static final String NAMESPACE_LABEL = "kubernetes.io/metadata.name";
 
     static List<Rendered> renders() {
@@ -50,7 +51,8 @@ class ExecutionsAndInfrastructureTest {
                 "pods", Set.of("get", "list", "watch", "create", "delete"),
                 "pods/log", Set.of("get"),
                 "services", Set.of("get", "list", "watch", "create", "delete"),
-                "persistentvolumeclaims", Set.of("get", "list", "watch"),
+                // an execution's own home claim (home-<id>), made and removed by the service
+                "persistentvolumeclaims", Set.of("get", "list", "watch", "create", "delete"),
                 "events", Set.of("get", "list", "watch"));
         Set<String> covered = new TreeSet<>();
         for (PolicyRule rule : role.getRules()) {
@@ -83,7 +85,8 @@ class ExecutionsAndInfrastructureTest {
         ResourceQuota quota = render.all(ResourceQuota.class).stream()
                 .filter(q -> Repo.EXECUTIONS.equals(q.getMetadata().getNamespace())).findFirst().orElseThrow();
         assertThat(quota.getSpec().getHard()).containsKeys("pods", "requests.cpu", "requests.memory", "limits.cpu",
-                "limits.memory", "requests.nvidia.com/gpu", "requests.ephemeral-storage");
+                "limits.memory", "requests.nvidia.com/gpu", "requests.ephemeral-storage", "persistentvolumeclaims",
+                "requests.storage");
         LimitRange limits = render.all(LimitRange.class).stream()
                 .filter(l -> Repo.EXECUTIONS.equals(l.getMetadata().getNamespace())).findFirst().orElseThrow();
         assertThat(limits.getSpec().getLimits()).anySatisfy(l -> {
@@ -141,7 +144,7 @@ class ExecutionsAndInfrastructureTest {
                         assertThat(peer.getPodSelector()).as("a pod selector without a namespace selector selects "
                                 + "other executions").isNull();
                         assertThat(peer.getIpBlock().getExcept()).as("pod and service IP ranges excluded")
-                                .contains("10.0.0.0/8", "172.16.0.0/12", "192.168.0.0/16");
+                                .containsAnyOf("10.0.0.0/8", "fc00::/7");
                     }
                 }
             }

@@ -20,8 +20,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 /**
  * The part of kustomize that {@code deploy/} uses, so the manifests are rendered and checked without a kustomize
  * binary: {@code resources} (files and folders), {@code namespace}, {@code configMapGenerator} ({@code files},
- * {@code options.disableNameSuffixHash/labels/annotations}) and {@code patches} (inline JSON 6902 with a
- * {@code target} by kind and name). Anything else in a kustomization fails the render, so this never silently
+ * {@code options.disableNameSuffixHash/labels/annotations}) and {@code patches} (inline JSON 6902 {@code add},
+ * {@code replace}, {@code remove} on maps and lists, {@code -} appending, with a {@code target} by kind and name). Anything else in a kustomization fails the render, so this never silently
  * differs from {@code kubectl apply -k}; as kustomize does, it refuses generator and resource files outside the
  * kustomization's folder and duplicate resources.
  */
@@ -196,8 +196,12 @@ final class Kustomize {
             }
         }
         String last = unescape(path[path.length - 1]);
+        if (node instanceof List<?> list) {
+            applyToList((List<Object>) list, kind, last, op, r, file);
+            return;
+        }
         if (!(node instanceof Map)) {
-            throw new IllegalStateException(file + ": only map paths are supported: " + op.get("path"));
+            throw new IllegalStateException(file + ": " + op.get("path") + " is inside neither a map nor a list");
         }
         Map<String, Object> m = (Map<String, Object>) node;
         switch (kind) {
@@ -213,6 +217,25 @@ final class Kustomize {
                     throw new IllegalStateException(file + ": remove of missing " + op.get("path") + " in " + r.id());
                 }
             }
+            default -> throw new IllegalStateException(file + ": op " + kind + " is not supported");
+        }
+    }
+
+    /** RFC 6902 on a list: {@code add} inserts at an index or appends at {@code -}; replace and remove by index. */
+    private static void applyToList(List<Object> list, String kind, String last, Map<String, Object> op, Resource r,
+            Path file) {
+        if (kind.equals("add") && last.equals("-")) {
+            list.add(op.get("value"));
+            return;
+        }
+        int i = last.matches("\\d+") ? Integer.parseInt(last) : -1;
+        if (i < 0 || i > list.size() || (i == list.size() && !kind.equals("add"))) {
+            throw new IllegalStateException(file + ": " + op.get("path") + " is past the list's end in " + r.id());
+        }
+        switch (kind) {
+            case "add" -> list.add(i, op.get("value"));
+            case "replace" -> list.set(i, op.get("value"));
+            case "remove" -> list.remove(i);
             default -> throw new IllegalStateException(file + ": op " + kind + " is not supported");
         }
     }

@@ -19,6 +19,11 @@ final class Rendered {
     static final Rendered BASE = new Rendered("deploy/base", Kustomize.render(Repo.DEPLOY.resolve("base")));
     static final Rendered DEV = new Rendered("deploy/overlays/dev", Kustomize.render(Repo.DEPLOY.resolve("overlays/dev")));
 
+    /** Another kustomization (an overlay a test writes), rendered the same way. */
+    static Rendered of(String name, java.nio.file.Path dir) {
+        return new Rendered(name, Kustomize.render(dir));
+    }
+
     static List<Rendered> all() {
         return List.of(BASE, DEV);
     }

@@ -22,11 +22,11 @@ import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.BillingBalanceState;
 import io.hyperai.common.events.payload.StoredBytes;
+import io.hyperai.execution.runtime.HomeSave;
 import io.hyperai.execution.runtime.PodFactory;
 import io.hyperai.infra.k8s.FakeKubelet;
 import io.hyperai.infra.k8s.FakeKubelet.Outcome;
 import io.hyperai.test.KafkaProbe;
-import io.hyperai.test.StandInService.Answer;
 import io.hyperai.test.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -39,20 +39,11 @@ class ExecutionRecoveryTest {
 
     @BeforeEach
     void admitEverything() {
-        ExecutionTestResource.dependencies.reset();
-        ExecutionTestResource.dependencies
-                .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json("{\"blocked\":false}"))
-                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"));
+        ExecutionTestResource.admitEverything();
     }
 
     private static String gear(String owner) {
-        String id = "gear-r-" + System.nanoTime();
-        ExecutionTestResource.dependencies.on("GET", "/internal/gears/" + id, r -> Answer.json("{\"id\":\"" + id
-                + "\",\"ownerId\":\"" + owner + "\",\"computeSpec\":{\"id\":\"cpu-1c2g\",\"kind\":\"CPU\",\"vcpu\":1,"
-                + "\"memoryMib\":2048,\"diskGib\":20,\"gpuCount\":0,\"pricePerHourMinor\":50,\"currency\":\"CNY\"},"
-                + "\"image\":{\"id\":\"pytorch-2.4-cpu\",\"imageRef\":\"hyperai/pytorch:2.4-cpu\",\"build\":\"CPU\"},"
-                + "\"bindings\":[]}"));
-        return id;
+        return ExecutionTestResource.cpuGear(owner);
     }
 
     private static String start(String token, String gearId, String body) {
@@ -67,6 +58,13 @@ class ExecutionRecoveryTest {
     private static Pod pod(String id) {
         return ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
                 .withName(PodFactory.podName(id)).get();
+    }
+
+    /** The fake kubelet copies nothing: the save pod of an ended execution just ends when told. */
+    private static void finishSave(String id) {
+        await().atMost(WAIT).until(() -> ExecutionTestResource.kubernetes.client().pods()
+                .inNamespace(ExecutionTestResource.NAMESPACE).withName(HomeSave.podName(id)).get() != null);
+        ExecutionTestResource.kubelet.finish(HomeSave.podName(id), 0);
     }
 
     @Test
@@ -98,12 +96,13 @@ class ExecutionRecoveryTest {
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.SUCCEED,
                 Duration.ofSeconds(2));
         String id = start(Tokens.alice(), gearId, "{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}");
-        // what the pod's save step writes into the working-directories volume
+        // what the save pod writes into the working-directories volume
         Path saved = ExecutionTestResource.workdirs.resolve(id);
         Files.createDirectories(saved.resolve("checkpoints"));
         Files.write(saved.resolve("checkpoints/model.bin"), new byte[12_345]);
         Files.write(saved.resolve("log.txt"), new byte[55]);
         await().atMost(WAIT).until(() -> "SUCCEEDED".equals(state(Tokens.alice(), id)));
+        finishSave(id);
 
         List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
                 rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("execution.output.saved")));
@@ -122,6 +121,7 @@ class ExecutionRecoveryTest {
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/executions/" + first + "/continue").then().statusCode(409);
         await().atMost(WAIT).until(() -> "SUCCEEDED".equals(state(Tokens.alice(), first)));
+        finishSave(first);
 
         ExecutionTestResource.kubelet.clearPlans();
         String second = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)

@@ -8,6 +8,7 @@ import io.hyperai.infra.k8s.FakeKubelet;
 import io.hyperai.infra.k8s.KubernetesApiServer;
 import io.hyperai.test.PlatformTestResource;
 import io.hyperai.test.StandInService;
+import io.hyperai.test.StandInService.Answer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
@@ -54,6 +55,25 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
     @Override
     public void stop() {
         // shared for the JVM
+    }
+
+    /** Storage and billing admit every start. */
+    static void admitEverything() {
+        dependencies.reset();
+        dependencies
+                .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json("{\"blocked\":false}"))
+                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"));
+    }
+
+    /** A new gear of {@code owner}'s on a small CPU spec (20 GiB disk), served by the stand-in gear-service. */
+    static String cpuGear(String owner) {
+        String id = "gear-cpu-" + System.nanoTime();
+        dependencies.on("GET", "/internal/gears/" + id, r -> Answer.json("{\"id\":\"" + id
+                + "\",\"ownerId\":\"" + owner + "\",\"computeSpec\":{\"id\":\"cpu-1c2g\",\"kind\":\"CPU\",\"vcpu\":1,"
+                + "\"memoryMib\":2048,\"diskGib\":20,\"gpuCount\":0,\"pricePerHourMinor\":50,\"currency\":\"CNY\"},"
+                + "\"image\":{\"id\":\"pytorch-2.4-cpu\",\"imageRef\":\"hyperai/pytorch:2.4-cpu\",\"build\":\"CPU\"},"
+                + "\"bindings\":[]}"));
+        return id;
     }
 
     static Duration quick() {

@@ -101,4 +101,19 @@ public interface ExecutionConfig {
     /** The tail of an ended execution's output kept in the database once its container is gone. */
     @WithDefault("1048576")
     int keptLogBytes();
+
+    /**
+     * The storage class of each execution's own home claim ({@code home-<id>}, ReadWriteOnce, sized to the spec's
+     * disk); empty means the cluster's default class. It must enforce a volume's capacity (block volumes do;
+     * NFS-subdir and local-path provisioners do not), since that capacity is the home's disk limit.
+     */
+    Optional<String> homeStorageClass();
+
+    /** The size of an execution's {@code /tmp} (an emptyDir, counted in its ephemeral storage). */
+    @WithDefault("1Gi")
+    String tmpSize();
+
+    /** How long the pod that saves an ended execution's home may run before it is given up (partly saved). */
+    @WithDefault("1h")
+    Duration saveDeadline();
 }

@@ -1,5 +1,7 @@
 package io.hyperai.execution.runtime;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -11,6 +13,8 @@ import jakarta.enterprise.inject.Typed;
 
 import org.jboss.logging.Logger;
 
+import io.fabric8.kubernetes.api.model.ContainerStateTerminated;
+import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
@@ -23,17 +27,20 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Executions as pods: an informer on the pods this service manages keeps a local cache and reports
- * every change; the cache answers {@link #observe} without a call to the API server.
+ * every change; the cache answers {@link #observe} without a call to the API server. Each execution's home is a
+ * claim of its own, created with the pod and saved by a pod of the platform once the execution's pod is gone
+ * ({@link HomeSave}).
  */
 @ApplicationScoped
 @Typed(KubernetesRuntime.class)
-public class KubernetesRuntime implements ExecutionRuntime {
+public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
 
     private static final Logger LOG = Logger.getLogger(KubernetesRuntime.class);
 
     private final KubernetesClient client;
     private final ExecutionConfig config;
     private final PodFactory pods;
+    private final HomeSave homes;
     private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private volatile SharedIndexInformer<Pod> informer;
 
@@ -41,6 +48,7 @@ public class KubernetesRuntime implements ExecutionRuntime {
         this.client = client;
         this.config = config;
         this.pods = new PodFactory(config);
+        this.homes = new HomeSave(config);
     }
 
     void startInformer(@Observes StartupEvent event) {
@@ -87,8 +95,21 @@ public class KubernetesRuntime implements ExecutionRuntime {
     @Override
     public Uni<Void> start(Launch launch) {
         return blocking(() -> {
+            Optional<String> saving = unsaved(launch);
+            if (saving.isPresent()) {
+                // it stays queued without a pod; the reconciler hands it over again until that save is done
+                LOG.infof("execution %s waits for the home of %s to be saved", launch.executionId(), saving.get());
+                return;
+            }
             Pod pod = pods.pod(launch);
-            createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
+            createIfMissing(() -> client.persistentVolumeClaims().inNamespace(config.namespace())
+                    .resource(homes.claim(launch)).create());
+            try {
+                createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
+            } catch (RuntimeException e) {
+                deleteHome(launch.executionId()); // the execution fails without ever running: nothing to save
+                throw e;
+            }
             if (launch.isJupyter()) {
                 createIfMissing(() -> client.services().inNamespace(config.namespace())
                         .resource(pods.service(launch)).create());
@@ -100,9 +121,101 @@ public class KubernetesRuntime implements ExecutionRuntime {
     public Uni<Void> remove(String executionId) {
         return blocking(() -> {
             String name = PodFactory.podName(executionId);
+            // decided before the pod goes: a home whose user code never ran holds nothing worth saving
+            // (before the cache has filled, nothing is known: keep it)
+            boolean ran = !synced()
+                    || cached(name).map(p -> PodStatusInterpreter.interpret(p).startedAt() != null).orElse(false);
             client.pods().inNamespace(config.namespace()).withName(name).delete();
             client.services().inNamespace(config.namespace()).withName(name).delete();
+            if (!ran) {
+                deleteHome(executionId);
+            }
         });
+    }
+
+    /**
+     * The save of an ended execution's home, one step per call: it waits until the execution's pod is gone (so no
+     * user code runs any more), starts the save pod, and once its copy has run to the end deletes it and the claim.
+     * A save pod that ended before its copy did (evicted, past its deadline, its node lost) is started again: a home
+     * is never dropped without a copy. It answers true when nothing is left to do; the claim goes before the saved
+     * directory is measured, so a call after a failed measurement finds nothing to do and it is simply repeated.
+     */
+    @Override
+    public Uni<Boolean> saved(String executionId) {
+        return Blocking.call(() -> {
+            if (!synced() || cached(PodFactory.podName(executionId)).isPresent()) {
+                return false;
+            }
+            Optional<Pod> save = cached(HomeSave.podName(executionId));
+            if (save.isPresent()) {
+                String phase = save.get().getStatus() == null ? null : save.get().getStatus().getPhase();
+                if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
+                    return false;
+                }
+                client.pods().inNamespace(config.namespace()).withName(HomeSave.podName(executionId)).delete();
+                Optional<Integer> exit = exitCode(save.get());
+                if ("Failed".equals(phase) && (save.get().getStatus().getReason() != null
+                        || exit.filter(code -> code == 1 || code == HomeSave.OVER_LIMIT).isEmpty())) {
+                    LOG.warnf("the save of %s's home ended before its copy did (%s); it starts again", executionId,
+                            reason(save.get(), exit));
+                    return false;
+                }
+                if ("Failed".equals(phase)) {
+                    LOG.warnf("the home of %s is saved only in part (%s)", executionId, reason(save.get(), exit));
+                }
+                deleteHome(executionId);
+                return true;
+            }
+            PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(config.namespace())
+                    .withName(HomeSave.claimName(executionId)).get();
+            if (claim == null || claim.getMetadata().getDeletionTimestamp() != null) {
+                return true;
+            }
+            createIfMissing(() -> client.pods().inNamespace(config.namespace())
+                    .resource(homes.pod(executionId, HomeSave.limitBytes(claim))).create());
+            return false;
+        });
+    }
+
+    /** An ended execution whose saved working directory this one reads, and whose save has not finished. */
+    private Optional<String> unsaved(Launch launch) {
+        List<Launch.Mount> reads = new ArrayList<>(launch.inputs());
+        if (launch.home() != null) {
+            reads.add(launch.home());
+        }
+        return reads.stream().filter(m -> "workdirs".equals(m.volume())).map(Launch.Mount::subPath)
+                .filter(id -> id != null && id.matches("[a-z0-9-]{1,58}")) // an execution id; no claim has another name
+                .filter(id -> client.persistentVolumeClaims().inNamespace(config.namespace())
+                        .withName(HomeSave.claimName(id)).get() != null)
+                .findFirst();
+    }
+
+    private static Optional<ContainerStateTerminated> terminated(Pod save) {
+        return Optional.ofNullable(save.getStatus().getContainerStatuses()).flatMap(cs -> cs.stream().findFirst())
+                .map(c -> c.getState() == null ? null : c.getState().getTerminated());
+    }
+
+    private static Optional<Integer> exitCode(Pod save) {
+        return terminated(save).map(ContainerStateTerminated::getExitCode);
+    }
+
+    private static String reason(Pod save, Optional<Integer> exit) {
+        String reason = save.getStatus().getReason();
+        String message = save.getStatus().getMessage() != null ? save.getStatus().getMessage()
+                : terminated(save).map(ContainerStateTerminated::getMessage).orElse(null);
+        return (reason != null ? reason : exit.map(code -> "exit " + code).orElse("no exit code"))
+                + (message != null ? ": " + message.strip() : "");
+    }
+
+    private void deleteHome(String executionId) {
+        client.persistentVolumeClaims().inNamespace(config.namespace()).withName(HomeSave.claimName(executionId))
+                .delete();
+    }
+
+    private Optional<Pod> cached(String podName) {
+        SharedIndexInformer<Pod> current = informer;
+        return current == null ? Optional.empty()
+                : Optional.ofNullable(current.getStore().getByKey(config.namespace() + "/" + podName));
     }
 
     @Override
@@ -113,12 +226,7 @@ public class KubernetesRuntime implements ExecutionRuntime {
 
     @Override
     public Optional<PodObservation> observe(String executionId) {
-        SharedIndexInformer<Pod> current = informer;
-        if (current == null) {
-            return Optional.empty();
-        }
-        Pod pod = current.getStore().getByKey(config.namespace() + "/" + PodFactory.podName(executionId));
-        return Optional.ofNullable(pod).map(PodStatusInterpreter::interpret);
+        return cached(PodFactory.podName(executionId)).map(PodStatusInterpreter::interpret);
     }
 
     @Override

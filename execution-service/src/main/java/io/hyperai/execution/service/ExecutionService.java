@@ -1,8 +1,6 @@
 package io.hyperai.execution.service;
 
-import java.security.SecureRandom;
 import java.time.Instant;
-import java.util.HexFormat;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -45,7 +43,6 @@ import io.smallrye.mutiny.Uni;
 public class ExecutionService {
 
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
-    private static final SecureRandom RANDOM = new SecureRandom();
 
     private final GearClient gears;
     private final AdmissionClients.Storage storage;
@@ -105,7 +102,7 @@ public class ExecutionService {
             GearClient.GearRuntime gear = (GearClient.GearRuntime) admitted[0];
             String codeDir = (String) admitted[1];
             UUID id = UUID.randomUUID();
-            String token = "JUPYTER".equals(mode) ? HexFormat.of().formatHex(RANDOM.generateSeed(24)) : null;
+            String token = "JUPYTER".equals(mode) ? WorkspaceTokens.next() : null;
             Launch launch = LaunchPlanner.plan(id.toString(), gear, ownerId, mode, entryCommand, codeDir,
                     continuedFrom == null ? null : continuedFrom.toString(), token);
             Execution e = new Execution();

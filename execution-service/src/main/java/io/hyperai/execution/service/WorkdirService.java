@@ -16,25 +16,29 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.Dirs;
+import io.hyperai.execution.runtime.HomeSaves;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
 /**
  * When an execution has ended, its saved working directory counts against its owner's storage:
- * measure it once and announce it ({@code execution.output.saved}) with the measurement.
+ * once the runtime says the save is complete, measure it once and announce it ({@code execution.output.saved})
+ * with the measurement.
  */
 @ApplicationScoped
 public class WorkdirService {
 
     private final ExecutionConfig config;
     private final Outbox outbox;
+    private final HomeSaves saves;
 
-    public WorkdirService(ExecutionConfig config, Outbox outbox) {
+    public WorkdirService(ExecutionConfig config, Outbox outbox, HomeSaves saves) {
         this.config = config;
         this.outbox = outbox;
+        this.saves = saves;
     }
 
-    /** Measures every ended execution whose save has had time to finish. */
+    /** Measures every ended execution whose save is complete (and has had time to settle, for the local runtime). */
     public Uni<Integer> measureEnded() {
         Instant settled = Instant.now().minus(config.workdirSettle());
         return Panache.withSession(() -> Execution.<Execution>list(
@@ -50,6 +54,10 @@ public class WorkdirService {
     }
 
     private Uni<Void> record(UUID id) {
+        return saves.saved(id.toString()).chain(done -> done ? measure(id) : Uni.createFrom().voidItem());
+    }
+
+    private Uni<Void> measure(UUID id) {
         return Blocking.call(() -> Dirs.size(workdir(id.toString())))
                 .chain(bytes -> Panache.withTransaction(() -> Execution.<Execution>findById(id,
                         LockModeType.PESSIMISTIC_WRITE).chain(e -> {

@@ -56,7 +56,12 @@ final class StandInRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<String> logs(String executionId) {
+    public Uni<byte[]> logs(String executionId, long offset, int max) {
+        throw new UnsupportedOperationException();
+    }
+
+    @Override
+    public Uni<io.hyperai.execution.runtime.LogChunk> tail(String executionId, int max) {
         throw new UnsupportedOperationException();
     }
 
