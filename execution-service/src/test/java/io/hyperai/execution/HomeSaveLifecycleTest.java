@@ -127,8 +127,11 @@ class HomeSaveLifecycleTest {
         String firstUid = pod(HomeSave.podName(id)).getMetadata().getUid();
         ExecutionTestResource.kubelet.evictForDisk(HomeSave.podName(id));
 
-        await().atMost(WAIT).until(() -> pod(HomeSave.podName(id)) != null
-                && !firstUid.equals(pod(HomeSave.podName(id)).getMetadata().getUid()));
+        // one read per poll: the evicted pod may vanish between two
+        await().atMost(WAIT).until(() -> {
+            var again = pod(HomeSave.podName(id));
+            return again != null && !firstUid.equals(again.getMetadata().getUid());
+        });
         assertThat(claim(id)).isNotNull();
         ExecutionTestResource.kubelet.finish(HomeSave.podName(id), 0);
         await().atMost(WAIT).until(() -> claim(id) == null);
