@@ -80,6 +80,14 @@ public class WorkspaceProxy implements Handler<RoutingContext> {
             ProxyProblems.send(request, ProxyProblems.noNativeTransport());
             return;
         }
+        if (endpoint.get().address().isDomainSocket()
+                && !java.nio.file.Files.exists(java.nio.file.Path.of(endpoint.get().address().path()))) {
+            // not listening (yet, or any more): said at once, since a failed connect can also surface as the
+            // library's own 502 depending on timing
+            metrics.upstreamFailed();
+            ProxyProblems.send(request, ProxyProblems.notAnswering());
+            return;
+        }
         if (upgrade) {
             WebSocketTunnel.open(request, client, executionId, endpoint.get(), metrics);
             return;
