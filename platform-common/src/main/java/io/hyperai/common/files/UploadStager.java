@@ -205,6 +205,22 @@ public class UploadStager {
      * died between the move and its commit; the caller holds the item's lock and knows no version owns
      * it), it is replaced.
      */
+    /**
+     * A published version is read by executions, which run as an unprivileged user of their own; uploads arrive in
+     * files only the service may read (0600), so the version's files become 0644 and its directories 0755.
+     */
+    private static void readableByAll(Path version) throws IOException {
+        try (java.util.stream.Stream<Path> tree = Files.walk(version)) {
+            for (Path p : (Iterable<Path>) tree::iterator) {
+                if (Files.isSymbolicLink(p)) {
+                    continue;
+                }
+                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+            }
+        }
+    }
+
     public void publish(Path staged, Path target) {
         try {
             if (Files.exists(target)) {
@@ -217,6 +233,7 @@ public class UploadStager {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(staged, target);
             }
+            readableByAll(target);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
