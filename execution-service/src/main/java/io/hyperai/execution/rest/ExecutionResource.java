@@ -132,12 +132,13 @@ public class ExecutionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @OwnedExecution
-    public Multi<String> follow(@PathParam("id") String id) {
-        return followed(user.id(), id);
+    public Multi<String> follow(@PathParam("id") String id,
+            @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
+        return followed(user.id(), id, offset == null ? 0 : offset);
     }
 
-    private Multi<String> followed(String owner, String id) {
-        AtomicLong sent = new AtomicLong();
+    private Multi<String> followed(String owner, String id, long offset) {
+        AtomicLong sent = new AtomicLong(offset);
         AtomicBoolean ended = new AtomicBoolean();
         return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id).chain(e -> {
