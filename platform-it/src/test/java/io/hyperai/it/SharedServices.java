@@ -63,10 +63,7 @@ final class SharedServices implements BeforeAllCallback {
             kubernetes = KubernetesApiServer.start(0);
             kubernetes.createNamespace(EXECUTIONS_NAMESPACE);
             kubelet = new FakeKubelet(kubernetes.client(), EXECUTIONS_NAMESPACE).start();
-            // a save pod copies an ended execution's home into the saved directories; this kubelet copies nothing, so it
-            // only has to end, as a real one would once its copy is done
-            kubelet.plan(io.hyperai.infra.k8s.FakeKubelet.withLabel("app.kubernetes.io/component", "home-save"),
-                    io.hyperai.infra.k8s.FakeKubelet.Outcome.SUCCEED, java.time.Duration.ofMillis(200));
+            kubelet.endHomeSaves();
             services = PackagedServices.start("platform-it", overrides(), NAMES);
             System.out.printf("shared services: %s started in %d ms%n", String.join(", ", NAMES),
                     (System.nanoTime() - start) / 1_000_000);

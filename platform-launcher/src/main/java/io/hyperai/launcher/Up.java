@@ -316,10 +316,7 @@ final class Up {
             k8s = KubernetesApiServer.start(port);
             k8s.createNamespace(ServiceEnv.EXECUTION_NAMESPACE);
             kubelet = new FakeKubelet(k8s.client(), ServiceEnv.EXECUTION_NAMESPACE).start();
-            // a save pod copies an ended execution's home into the saved directories; this kubelet copies nothing, so it
-            // only has to end, as a real one would once its copy is done
-            kubelet.plan(io.hyperai.infra.k8s.FakeKubelet.withLabel("app.kubernetes.io/component", "home-save"),
-                    io.hyperai.infra.k8s.FakeKubelet.Outcome.SUCCEED, java.time.Duration.ofMillis(200));
+            kubelet.endHomeSaves();
         } catch (RuntimeException e) {
             throw new StartFailure("The Kubernetes API (mock) did not start on port " + port + ": " + firstLine(e),
                     logs.resolve("launcher.log"));

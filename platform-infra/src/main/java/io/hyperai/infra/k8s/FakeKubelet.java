@@ -351,6 +351,14 @@ public final class FakeKubelet implements AutoCloseable {
         return plan(match, outcome, DEFAULT_RUN_FOR);
     }
 
+    /**
+     * execution-service's save pods (component {@code home-save}) copy nothing here; they end as a real one does once
+     * its copy is done, so ended executions get measured.
+     */
+    public Plan endHomeSaves() {
+        return plan(withLabel("app.kubernetes.io/component", "home-save"), Outcome.SUCCEED, Duration.ofMillis(200));
+    }
+
     /** A predicate for {@link #plan}: pods whose label has this value. */
     public static Predicate<Pod> withLabel(String key, String value) {
         return pod -> pod.getMetadata().getLabels() != null && value.equals(pod.getMetadata().getLabels().get(key));
