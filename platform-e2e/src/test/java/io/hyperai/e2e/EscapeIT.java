@@ -94,10 +94,12 @@ class EscapeIT {
                 .isEqualTo(404);
         assertThat(given().redirects().follow(false).get(bare + "api/contents?token=guess").statusCode())
                 .isEqualTo(404);
-        // nor is its Jupyter socket from inside her sandbox
-        String socket = E2e.platform().data().resolve("executions").resolve(ws).resolve("run/jupyter.sock").toString();
-        String out = api.logs(mallory, attack("ls -l " + socket + "; echo ls=$?; ls /run/hyperai; echo run=$?"));
-        assertThat(out).contains("ls=2").contains("run=2");
+        // nor is its Jupyter socket from inside her sandbox: the host's socket directories and the platform's data
+        // are not in her file system, and her own /run/hyperai exists only in workspaces
+        String executions = E2e.platform().data().resolve("executions").toString();
+        String out = api.logs(mallory, attack("ls -d /tmp/hyperai-sockets-*; echo tmp=$?; ls " + executions
+                + "; echo data=$?; ls /run/hyperai; echo run=$?"));
+        assertThat(out).contains("tmp=2").contains("data=2").contains("run=2");
         api.stop(alice, ws);
     }
 

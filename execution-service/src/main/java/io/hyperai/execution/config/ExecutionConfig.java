@@ -82,6 +82,13 @@ public interface ExecutionConfig {
     @WithDefault("http://localhost:${quarkus.http.port}")
     String workspaceProxyUrl();
 
+    /**
+     * Local runtime: where workspaces' Jupyter sockets are, one directory per execution. A Unix socket's path may
+     * not exceed 107 bytes, which a data directory a few levels deep already does, so the default is a short
+     * directory of the service's own under the temporary directory, named after the local root.
+     */
+    Optional<String> socketRoot();
+
     /** Local runtime: bubblewrap, without which no execution runs here. */
     @WithDefault("/usr/bin/bwrap")
     String bwrap();

@@ -124,11 +124,8 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             if (launch.codePath() != null) {
                 Dirs.copy(Path.of(config.codeRoot()).toAbsolutePath().resolve(launch.codePath()), home);
             }
-            Path runDir = launch.isJupyter() ? Files.createDirectories(dir.resolve("run")) : null;
+            Path runDir = launch.isJupyter() ? sandboxes.socketDir(launch.executionId()) : null;
             sandboxes.handOver(home);
-            if (runDir != null) {
-                sandboxes.handOver(runDir);
-            }
             long memoryBytes = launch.resources().memoryMib() * 1024L * 1024;
             Optional<Cgroups.Cgroup> cgroup = sandboxes.cgroup(launch.executionId(), memoryBytes,
                     launch.resources().vcpu());
@@ -269,6 +266,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             c.killAll();
             watcher.schedule(c::remove, 2, TimeUnit.SECONDS);
         });
+        sandboxes.removeSocketDir(run.launch.executionId());
         save(run);
         notifyLater(run.launch.executionId());
     }
@@ -365,7 +363,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         if (run == null || !run.launch.isJupyter() || run.end != null) {
             return Optional.empty();
         }
-        Path socket = run.dir.resolve("run").resolve(SandboxCommand.JUPYTER_SOCKET);
+        Path socket = sandboxes.socket(executionId);
         return Optional.of(new WorkspaceEndpoint(SocketAddress.domainSocketAddress(socket.toString()),
                 run.launch.jupyterToken()));
     }

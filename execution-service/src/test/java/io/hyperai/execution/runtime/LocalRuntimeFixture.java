@@ -38,6 +38,7 @@ abstract class LocalRuntimeFixture {
                 Map.entry("workdirsRoot", root.resolve("workdirs").toString()),
                 Map.entry("warehouseRoot", root.resolve("warehouse").toString()),
                 Map.entry("codeRoot", root.resolve("code").toString()),
+                Map.entry("socketRoot", Optional.of(root.resolve("sockets").toString())),
                 Map.entry("workspaceProxyUrl", "http://localhost"), Map.entry("runAsUser", 1000L),
                 Map.entry("sandboxUid", 65534L), Map.entry("sandboxPidsMax", 256),
                 Map.entry("outputCapBytes", OUTPUT_CAP), Map.entry("keptLogBytes", 1024 * 1024), Map.entry("bwrap", "/usr/bin/bwrap"));
@@ -46,7 +47,8 @@ abstract class LocalRuntimeFixture {
 
     static ExecutionConfig config(Map<String, Object> values) {
         return (ExecutionConfig) Proxy.newProxyInstance(LocalRuntimeFixture.class.getClassLoader(),
-                new Class<?>[] { ExecutionConfig.class }, (proxy, method, args) -> values.get(method.getName()));
+                new Class<?>[] { ExecutionConfig.class }, (proxy, method, args) -> values.getOrDefault(method.getName(),
+                        method.getReturnType() == Optional.class ? Optional.empty() : null));
     }
 
     @AfterEach

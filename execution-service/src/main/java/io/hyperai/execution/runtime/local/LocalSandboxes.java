@@ -30,15 +30,17 @@ public final class LocalSandboxes {
     private final Optional<Cgroups> cgroups;
     private final Path etc;
     private final Path seccomp;
+    private final SocketDirs sockets;
 
     private LocalSandboxes(ExecutionConfig config, Optional<String> unavailable, boolean root, Optional<Cgroups> cgroups,
-            Path etc, Path seccomp) {
+            Path etc, Path seccomp, SocketDirs sockets) {
         this.config = config;
         this.unavailable = unavailable;
         this.root = root;
         this.cgroups = cgroups;
         this.etc = etc;
         this.seccomp = seccomp;
+        this.sockets = sockets;
     }
 
     public static LocalSandboxes prepare(ExecutionConfig config) {
@@ -46,12 +48,14 @@ public final class LocalSandboxes {
         if (!Files.isExecutable(bwrap)) {
             return new LocalSandboxes(config, Optional.of("bubblewrap is not installed on this machine, so executions "
                     + "cannot run code here (install it: sudo apt-get install bubblewrap)"), false, Optional.empty(),
-                    null, null);
+                    null, null, null);
         }
-        boolean root = isRoot();
+        int uid = effectiveUid();
+        boolean root = uid == 0;
         Path localRoot = Path.of(config.localRoot()).toAbsolutePath();
         try {
             Files.createDirectories(localRoot);
+            SocketDirs sockets = SocketDirs.prepare(config.socketRoot(), localRoot, uid);
             Path etc = SandboxEtc.write(localRoot.resolve(".sandbox/etc"));
             Path seccomp = null;
             Optional<byte[]> filter = SeccompFilter.forThisMachine();
@@ -66,17 +70,18 @@ public final class LocalSandboxes {
                 if (!Files.isExecutable(SETPRIV)) {
                     unreachable = Optional.of("setpriv (util-linux) is missing, so sandboxes cannot drop root");
                 } else {
-                    unreachable = Stream.of(localRoot.resolve("x"), Path.of(config.warehouseRoot()).toAbsolutePath())
+                    unreachable = Stream.of(localRoot.resolve("x"), Path.of(config.warehouseRoot()).toAbsolutePath(),
+                            sockets.root().resolve("x"))
                             .map(LocalSandboxes::unsearchableAncestor).flatMap(Optional::stream).findFirst()
                             .map(dir -> "the sandbox user (uid " + config.sandboxUid() + ") cannot reach " + dir
                                     + ": make it searchable (chmod o+x) or keep the platform's data elsewhere");
                 }
             }
             Optional<Cgroups> cgroups = root ? Cgroups.detect("hyperai-executions") : Optional.empty();
-            return new LocalSandboxes(config, unreachable, root, cgroups, etc, seccomp);
+            return new LocalSandboxes(config, unreachable, root, cgroups, etc, seccomp, sockets);
         } catch (IOException e) {
             return new LocalSandboxes(config, Optional.of("cannot prepare " + localRoot + ": " + e.getMessage()), root,
-                    Optional.empty(), null, null);
+                    Optional.empty(), null, null, null);
         }
     }
 
@@ -102,6 +107,29 @@ public final class LocalSandboxes {
     public SandboxCommand command(Optional<Cgroups.Cgroup> cgroup) {
         return new SandboxCommand(Path.of(config.bwrap()), (int) config.sandboxUid(), root, etc,
                 cgroup.map(Cgroups.Cgroup::procs).orElse(List.of()), seccomp);
+    }
+
+    /** A new directory for a workspace's socket, the sandbox user's. */
+    public Path socketDir(String executionId) throws IOException {
+        Path dir = sockets.create(executionId);
+        handOver(dir);
+        return dir;
+    }
+
+    /** Where the proxy finds a workspace's Jupyter. */
+    public Path socket(String executionId) {
+        return sockets.socket(executionId);
+    }
+
+    public void removeSocketDir(String executionId) {
+        if (sockets == null) {
+            return;
+        }
+        try {
+            sockets.remove(executionId);
+        } catch (IOException e) {
+            LOG.warnf("cannot remove the socket directory of %s: %s", executionId, e.getMessage());
+        }
     }
 
     /** Gives a directory the sandbox writes (its home, its socket directory) to the sandbox user. */
@@ -131,12 +159,12 @@ public final class LocalSandboxes {
         return Optional.empty();
     }
 
-    private static boolean isRoot() {
+    private static int effectiveUid() {
         try {
             return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(l -> l.startsWith("Uid:"))
-                    .map(l -> l.split("\\s+")[2]).anyMatch("0"::equals);
+                    .map(l -> Integer.parseInt(l.split("\\s+")[2])).findFirst().orElse(-1);
         } catch (IOException e) {
-            return false;
+            return -1;
         }
     }
 }
