@@ -89,6 +89,18 @@ public interface ExecutionConfig {
      */
     Optional<String> socketRoot();
 
+    /**
+     * Local runtime: whether executions reach the internet. {@code none} by default; {@code internet} needs
+     * slirp4netns, and lets user code reach whatever the host reaches except the host's loopback, so it is for a
+     * machine whose other addresses serve nothing private (docs/sandbox.md).
+     */
+    @WithDefault("none")
+    LocalEgress localEgress();
+
+    /** Local runtime: the user-mode network helper {@code internet} egress needs. */
+    @WithDefault("/usr/bin/slirp4netns")
+    String slirp4netns();
+
     /** Local runtime: bubblewrap, without which no execution runs here. */
     @WithDefault("/usr/bin/bwrap")
     String bwrap();

@@ -58,15 +58,18 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         final Path home;
         final Process process;
         final Optional<Cgroups.Cgroup> cgroup;
+        final Optional<Process> network;
         final Instant startedAt = Instant.now();
         volatile PodObservation end;
 
-        Run(Launch launch, Path dir, Path home, Process process, Optional<Cgroups.Cgroup> cgroup) {
+        Run(Launch launch, Path dir, Path home, Process process, Optional<Cgroups.Cgroup> cgroup,
+                Optional<Process> network) {
             this.launch = launch;
             this.dir = dir;
             this.home = home;
             this.process = process;
             this.cgroup = cgroup;
+            this.network = network;
         }
     }
 
@@ -136,15 +139,27 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             builder.environment().clear();
             builder.environment().put("PATH", SandboxCommand.PATH + ":/usr/sbin:/sbin");
             Process process = spawn(builder);
+            Optional<Process> network = attachNetwork(process, cgroup);
             pumps.pump(process.getInputStream(), log(launch.executionId()), config.outputCapBytes());
             LOG.infof("execution %s runs as local process %d (%s)", launch.executionId(), process.pid(),
                     cgroup.isPresent() ? "bubblewrap, cgroup" : "bubblewrap, watched");
-            Run run = new Run(launch, dir, home, process, cgroup);
+            Run run = new Run(launch, dir, home, process, cgroup, network);
             process.onExit().thenRun(() -> ended(run));
             notifyLater(launch.executionId());
             return run;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start execution " + launch.executionId(), e);
+        }
+    }
+
+    private Optional<Process> attachNetwork(Process sandbox, Optional<Cgroups.Cgroup> cgroup) throws IOException {
+        try {
+            return sandboxes.network(sandbox);
+        } catch (IOException e) {
+            sandbox.descendants().forEach(ProcessHandle::destroyForcibly);
+            sandbox.destroyForcibly();
+            cgroup.ifPresent(Cgroups.Cgroup::killAll);
+            throw e;
         }
     }
 
@@ -266,6 +281,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             c.killAll();
             watcher.schedule(c::remove, 2, TimeUnit.SECONDS);
         });
+        run.network.ifPresent(Process::destroy);
         sandboxes.removeSocketDir(run.launch.executionId());
         save(run);
         notifyLater(run.launch.executionId());
@@ -386,6 +402,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             r.process.descendants().forEach(ProcessHandle::destroyForcibly);
             r.process.destroyForcibly();
             r.cgroup.ifPresent(Cgroups.Cgroup::killAll);
+            r.network.ifPresent(Process::destroyForcibly);
         });
         pumps.close();
     }

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.config.LocalEgress;
 
 /** A local runtime of its own per test, on a temporary directory, with helpers to run scripts and read output. */
 abstract class LocalRuntimeFixture {
@@ -34,15 +35,22 @@ abstract class LocalRuntimeFixture {
         org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcessRuntime.isSandboxed(), "bubblewrap is not installed");
         // JUnit makes its directory 0700; the sandbox user must be able to reach the homes inside it
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, Object> values = Map.ofEntries(Map.entry("localRoot", root.resolve("executions").toString()),
+        Map<String, Object> values = new java.util.HashMap<>(Map.ofEntries(Map.entry("localRoot", root.resolve("executions").toString()),
                 Map.entry("workdirsRoot", root.resolve("workdirs").toString()),
                 Map.entry("warehouseRoot", root.resolve("warehouse").toString()),
                 Map.entry("codeRoot", root.resolve("code").toString()),
                 Map.entry("socketRoot", Optional.of(root.resolve("sockets").toString())),
                 Map.entry("workspaceProxyUrl", "http://localhost"), Map.entry("runAsUser", 1000L),
                 Map.entry("sandboxUid", 65534L), Map.entry("sandboxPidsMax", 256),
-                Map.entry("outputCapBytes", OUTPUT_CAP), Map.entry("keptLogBytes", 1024 * 1024), Map.entry("bwrap", "/usr/bin/bwrap"));
+                Map.entry("outputCapBytes", OUTPUT_CAP), Map.entry("keptLogBytes", 1024 * 1024), Map.entry("bwrap", "/usr/bin/bwrap"),
+                Map.entry("localEgress", LocalEgress.NONE), Map.entry("slirp4netns", "/usr/bin/slirp4netns")));
+        values.putAll(extraConfig());
         runtime = new LocalProcessRuntime(config(values));
+    }
+
+    /** What a test class configures differently from the defaults above. */
+    Map<String, Object> extraConfig() {
+        return Map.of();
     }
 
     static ExecutionConfig config(Map<String, Object> values) {

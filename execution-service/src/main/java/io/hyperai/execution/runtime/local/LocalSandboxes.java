@@ -12,6 +12,7 @@ import java.util.stream.Stream;
 import org.jboss.logging.Logger;
 
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.config.LocalEgress;
 
 /**
  * What this machine offers the local runtime, found out once at start: bubblewrap, whether the service is root (then
@@ -77,6 +78,13 @@ public final class LocalSandboxes {
                                     + ": make it searchable (chmod o+x) or keep the platform's data elsewhere");
                 }
             }
+            if (unreachable.isEmpty() && internet(config) && !Files.isExecutable(Path.of(config.slirp4netns()))) {
+                unreachable = Optional.of("hyperai.execution.local-egress is internet, but slirp4netns is not "
+                        + "installed (sudo apt-get install slirp4netns)");
+            } else if (unreachable.isEmpty() && internet(config) && !root) {
+                unreachable = Optional.of("hyperai.execution.local-egress is internet, which needs the service to "
+                        + "run as root (to attach slirp4netns to each sandbox's network namespace)");
+            }
             Optional<Cgroups> cgroups = root ? Cgroups.detect("hyperai-executions") : Optional.empty();
             return new LocalSandboxes(config, unreachable, root, cgroups, etc, seccomp, sockets);
         } catch (IOException e) {
@@ -93,7 +101,8 @@ public final class LocalSandboxes {
     public String describe() {
         return (root ? "as uid " + config.sandboxUid() : "as the service's user") + ", "
                 + cgroups.map(Cgroups::describe).orElse("no cgroup (memory watched)") + ", "
-                + (seccomp != null ? "seccomp" : "no seccomp");
+                + (seccomp != null ? "seccomp" : "no seccomp") + ", "
+                + (internet(config) ? "internet through slirp4netns" : "no network");
     }
 
     /** A new cgroup for an execution, or none where the machine offers none. */
@@ -106,7 +115,19 @@ public final class LocalSandboxes {
 
     public SandboxCommand command(Optional<Cgroups.Cgroup> cgroup) {
         return new SandboxCommand(Path.of(config.bwrap()), (int) config.sandboxUid(), root, etc,
-                cgroup.map(Cgroups.Cgroup::procs).orElse(List.of()), seccomp);
+                cgroup.map(Cgroups.Cgroup::procs).orElse(List.of()), seccomp, internet(config));
+    }
+
+    /** The sandbox's way to the internet, where executions have one: a helper process that ends with it. */
+    public Optional<Process> network(Process sandbox) throws IOException {
+        if (!internet(config)) {
+            return Optional.empty();
+        }
+        return Optional.of(UserModeNetwork.attach(Path.of(config.slirp4netns()), sandbox));
+    }
+
+    private static boolean internet(ExecutionConfig config) {
+        return config.localEgress() == LocalEgress.INTERNET;
     }
 
     /** A new directory for a workspace's socket, the sandbox user's. */

@@ -10,7 +10,8 @@ import io.hyperai.execution.runtime.Launch;
 /**
  * The command line of one bubblewrap sandbox. Built from nothing: a cleared environment with only what user code is
  * documented to get, every namespace of its own (user, PID, IPC, UTS, cgroup and network: loopback only, so no
- * port of the host is reachable), no further user namespaces, a new session (no TIOCSTI into a terminal), the
+ * port of the host is reachable; with internet egress, {@link UserModeNetwork} adds a route out that still avoids
+ * the host's loopback), no further user namespaces, a new session (no TIOCSTI into a terminal), the
  * seccomp program on file descriptor 3, the system read-only, a minimal {@code /etc} of the platform's making,
  * {@code /tmp} and {@code /dev/shm} as size-capped tmpfs (charged to the execution's memory cgroup), inputs
  * read-only and {@code /hyperai/home} writable. A shell prefix joins the cgroup and opens the seccomp file while
@@ -18,13 +19,19 @@ import io.hyperai.execution.runtime.Launch;
  * even the user namespace maps to a host uid that owns nothing.
  */
 public record SandboxCommand(Path bwrap, int sandboxUid, boolean dropPrivileges, Path etc, List<Path> cgroupProcs,
-        Path seccomp) {
+        Path seccomp, boolean internet) {
 
     /** Where a workspace's Jupyter socket directory appears inside the sandbox. */
     public static final String RUN_DIR = "/run/hyperai";
     public static final String JUPYTER_SOCKET = "jupyter.sock";
     public static final String HOME = "/hyperai/home";
     public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
+    /**
+     * With internet egress, user code starts once slirp4netns has configured the default route (or after 10 s
+     * without it, when it then simply has no network), so a script's first request does not race the helper.
+     */
+    static final String AWAIT_ROUTE = "i=0; while [ $i -lt 200 ] && ! grep -q '^" + UserModeNetwork.INTERFACE
+            + "\\s*00000000' /proc/net/route; do sleep 0.05; i=$((i+1)); done; exec \"$@\"";
     /** Files of the host's {@code /etc} that programs need and that say nothing about the host. */
     static final List<String> HOST_ETC = List.of("alternatives", "ssl", "ca-certificates", "ld.so.cache",
             "ld.so.conf", "ld.so.conf.d", "localtime", "mime.types", "python3", "python3.11", "python3.12",
@@ -54,9 +61,11 @@ public record SandboxCommand(Path bwrap, int sandboxUid, boolean dropPrivileges,
         cmd.addAll(List.of("--ro-bind", "/usr", "/usr", "--symlink", "usr/bin", "/bin", "--symlink", "usr/lib", "/lib",
                 "--symlink", "usr/lib64", "/lib64", "--symlink", "usr/sbin", "/sbin"));
         cmd.addAll(List.of("--dir", "/etc"));
-        for (String own : List.of("passwd", "group", "hosts", "resolv.conf", "nsswitch.conf")) {
+        for (String own : List.of("passwd", "group", "hosts", "nsswitch.conf")) {
             cmd.addAll(List.of("--ro-bind", etc.resolve(own).toString(), "/etc/" + own));
         }
+        cmd.addAll(List.of("--ro-bind", etc.resolve(internet ? SandboxEtc.RESOLV_SLIRP : SandboxEtc.RESOLV_NONE)
+                .toString(), "/etc/resolv.conf"));
         for (String host : HOST_ETC) {
             cmd.addAll(List.of("--ro-bind-try", "/etc/" + host, "/etc/" + host));
         }
@@ -74,6 +83,9 @@ public record SandboxCommand(Path bwrap, int sandboxUid, boolean dropPrivileges,
             cmd.addAll(List.of("--seccomp", "3"));
         }
         cmd.addAll(List.of("--chdir", HOME, "--"));
+        if (internet) {
+            cmd.addAll(List.of("/bin/sh", "-c", AWAIT_ROUTE, "hyperai-network"));
+        }
         cmd.addAll(user);
         return cmd;
     }

@@ -4,8 +4,14 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
-/** The sandbox's own {@code /etc} files: one user, no host names but its own, no name servers (no network). */
+/**
+ * The sandbox's own {@code /etc} files: one user, no host names but its own; no name server without a network, and
+ * slirp4netns's own forwarder with one.
+ */
 final class SandboxEtc {
+
+    static final String RESOLV_NONE = "resolv.conf";
+    static final String RESOLV_SLIRP = "resolv.conf.slirp";
 
     private SandboxEtc() {
     }
@@ -17,7 +23,8 @@ final class SandboxEtc {
                 + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         Files.writeString(dir.resolve("group"), "root:x:0:\nhyperai:x:1000:\nnogroup:x:65534:\n");
         Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost hyperai\n::1 localhost ip6-localhost\n");
-        Files.writeString(dir.resolve("resolv.conf"), "");
+        Files.writeString(dir.resolve(RESOLV_NONE), "");
+        Files.writeString(dir.resolve(RESOLV_SLIRP), "nameserver 10.0.2.3\n");
         Files.writeString(dir.resolve("nsswitch.conf"), "passwd: files\ngroup: files\nhosts: files dns\n");
         return dir;
     }
