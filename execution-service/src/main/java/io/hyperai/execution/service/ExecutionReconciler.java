@@ -3,7 +3,6 @@ package io.hyperai.execution.service;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.function.Supplier;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
@@ -20,11 +19,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
-import io.vertx.mutiny.core.Vertx;
 
 /**
  * Level-triggered: every pod change reconciles its execution, and a periodic pass reconciles every
@@ -35,7 +32,6 @@ import io.vertx.mutiny.core.Vertx;
 public class ExecutionReconciler {
 
     private static final Logger LOG = Logger.getLogger(ExecutionReconciler.class);
-    private static final long FIRST_PASS_MILLIS = 1000;
 
     private final ExecutionRuntime runtime;
     private final ExecutionStateService states;
@@ -43,20 +39,18 @@ public class ExecutionReconciler {
     private final ExecutionConfig config;
     private final WorkdirService workdirs;
     private final LogService logs;
-    private final Vertx vertx;
     private final Timer passes;
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
             new java.util.EnumMap<>(ExecutionState.class);
 
     public ExecutionReconciler(ExecutionRuntime runtime, ExecutionStateService states, ExecutionService executions,
-            ExecutionConfig config, WorkdirService workdirs, LogService logs, Vertx vertx, MeterRegistry registry) {
+            ExecutionConfig config, WorkdirService workdirs, LogService logs, MeterRegistry registry) {
         this.logs = logs;
         this.workdirs = workdirs;
         this.runtime = runtime;
         this.states = states;
         this.executions = executions;
         this.config = config;
-        this.vertx = vertx;
         this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
                 .register(registry);
         for (ExecutionState state : ExecutionState.ACTIVE) {
@@ -67,19 +61,21 @@ public class ExecutionReconciler {
     }
 
     void start(@Observes StartupEvent event) {
-        runtime.onChange(id -> onContext(() -> reconcile(id)));
-        // the first pass soon after start: executions whose containers died with a previous instance end now,
-        // not one resync interval later (their end time is when we find out)
-        long resync = config.resyncInterval().toMillis();
-        vertx.setPeriodic(Math.min(FIRST_PASS_MILLIS, resync), resync, t -> onContext(this::reconcileAll));
+        // informer callbacks arrive on fabric8's threads; Hibernate Reactive needs a safe duplicated context
+        runtime.onChange(id -> VertxContextSupport.subscribe(() -> reconcile(id).toMulti(),
+                s -> s.with(ok -> {
+                }, e -> LOG.warnf(e, "reconciling %s failed; the next pass retries", id))));
     }
 
-    /** Hibernate Reactive needs a safe Vert.x context; informer callbacks arrive on fabric8's threads. */
-    private void onContext(Supplier<Uni<?>> work) {
-        Context context = VertxContext.createNewDuplicatedContext(vertx.getDelegate().getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(v -> work.get().subscribe().with(ok -> {
-        }, e -> LOG.warnf(e, "reconciliation failed; the next pass retries")));
+    /**
+     * The periodic pass. The first comes soon after start, so executions whose containers died with a previous
+     * instance end now, not one resync interval later (their end time is when we find out).
+     */
+    @Scheduled(identity = "execution-reconcile", every = "${hyperai.execution.resync-interval:30s}", delayed = "1s",
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> periodicPass() {
+        return reconcileAll().onFailure().invoke(e -> LOG.warnf(e, "reconciliation failed; the next pass retries"))
+                .onFailure().recoverWithNull();
     }
 
     /** Every active execution and every container there is (a stopped execution's container goes). */
