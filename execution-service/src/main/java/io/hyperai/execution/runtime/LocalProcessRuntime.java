@@ -61,6 +61,8 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         final Optional<Process> network;
         final Instant startedAt = Instant.now();
         volatile PodObservation end;
+        /** A script runs once started; a workspace once its Jupyter accepts connections on its socket. */
+        volatile boolean answering;
 
         Run(Launch launch, Path dir, Path home, Process process, Optional<Cgroups.Cgroup> cgroup,
                 Optional<Process> network) {
@@ -70,6 +72,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             this.process = process;
             this.cgroup = cgroup;
             this.network = network;
+            this.answering = !launch.isJupyter();
         }
     }
 
@@ -89,6 +92,13 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         return t;
     });
     private final OutputPumps pumps = new OutputPumps();
+    /** Asks starting workspaces whether they answer; apart from the watcher, whose disk scans can take a while. */
+    private final ScheduledExecutorService readiness = Executors.newSingleThreadScheduledExecutor(r -> {
+        Thread t = new Thread(r, "local-runtime-ready");
+        t.setDaemon(true);
+        return t;
+    });
+    private static final long ANSWER_POLL_MILLIS = 50;
 
     /** Whether bubblewrap is installed (the CI script installs it). */
     public static boolean isSandboxed() {
@@ -110,7 +120,22 @@ public class LocalProcessRuntime implements ExecutionRuntime {
 
     @Override
     public Uni<Void> start(Launch launch) {
-        return Blocking.run(() -> runs.computeIfAbsent(launch.executionId(), id -> launch(launch)));
+        return Blocking.run(() -> {
+            boolean[] launched = { false };
+            Run run = runs.computeIfAbsent(launch.executionId(), id -> {
+                launched[0] = true;
+                return launch(launch);
+            });
+            if (launched[0]) {
+                // only now that observe() finds the run: a notification sent from inside computeIfAbsent could be
+                // handled before the run is in the map, and then nothing would say so again until the next pass
+                run.process.onExit().thenRun(() -> ended(run));
+                if (launch.isJupyter()) {
+                    awaitAnswer(run);
+                }
+                notifyLater(launch.executionId());
+            }
+        });
     }
 
     private Run launch(Launch launch) {
@@ -143,10 +168,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             pumps.pump(process.getInputStream(), log(launch.executionId()), config.outputCapBytes());
             LOG.infof("execution %s runs as local process %d (%s)", launch.executionId(), process.pid(),
                     cgroup.isPresent() ? "bubblewrap, cgroup" : "bubblewrap, watched");
-            Run run = new Run(launch, dir, home, process, cgroup, network);
-            process.onExit().thenRun(() -> ended(run));
-            notifyLater(launch.executionId());
-            return run;
+            return new Run(launch, dir, home, process, cgroup, network);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start execution " + launch.executionId(), e);
         }
@@ -296,6 +318,37 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         }
     }
 
+    /**
+     * RUNNING means the workspace answers: its URL works the moment a user gets it. Jupyter is asked every
+     * {@link #ANSWER_POLL_MILLIS} ms (a connect to its socket) until it accepts or the run ends.
+     */
+    private void awaitAnswer(Run run) {
+        Path socket = sandboxes.socket(run.launch.executionId());
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.ScheduledFuture<?>> poll =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        poll.set(readiness.scheduleWithFixedDelay(() -> {
+            if (run.end != null || !run.process.isAlive()) {
+                poll.get().cancel(false);
+            } else if (accepts(socket)) {
+                run.answering = true;
+                poll.get().cancel(false);
+                notifyLater(run.launch.executionId());
+            }
+        }, ANSWER_POLL_MILLIS, ANSWER_POLL_MILLIS, TimeUnit.MILLISECONDS));
+    }
+
+    private static boolean accepts(Path socket) {
+        if (!Files.exists(socket)) {
+            return false;
+        }
+        try (java.nio.channels.SocketChannel channel = java.nio.channels.SocketChannel
+                .open(java.net.UnixDomainSocketAddress.of(socket))) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
     private void notifyLater(String id) {
         watcher.execute(() -> listeners.forEach(l -> l.accept(id)));
     }
@@ -327,8 +380,12 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             return Optional.empty();
         }
         PodObservation end = run.end;
-        return Optional.of(end != null ? end
-                : new PodObservation(ExecutionState.RUNNING, null, null, null, run.startedAt, run.startedAt));
+        if (end != null) {
+            return Optional.of(end);
+        }
+        return Optional.of(run.answering
+                ? new PodObservation(ExecutionState.RUNNING, null, null, null, run.startedAt, run.startedAt)
+                : new PodObservation(ExecutionState.STARTING, null, null, null, null, Instant.now()));
     }
 
     @Override
@@ -397,6 +454,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     @PreDestroy
     void close() {
         watcher.shutdownNow();
+        readiness.shutdownNow();
         spawner.shutdownNow();
         runs.values().forEach(r -> {
             r.process.descendants().forEach(ProcessHandle::destroyForcibly);

@@ -126,13 +126,25 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
                 "Debian's jupyter-notebook is not installed");
         Launch launch = new Launch(UUID.randomUUID().toString(), "gear", "alice", "JUPYTER", "local", null,
                 new Launch.Resources(1, 2048, 1, 0, null), Map.of(), List.of(), null, null, "t0ken" + System.nanoTime());
+        // what the reconciler would see on each notification: the last one must show RUNNING, and RUNNING must
+        // mean Jupyter answers (a notification lost before the run was registered left workspaces STARTING until
+        // the next resync pass, 19-29 s)
+        java.util.List<ExecutionState> seen = new java.util.concurrent.CopyOnWriteArrayList<>();
+        runtime.onChange(id -> {
+            if (id.equals(launch.executionId())) {
+                runtime.observe(id).ifPresent(o -> seen.add(o.state()));
+            }
+        });
         runtime.start(launch).await().atMost(WAIT);
         WorkspaceEndpoint endpoint = runtime.workspaceEndpoint(launch.executionId()).orElseThrow();
         Path socket = Path.of(endpoint.address().path());
         assertThat(endpoint.token()).isEqualTo(launch.jupyterToken());
         String request = "GET /executions/" + launch.executionId() + "/api/status HTTP/1.0\r\nAuthorization: token "
                 + launch.jupyterToken() + "\r\n\r\n";
-        await().atMost(WAIT).ignoreExceptions().until(() -> overSocket(socket, request).startsWith("HTTP/1.1 200"));
+        await().atMost(WAIT).until(() -> seen.contains(ExecutionState.RUNNING));
+        assertThat(overSocket(socket, request)).startsWith("HTTP/1.1 200");
+        assertThat(seen).as("STARTING until Jupyter answers, never RUNNING before").containsOnly(
+                ExecutionState.STARTING, ExecutionState.RUNNING);
 
         runtime.remove(launch.executionId()).await().atMost(WAIT);
         assertThat(runtime.workspaceEndpoint(launch.executionId())).isEmpty();
