@@ -103,7 +103,12 @@ public final class PodFactory {
                     "--NotebookApp.token=" + launch.jupyterToken(),
                     "--NotebookApp.base_url=/executions/" + launch.executionId() + "/",
                     "--notebook-dir=" + HOME)
-                    .addNewPort().withName("jupyter").withContainerPort(config.jupyterPort()).endPort();
+                    .addNewPort().withName("jupyter").withContainerPort(config.jupyterPort()).endPort()
+                    // RUNNING means the workspace answers (PodStatusInterpreter waits for Ready): Jupyter's version
+                    // endpoint is the one that needs no token
+                    .withNewReadinessProbe().withNewHttpGet().withPath("/executions/" + launch.executionId() + "/api")
+                    .withPort(new IntOrString("jupyter")).endHttpGet().withPeriodSeconds(1).withFailureThreshold(1)
+                    .endReadinessProbe();
         } else {
             main.withCommand("/bin/sh", "-c", launch.entryCommand());
         }

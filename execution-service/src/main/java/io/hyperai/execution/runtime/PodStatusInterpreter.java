@@ -13,8 +13,9 @@ import io.hyperai.execution.Reasons;
 
 /**
  * Reads an execution's state from its pod: Pending (unschedulable means waiting for capacity) is
- * QUEUED; Running is RUNNING; Succeeded; Failed with OOMKilled is a memory-limit failure, an
- * eviction for ephemeral storage a disk-limit failure, anything else a failure with the exit code.
+ * QUEUED; Running is RUNNING (once ready, where the main container has a readiness probe: a workspace
+ * answers); Succeeded; Failed with OOMKilled is a memory-limit failure, an eviction for ephemeral
+ * storage a disk-limit failure, anything else a failure with the exit code.
  */
 public final class PodStatusInterpreter {
 
@@ -32,6 +33,10 @@ public final class PodStatusInterpreter {
                 if (waitingFailure(main, startedAt).isPresent()) {
                     return waitingFailure(main, startedAt).get();
                 }
+                if (probed(pod) && !main.map(c -> Boolean.TRUE.equals(c.getReady())).orElse(false)) {
+                    // a workspace is RUNNING once it answers, so its URL works when the user gets it
+                    return new PodObservation(ExecutionState.STARTING, null, null, null, null, Instant.now());
+                }
                 return new PodObservation(ExecutionState.RUNNING, null, null, null, startedAt,
                         startedAt == null ? Instant.now() : startedAt);
             case "Succeeded":
@@ -41,6 +46,12 @@ public final class PodStatusInterpreter {
             default:
                 return waitingFailure(main, startedAt).orElseGet(() -> queued(status));
         }
+    }
+
+    /** Whether the main container declares when it is ready (a workspace's Jupyter does). */
+    private static boolean probed(Pod pod) {
+        return pod.getSpec() != null && pod.getSpec().getContainers() != null && pod.getSpec().getContainers().stream()
+                .anyMatch(c -> "main".equals(c.getName()) && c.getReadinessProbe() != null);
     }
 
     /**

@@ -212,6 +212,19 @@ class PodFactoryTest {
     }
 
     /** Non-root (uid 1000), no escalation, no privilege, no capabilities, seccomp, no token, no host anything. */
+    @ParameterizedTest
+    @MethodSource("launches")
+    void aWorkspaceIsReadyWhenJupyterAnswersAndAScriptHasNoProbe(Case c) {
+        Container main = main(pods.pod(c.launch()));
+        if (c.launch().isJupyter()) {
+            assertThat(main.getReadinessProbe().getHttpGet().getPath())
+                    .isEqualTo("/executions/" + c.launch().executionId() + "/api");
+            assertThat(main.getReadinessProbe().getHttpGet().getPort().getStrVal()).isEqualTo("jupyter");
+        } else {
+            assertThat(main.getReadinessProbe()).isNull();
+        }
+    }
+
     static void assertLockedDown(Pod pod) {
         var spec = pod.getSpec();
         assertThat(spec.getAutomountServiceAccountToken()).isFalse();
