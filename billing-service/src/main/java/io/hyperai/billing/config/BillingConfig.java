@@ -30,6 +30,17 @@ public interface BillingConfig {
     @WithDefault("60s")
     String accrualPeriod();
 
+    /**
+     * How often the balances are projected to now, so that executions stop within this long of the balance reaching
+     * zero rather than at the next accrual (read by its {@code @Scheduled} expression).
+     */
+    @WithDefault("2s")
+    String exhaustionCheck();
+
+    /** Whether this instance projects balances periodically (tests call the check at chosen times). */
+    @WithDefault("true")
+    boolean exhaustionCheckEnabled();
+
     /** How often the running-executions and ledger-lag gauges are read from the database. */
     @WithDefault("15s")
     String metricsRefresh();

@@ -127,6 +127,29 @@ public class LedgerRepository {
                AND user_id = ANY (string_to_array(:owners, :separator))
             RETURNING user_id, balance_minor, currency""";
 
+    /**
+     * Exhaustion on time: marks the accounts whose balance, less what their running executions have used since
+     * their last charged interval (the same cumulative floor rule), is zero or below, without waiting for the next
+     * accrual to charge it. One statement, so the balance and {@code charged_through} come from one snapshot; an
+     * account that a top-up or charge changes meanwhile is judged again on its new row (PostgreSQL re-checks the
+     * condition after the lock): a top-up's new balance counts, and a charge moves both sides by the same amount.
+     */
+    static final String EXHAUST_PROJECTED = """
+            WITH uncharged AS (
+                SELECT r.owner_id,
+                       sum((r.price_per_hour_minor
+                                * CAST(GREATEST(0, floor(extract(epoch FROM (now() - r.started_at)))) AS bigint)) / 3600
+                           - (r.price_per_hour_minor * r.charged_through * r.interval_seconds) / 3600) AS amount
+                  FROM metered_run r
+                 WHERE r.ended_at IS NULL AND r.settled_at IS NULL AND r.price_per_hour_minor IS NOT NULL
+                   AND r.started_at IS NOT NULL
+                 GROUP BY r.owner_id
+            )
+            UPDATE billing_account a SET exhausted = TRUE, updated_at = now()
+              FROM uncharged u
+             WHERE a.user_id = u.owner_id AND NOT a.exhausted AND a.balance_minor - u.amount <= 0
+            RETURNING a.user_id, CAST(a.balance_minor - u.amount AS bigint), a.currency""";
+
     /** What one accrual statement charged, per owner, compute spec and mode (refunds apart). */
     public record Charged(String ownerId, String computeSpecId, String mode, long chargedMinor, long refundedMinor,
             long seconds, long entries) {
@@ -200,14 +223,22 @@ public class LedgerRepository {
                 .setParameter("owners", String.join(SEPARATOR, owners))
                 .setParameter("separator", SEPARATOR)
                 .getResultList())
-                .map(rows -> {
-                    List<Exhausted> out = new ArrayList<>(rows.size());
-                    for (Object row : rows) {
-                        Object[] r = (Object[]) row;
-                        out.add(new Exhausted((String) r[0], num(r[1]), (String) r[2]));
-                    }
-                    return out;
-                });
+                .map(LedgerRepository::exhausted);
+    }
+
+    /** The accounts the running executions have used up by now, marked exhausted. */
+    public Uni<List<Exhausted>> exhaustProjected() {
+        return Panache.getSession().chain(s -> s.createNativeQuery(EXHAUST_PROJECTED).getResultList())
+                .map(LedgerRepository::exhausted);
+    }
+
+    private static List<Exhausted> exhausted(List<?> rows) {
+        List<Exhausted> out = new ArrayList<>(rows.size());
+        for (Object row : rows) {
+            Object[] r = (Object[]) row;
+            out.add(new Exhausted((String) r[0], num(r[1]), (String) r[2]));
+        }
+        return out;
     }
 
     private static long num(Object value) {

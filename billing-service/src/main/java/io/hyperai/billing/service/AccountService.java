@@ -99,7 +99,7 @@ public class AccountService {
     public Uni<AdmissionView> admission(String userId) {
         return BillingAccount.<BillingAccount>findById(userId).map(a -> a == null
                 ? new AdmissionView(userId, 0, config.currency(), false)
-                : new AdmissionView(userId, a.balanceMinor, a.currency, a.balanceMinor > 0));
+                : new AdmissionView(userId, a.balanceMinor, a.currency, a.balanceMinor > 0 && !a.exhausted));
     }
 
     /**

@@ -2,6 +2,7 @@ package io.hyperai.billing.service;
 
 import java.time.Instant;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -71,6 +72,15 @@ public class LedgerService {
                             .collect().last())
                     .map(exhausted -> new AccrualOutcome(charged, exhausted));
         });
+    }
+
+    /**
+     * Exhaustion on time, inside the caller's (new) transaction: the accounts the running executions have used up
+     * since their last charge are marked and published now; the charges follow at the next accrual or at the end.
+     */
+    Uni<List<Exhausted>> exhaustProjected() {
+        return ledger.exhaustProjected().call(exhausted -> Multi.createFrom().iterable(exhausted)
+                .onItem().transformToUniAndConcatenate(this::publishExhausted).collect().last());
     }
 
     private Uni<?> publishExhausted(Exhausted e) {
