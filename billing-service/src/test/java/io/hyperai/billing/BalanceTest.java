@@ -88,7 +88,7 @@ class BalanceTest {
         admission(newId("nobody")).body("allowed", equalTo(false)).body("balanceMinor", equalTo(0));
     }
 
-    private static List<EventEnvelope> balanceEvents(String user, int atLeast) {
+    static List<EventEnvelope> balanceEvents(String user, int atLeast) {
         List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.BILLING, WAIT,
                 rs -> rs.stream().filter(r -> user.equals(r.key())).count() >= atLeast);
         // records of one key are in order: a second exhausted before the restored one would show here
@@ -101,7 +101,7 @@ class BalanceTest {
                 .post("/api/v1/billing/accounts/" + user + "/top-ups").then();
     }
 
-    private static io.restassured.response.ValidatableResponse admission(String user) {
+    static io.restassured.response.ValidatableResponse admission(String user) {
         return given().auth().oauth2(Tokens.service("execution-service")).get("/internal/billing/admission/" + user)
                 .then().statusCode(200).body("userId", equalTo(user));
     }

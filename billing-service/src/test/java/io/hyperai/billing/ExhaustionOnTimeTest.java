@@ -1,7 +1,6 @@
 package io.hyperai.billing;
 
 import static io.hyperai.billing.BillingFixtures.*;
-import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,18 +14,14 @@ import java.util.concurrent.CompletableFuture;
 
 import jakarta.inject.Inject;
 
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.Test;
 
 import io.hyperai.billing.repository.LedgerRepository.Exhausted;
 import io.hyperai.billing.service.ExhaustionWatch;
 import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
-import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.BillingBalanceState;
-import io.hyperai.test.KafkaProbe;
 import io.hyperai.test.SharedInfrastructure;
-import io.hyperai.test.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.vertx.VertxContextSupport;
 
@@ -61,7 +56,7 @@ class ExhaustionOnTimeTest {
         assertThat(exhausted).filteredOn(e -> e.userId().equals(user)).singleElement()
                 .satisfies(e -> assertThat(e.balanceMinor()).isBetween(-40L, -10L));
         assertThat(balance(user)).as("nothing charged by the check").isEqualTo(100);
-        admission(user).body("allowed", equalTo(false)).body("balanceMinor", equalTo(100));
+        BalanceTest.admission(user).body("allowed", equalTo(false)).body("balanceMinor", equalTo(100));
         assertThat(check()).as("once per crossing").extracting(Exhausted::userId).doesNotContain(user);
 
         // execution-service stops them; the final charges are exact to the second, and no second crossing
@@ -71,12 +66,12 @@ class ExhaustionOnTimeTest {
         awaitSettled(second);
         assertThat(balance(user)).isEqualTo(100 - 40 - 90);
         BalanceTest.topUp(user, 1000, newId("ref")).statusCode(201);
-        List<EventEnvelope> events = balanceEvents(user, 2);
+        List<EventEnvelope> events = BalanceTest.balanceEvents(user, 2);
         assertThat(events).extracting(EventEnvelope::type)
                 .containsExactly("billing.balance.exhausted", "billing.balance.restored");
         assertThat(EventCodec.payload(events.get(0), BillingBalanceState.class).balanceMinor()).isBetween(-40L,
                 -10L);
-        admission(user).body("allowed", equalTo(true));
+        BalanceTest.admission(user).body("allowed", equalTo(true));
     }
 
     /** A top-up that commits while the check holds the account's old row is judged on its new balance. */
@@ -99,7 +94,7 @@ class ExhaustionOnTimeTest {
             assertThat(racing.get()).extracting(Exhausted::userId).doesNotContain(user);
         }
         assertThat(number("SELECT CAST(exhausted AS int) FROM billing_account WHERE user_id = ?", user)).isZero();
-        admission(user).body("allowed", equalTo(true)).body("balanceMinor", equalTo(1100));
+        BalanceTest.admission(user).body("allowed", equalTo(true)).body("balanceMinor", equalTo(1100));
     }
 
     private List<Exhausted> check() {
@@ -117,14 +112,4 @@ class ExhaustionOnTimeTest {
         }
     }
 
-    private static List<EventEnvelope> balanceEvents(String user, int atLeast) {
-        List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.BILLING, WAIT,
-                rs -> rs.stream().filter(r -> user.equals(r.key())).count() >= atLeast);
-        return records.stream().filter(r -> user.equals(r.key())).map(r -> EventCodec.read(r.value())).toList();
-    }
-
-    private static io.restassured.response.ValidatableResponse admission(String user) {
-        return given().auth().oauth2(Tokens.service("execution-service")).get("/internal/billing/admission/" + user)
-                .then().statusCode(200).body("userId", equalTo(user));
-    }
 }
