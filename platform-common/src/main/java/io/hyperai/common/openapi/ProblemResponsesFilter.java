@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
+import java.util.regex.Pattern;
 
 import org.eclipse.microprofile.openapi.OASFactory;
 import org.eclipse.microprofile.openapi.OASFilter;
@@ -20,10 +21,10 @@ import io.quarkus.smallrye.openapi.OpenApiFilter;
 /**
  * Gives every operation the error answers any operation may give, pointing at the shared responses declared in
  * this package's {@code package-info}, so no resource repeats them: 401 and 503 always, 400 when it takes a body
- * or a query, 404 when its path names a resource, 403 where Quarkus marked it; and tags {@code /internal/}
- * operations {@code internal}. An error a resource declares itself (a 409 or 402 with its own description) gets
- * the problem body here too. Runs at build time, so the document stored under {@code target/openapi} and
- * committed under {@code docs/api} has all of it.
+ * or a query, 404 when its path names a resource (not a user), 403 where Quarkus marked it; and tags
+ * {@code /internal/} operations {@code internal}. An error a resource declares itself (a 409 or 402 with its own
+ * description) gets the problem body here too. Runs at build time, so the document stored under
+ * {@code target/openapi} and committed under {@code docs/api} has all of it.
  */
 @OpenApiFilter(stages = OpenApiFilter.RunStage.BUILD)
 public class ProblemResponsesFilter implements OASFilter {
@@ -31,6 +32,8 @@ public class ProblemResponsesFilter implements OASFilter {
     static final String INTERNAL_TAG = "internal";
     /** What Quarkus writes when it adds 400, 401 and 403 by itself: placeholders to replace, not descriptions. */
     private static final Set<String> GENERATED = Set.of("Bad Request", "Not Authorized", "Not Allowed");
+    /** A path variable other than a user id: every user has an account, created on first use, so no 404. */
+    private static final Pattern NAMES_A_RESOURCE = Pattern.compile("\\{(?!userId})[^}]+}");
 
     @Override
     public void filterOpenAPI(OpenAPI openAPI) {
@@ -63,7 +66,7 @@ public class ProblemResponsesFilter implements OASFilter {
         if (responses.hasAPIResponse("403")) {
             shared(responses, "403", "Forbidden");
         }
-        if (path.contains("{")) {
+        if (NAMES_A_RESOURCE.matcher(path).find()) {
             shared(responses, "404", "NotFound");
         }
         shared(responses, "503", "ServiceUnavailable");
