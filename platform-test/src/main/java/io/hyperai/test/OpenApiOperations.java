@@ -79,6 +79,11 @@ public final class OpenApiOperations {
         return parse(given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath());
     }
 
+    /** The whole document of the service under test, as parsed JSON. */
+    public static Map<String, Object> document() {
+        return given().get("/q/openapi?format=json").then().statusCode(200).extract().jsonPath().getMap("");
+    }
+
     /** As {@link #read()}, of the service at {@code baseUri}. */
     public static List<Operation> read(String baseUri) {
         return parse(given().baseUri(baseUri).get("/q/openapi?format=json").then().statusCode(200).extract()

@@ -6,9 +6,11 @@ import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.eclipse.microprofile.config.ConfigProvider;
 import org.junit.jupiter.api.Test;
 
 import io.hyperai.test.OpenApiOperations.Operation;
@@ -38,6 +40,19 @@ public abstract class ServiceBaselineTest {
     @Test
     void describesItsApi() {
         assertThat(OpenApiOperations.read()).as("operations under /api or /internal").isNotEmpty();
+    }
+
+    @Test
+    void documentsEveryOperation() {
+        assertThat(ApiDocumentLint.findings(OpenApiOperations.document()))
+                .as("what /q/openapi leaves undocumented (see ApiDocumentLint)").isEmpty();
+    }
+
+    @Test
+    void committedApiReferenceIsCurrent() {
+        String service = ConfigProvider.getConfig().getValue("quarkus.application.name", String.class);
+        assertThat(ApiReference.staleness(service, Path.of(""), Boolean.getBoolean(ApiReference.UPDATE_PROPERTY)))
+                .as("docs/api/" + service + ".yaml").isEmpty();
     }
 
     @Test

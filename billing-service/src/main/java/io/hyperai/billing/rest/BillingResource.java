@@ -15,9 +15,18 @@ import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.hyperai.billing.mapping.AccountView;
 import io.hyperai.billing.mapping.ChargeView;
 import io.hyperai.billing.mapping.PriceView;
+import io.hyperai.billing.mapping.StatementView;
 import io.hyperai.billing.service.AccountService;
 import io.hyperai.billing.service.PriceService;
 import io.hyperai.billing.service.StatementService;
@@ -31,6 +40,9 @@ import io.smallrye.mutiny.Uni;
 /** The signed-in user's own billing: balance, ledger, statements; and the price list. */
 @Path("/api/v1/billing")
 @Authenticated
+@Tag(name = "Billing", description = "The caller's prepaid balance, which running executions are charged against in"
+        + " intervals (a minute by default), the charge ledger, monthly statements and the price list. Amounts are in"
+        + " minor units (cents, fen) of the account's currency.")
 public class BillingResource {
 
     public static final String TEXT_CSV = "text/csv";
@@ -50,13 +62,19 @@ public class BillingResource {
 
     @GET
     @Path("me")
+    @Operation(summary = "The caller's balance", description = "At zero the caller's executions are stopped and new"
+            + " ones refused (402) until a top-up.")
     public Uni<AccountView> me() {
         return accounts.account(user.id());
     }
 
     @GET
     @Path("me/charges")
-    public Uni<Page<ChargeView>> charges(@QueryParam("from") String from, @QueryParam("to") String to,
+    @Operation(summary = "The caller's charges", description = "One entry per execution and charged interval.")
+    public Uni<Page<ChargeView>> charges(
+            @Parameter(description = "Only charges at or after this ISO-8601 instant, e.g. 2026-11-01T00:00:00Z")
+            @QueryParam("from") String from,
+            @Parameter(description = "Only charges before this ISO-8601 instant") @QueryParam("to") String to,
             @BeanParam @Valid PageRequest page) {
         Instant start = instant("from", from);
         Instant end = instant("to", to);
@@ -69,7 +87,13 @@ public class BillingResource {
     @GET
     @Path("me/statement")
     @Produces({ MediaType.APPLICATION_JSON, TEXT_CSV })
-    public Uni<Response> statement(@QueryParam("month") String month, HttpHeaders headers) {
+    @Operation(summary = "The caller's statement for a month", description = "Totals by compute spec and by"
+            + " execution; as CSV when the client prefers `text/csv`.")
+    @APIResponse(responseCode = "200", description = "The statement", content = {
+            @Content(mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = StatementView.class)),
+            @Content(mediaType = TEXT_CSV, schema = @Schema(type = SchemaType.STRING)) })
+    public Uni<Response> statement(@Parameter(description = "The month as YYYY-MM (required)")
+            @QueryParam("month") String month, HttpHeaders headers) {
         YearMonth parsed = month(month);
         boolean csv = wantsCsv(headers.getAcceptableMediaTypes());
         return statements.statement(user.id(), parsed).map(s -> csv
@@ -81,6 +105,7 @@ public class BillingResource {
 
     @GET
     @Path("prices")
+    @Operation(summary = "The price list", description = "The price per hour of each compute spec.")
     public Uni<List<PriceView>> prices() {
         return prices.prices();
     }

@@ -5,6 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import io.hyperai.billing.mapping.AdmissionView;
 import io.hyperai.billing.service.AccountService;
 import io.hyperai.common.security.CurrentUser;
@@ -22,7 +25,8 @@ public class InternalAdmissionResource {
     }
 
     @GET
-    public Uni<AdmissionView> admission(@PathParam("userId") String userId) {
+    @Operation(summary = "May this user start an execution (is their balance above zero)?")
+    public Uni<AdmissionView> admission(@Parameter(description = "The user") @PathParam("userId") String userId) {
         return accounts.admission(userId);
     }
 }

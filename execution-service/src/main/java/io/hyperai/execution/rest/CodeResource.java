@@ -14,6 +14,12 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -27,7 +33,11 @@ import io.smallrye.mutiny.Uni;
 /** Code for script executions: files (each part's file name is its path) or one archive to unpack. */
 @Path("/api/v1/code")
 @Authenticated
+@Tag(name = "Code", description = "Code for script executions, uploaded once and named by `codeId` when starting"
+        + " one. It counts against the caller's storage quota. Only the caller's own.")
 public class CodeResource {
+
+    private static final String CODE_ID = "The uploaded code's id";
 
     private final CodeService code;
     private final CurrentUser user;
@@ -39,7 +49,14 @@ public class CodeResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
+    @Operation(summary = "Upload code", description = "Parts named `files`: each part's file name is its path, or one"
+            + " .tar, .tar.gz/.tgz or .zip archive that is unpacked unless `unpack=false`.")
+    @APIResponse(responseCode = "201", description = "The uploaded code (its URL is in `Location`)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CodeView.class)))
+    @APIResponse(responseCode = "403", description = "The caller's storage is over quota (`storage-blocked`).")
+    @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")
     public Uni<Response> upload(@RestForm("files") List<FileUpload> files,
+            @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
             @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
         List<UploadedPart> parts = files == null ? List.of()
                 : files.stream().map(f -> new UploadedPart(f.fileName(), f.uploadedFile(), f.size())).toList();
@@ -49,13 +66,16 @@ public class CodeResource {
 
     @GET
     @Path("{id}")
-    public Uni<CodeView> get(@PathParam("id") String id) {
+    @Operation(summary = "Get uploaded code", description = "Its files with their sizes and digests.")
+    public Uni<CodeView> get(@Parameter(description = CODE_ID) @PathParam("id") String id) {
         return code.find(user.id(), id).map(CodeView::of);
     }
 
     @DELETE
     @Path("{id}")
-    public Uni<Response> delete(@PathParam("id") String id) {
+    @Operation(summary = "Delete uploaded code")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Uni<Response> delete(@Parameter(description = CODE_ID) @PathParam("id") String id) {
         return code.delete(user.id(), id).map(v -> Response.noContent().build());
     }
 }

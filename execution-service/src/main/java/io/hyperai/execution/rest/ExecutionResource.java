@@ -14,6 +14,15 @@ import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
+
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.ProblemException;
@@ -39,9 +48,22 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.UUID;
 
+/** The caller's executions: start, continue, stop, list, read and follow their output. */
 @Path("/api/v1")
 @Authenticated
+@Tag(name = "Executions", description = "One run of a gear: a script that ends by itself, or a Jupyter workspace"
+        + " that runs until stopped. Running time is charged to the caller's balance. Only the caller's own.")
 public class ExecutionResource {
+
+    private static final String EXECUTION_ID = "The execution's id";
+    private static final String OFFSET = "The byte of the output to start from (0, the default, is the beginning)";
+    private static final String LOGS = "Read an execution's output";
+    private static final String LOGS_DETAIL = "As `text/plain`: the output so far, from byte `offset`. With"
+            + " `Accept: text/event-stream`: the output as server-sent events until the execution has ended."
+            + " An ended execution keeps only its output's tail; a line marks where earlier bytes were dropped.";
+    private static final String STARTED = "The new execution (its URL is in `Location`)";
+    private static final String BALANCE = "The caller's balance is exhausted (`balance-exhausted`): top up first.";
+    private static final String BLOCKED = "The caller's storage is over quota (`storage-blocked`).";
 
     private final ExecutionService executions;
     private final ExecutionRuntime runtime;
@@ -61,7 +83,20 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("gears/{gearId}/executions")
-    public Uni<Response> start(@PathParam("gearId") String gearId, @Valid StartRequest request) {
+    @Operation(summary = "Start an execution of a gear", description = "A script runs `entryCommand` in the uploaded"
+            + " code `codeId`; a Jupyter workspace serves at the execution's `workspaceUrl` until stopped. The"
+            + " caller's balance and storage quota are checked first.")
+    @APIResponse(responseCode = "201", description = STARTED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
+    @APIResponse(responseCode = "402", description = BALANCE)
+    @APIResponse(responseCode = "403", description = BLOCKED)
+    public Uni<Response> start(@Parameter(description = "The gear to run") @PathParam("gearId") String gearId,
+            @RequestBody(content = @Content(examples = {
+                    @ExampleObject(name = "script", value = """
+                            {"mode": "script", "entryCommand": "python train.py --epochs 3",
+                             "codeId": "3b241101-e2bb-4255-8caf-4136c566a962"}"""),
+                    @ExampleObject(name = "jupyter", value = "{\"mode\": \"jupyter\"}") }))
+            @Valid StartRequest request) {
         if (request == null) {
             throw ProblemException.invalid("mode", "must not be null");
         }
@@ -71,19 +106,39 @@ public class ExecutionResource {
     @Consumes(MediaType.APPLICATION_JSON)
     @POST
     @Path("executions/{id}/continue")
-    public Uni<Response> continueFrom(@PathParam("id") String id, @Valid ContinueRequest overrides) {
+    @Operation(summary = "Continue from an ended execution", description = "A new execution of the same gear whose"
+            + " working directory starts as the ended one's saved one; the same mode and command unless given.")
+    @APIResponse(responseCode = "201", description = STARTED, content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
+    @APIResponse(responseCode = "402", description = BALANCE)
+    @APIResponse(responseCode = "403", description = BLOCKED)
+    @APIResponse(responseCode = "409", description = "The execution has not ended (`execution-running`).")
+    public Uni<Response> continueFrom(@Parameter(description = "The ended execution to continue from")
+            @PathParam("id") String id,
+            @RequestBody(content = @Content(examples = @ExampleObject(name = "resume",
+                    value = "{\"entryCommand\": \"python train.py --resume\"}")))
+            @Valid ContinueRequest overrides) {
         return executions.continueFrom(user.id(), id, overrides).chain(this::created);
     }
 
     @POST
     @Path("executions/{id}/stop")
-    public Uni<ExecutionView> stop(@PathParam("id") String id) {
+    @Operation(summary = "Stop an execution", description = "Its charges end now. Its working directory is saved,"
+            + " so a new execution can continue from it.")
+    @APIResponse(responseCode = "200", description = "The stopped execution", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
+    @APIResponse(responseCode = "409", description = "The execution has already ended (`execution-ended`).")
+    public Uni<ExecutionView> stop(@Parameter(description = EXECUTION_ID) @PathParam("id") String id) {
         return executions.stop(user.id(), id, Reasons.USER_STOPPED).chain(this::view);
     }
 
     @GET
     @Path("executions")
-    public Uni<Page<ExecutionView>> list(@QueryParam("gearId") String gearId, @QueryParam("state") String state,
+    @Operation(summary = "List the caller's executions", description = "Newest first.")
+    public Uni<Page<ExecutionView>> list(
+            @Parameter(description = "Only executions of this gear") @QueryParam("gearId") String gearId,
+            @Parameter(description = "Only executions in this state: QUEUED, STARTING, RUNNING, SUCCEEDED, FAILED"
+                    + " or STOPPED (any case)") @QueryParam("state") String state,
             @Valid @BeanParam PageRequest page) {
         return executions.list(user.id(), gearId, state(state), page)
                 .map(p -> p.map(e -> ExecutionView.of(e, null, runtime.workspaceBase(e.id.toString()))));
@@ -91,7 +146,8 @@ public class ExecutionResource {
 
     @GET
     @Path("executions/{id}")
-    public Uni<ExecutionView> get(@PathParam("id") String id) {
+    @Operation(summary = "Get an execution", description = "With the history of its states.")
+    public Uni<ExecutionView> get(@Parameter(description = EXECUTION_ID) @PathParam("id") String id) {
         return executions.find(user.id(), id).chain(this::view);
     }
 
@@ -103,7 +159,9 @@ public class ExecutionResource {
     @Path("executions/{id}/logs")
     @Produces(MediaType.TEXT_PLAIN)
     @OwnedExecution
-    public Multi<byte[]> logs(@PathParam("id") String id, @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
+    @Operation(summary = LOGS, description = LOGS_DETAIL)
+    public Multi<byte[]> logs(@Parameter(description = EXECUTION_ID) @PathParam("id") String id,
+            @Parameter(description = OFFSET) @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
         long from = offset == null ? 0 : offset;
         long[] expected = { from };
         return logs.from(UUID.fromString(id), from).map(c -> {
@@ -132,8 +190,9 @@ public class ExecutionResource {
     @Produces(MediaType.SERVER_SENT_EVENTS)
     @RestStreamElementType(MediaType.TEXT_PLAIN)
     @OwnedExecution
-    public Multi<String> follow(@PathParam("id") String id,
-            @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
+    @Operation(summary = LOGS, description = LOGS_DETAIL)
+    public Multi<String> follow(@Parameter(description = EXECUTION_ID) @PathParam("id") String id,
+            @Parameter(description = OFFSET) @QueryParam("offset") @jakarta.validation.constraints.PositiveOrZero Long offset) {
         return followed(user.id(), id, offset == null ? 0 : offset);
     }
 

@@ -5,6 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.execution.Execution;
@@ -24,7 +27,8 @@ public class InternalExecutionResource {
     @GET
     @Path("{id}/output")
     @WithSession
-    public Uni<Output> output(@PathParam("id") String id) {
+    @Operation(summary = "An ended execution's saved working directory")
+    public Uni<Output> output(@Parameter(description = "The execution's id") @PathParam("id") String id) {
         return Execution.<Execution>findById(ExecutionService.parse(id)).map(e -> {
             if (e == null || !e.state.isTerminal() || e.startedAt == null) {
                 throw ProblemException.notFound("execution output", id);

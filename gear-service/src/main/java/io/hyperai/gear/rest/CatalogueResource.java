@@ -15,6 +15,14 @@ import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.ResponseStatus;
 
 import io.hyperai.common.security.CurrentUser;
@@ -35,7 +43,22 @@ import io.smallrye.mutiny.Uni;
  */
 @Path("/api/v1")
 @Authenticated
+@Tag(name = "Catalogue", description = "Compute specs (CPU, memory, disk, GPUs, price per hour) and runtime images"
+        + " a gear is made of. Anyone signed in reads them; admins add, change and retire them.")
 public class CatalogueResource {
+
+    private static final String INCLUDE_RETIRED = "Whether to list retired items too (they stay readable by id)";
+    private static final String SPEC_ID = "The compute spec's id";
+    private static final String IMAGE_ID = "The runtime image's id";
+    private static final String NEW_SPEC = """
+            {"id": "gpu-a100-1", "kind": "GPU", "vcpu": 8, "memoryMib": 65536, "diskGib": 200, "gpuCount": 1,
+             "gpuModel": "nvidia-a100", "pricePerHourMinor": 1200, "currency": "CNY",
+             "nodeSelector": {"nvidia.com/gpu.product": "NVIDIA-A100-SXM4-40GB"}}
+            """;
+    private static final String NEW_IMAGE = """
+            {"id": "pytorch-2.3-gpu", "framework": "pytorch", "version": "2.3", "build": "GPU",
+             "imageRef": "registry.example.com/hyperai/pytorch:2.3-cuda12"}
+            """;
 
     private final CatalogueService catalogue;
 
@@ -45,13 +68,15 @@ public class CatalogueResource {
 
     @GET
     @Path("compute-specs")
-    public Uni<List<ComputeSpecView>> specs(@QueryParam("includeRetired") @DefaultValue("false") boolean includeRetired) {
+    @Operation(summary = "List compute specs")
+    public Uni<List<ComputeSpecView>> specs(@Parameter(description = INCLUDE_RETIRED) @QueryParam("includeRetired") @DefaultValue("false") boolean includeRetired) {
         return catalogue.specs(includeRetired).map(list -> list.stream().map(CatalogueMapper::view).toList());
     }
 
     @GET
     @Path("compute-specs/{id}")
-    public Uni<ComputeSpecView> spec(@PathParam("id") String id) {
+    @Operation(summary = "Get a compute spec")
+    public Uni<ComputeSpecView> spec(@Parameter(description = SPEC_ID) @PathParam("id") String id) {
         return catalogue.spec(id).map(CatalogueMapper::view);
     }
 
@@ -60,7 +85,13 @@ public class CatalogueResource {
     @Path("compute-specs")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
     @ResponseStatus(201)
-    public Uni<ComputeSpecView> createSpec(@Valid @NotNull NewComputeSpec body) {
+    @Operation(summary = "Add a compute spec", description = "A GPU spec needs a GPU count and model; a CPU spec has"
+            + " neither. `nodeSelector` places its pods.")
+    @APIResponse(responseCode = "201", description = "The new compute spec", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ComputeSpecView.class)))
+    @APIResponse(responseCode = "409", description = "A compute spec with this id exists (`already-exists`).")
+    public Uni<ComputeSpecView> createSpec(@RequestBody(content = @Content(examples = @ExampleObject(name = "gpu-spec",
+            value = NEW_SPEC))) @Valid @NotNull NewComputeSpec body) {
         return catalogue.createSpec(body).map(CatalogueMapper::view);
     }
 
@@ -68,26 +99,32 @@ public class CatalogueResource {
     @PATCH
     @Path("compute-specs/{id}")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
-    public Uni<ComputeSpecView> updateSpec(@PathParam("id") String id, @Valid @NotNull ComputeSpecChange body) {
+    @Operation(summary = "Change a compute spec", description = "Only the fields present change; id and kind never do.")
+    public Uni<ComputeSpecView> updateSpec(@Parameter(description = SPEC_ID) @PathParam("id") String id,
+            @RequestBody(content = @Content(examples = @ExampleObject(name = "new-price",
+                    value = "{\"pricePerHourMinor\": 1500}"))) @Valid @NotNull ComputeSpecChange body) {
         return catalogue.updateSpec(id, body).map(CatalogueMapper::view);
     }
 
     @POST
     @Path("compute-specs/{id}/retire")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
-    public Uni<ComputeSpecView> retireSpec(@PathParam("id") String id) {
+    @Operation(summary = "Retire a compute spec", description = "No new gear may choose it; existing gears keep it.")
+    public Uni<ComputeSpecView> retireSpec(@Parameter(description = SPEC_ID) @PathParam("id") String id) {
         return catalogue.retireSpec(id).map(CatalogueMapper::view);
     }
 
     @GET
     @Path("images")
-    public Uni<List<RuntimeImageView>> images(@QueryParam("includeRetired") @DefaultValue("false") boolean includeRetired) {
+    @Operation(summary = "List runtime images")
+    public Uni<List<RuntimeImageView>> images(@Parameter(description = INCLUDE_RETIRED) @QueryParam("includeRetired") @DefaultValue("false") boolean includeRetired) {
         return catalogue.images(includeRetired).map(list -> list.stream().map(CatalogueMapper::view).toList());
     }
 
     @GET
     @Path("images/{id}")
-    public Uni<RuntimeImageView> image(@PathParam("id") String id) {
+    @Operation(summary = "Get a runtime image")
+    public Uni<RuntimeImageView> image(@Parameter(description = IMAGE_ID) @PathParam("id") String id) {
         return catalogue.image(id).map(CatalogueMapper::view);
     }
 
@@ -96,7 +133,12 @@ public class CatalogueResource {
     @Path("images")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
     @ResponseStatus(201)
-    public Uni<RuntimeImageView> createImage(@Valid @NotNull NewRuntimeImage body) {
+    @Operation(summary = "Add a runtime image")
+    @APIResponse(responseCode = "201", description = "The new runtime image", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = RuntimeImageView.class)))
+    @APIResponse(responseCode = "409", description = "A runtime image with this id exists (`already-exists`).")
+    public Uni<RuntimeImageView> createImage(@RequestBody(content = @Content(examples = @ExampleObject(
+            name = "pytorch-gpu", value = NEW_IMAGE))) @Valid @NotNull NewRuntimeImage body) {
         return catalogue.createImage(body).map(CatalogueMapper::view);
     }
 
@@ -104,14 +146,19 @@ public class CatalogueResource {
     @PATCH
     @Path("images/{id}")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
-    public Uni<RuntimeImageView> updateImage(@PathParam("id") String id, @Valid @NotNull RuntimeImageChange body) {
+    @Operation(summary = "Point a runtime image at a rebuilt image", description = "Only the image reference changes.")
+    public Uni<RuntimeImageView> updateImage(@Parameter(description = IMAGE_ID) @PathParam("id") String id,
+            @RequestBody(content = @Content(examples = @ExampleObject(name = "rebuilt",
+                    value = "{\"imageRef\": \"registry.example.com/hyperai/pytorch:2.3.1-cuda12\"}")))
+            @Valid @NotNull RuntimeImageChange body) {
         return catalogue.updateImage(id, body).map(CatalogueMapper::view);
     }
 
     @POST
     @Path("images/{id}/retire")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
-    public Uni<RuntimeImageView> retireImage(@PathParam("id") String id) {
+    @Operation(summary = "Retire a runtime image", description = "No new gear may choose it; existing gears keep it.")
+    public Uni<RuntimeImageView> retireImage(@Parameter(description = IMAGE_ID) @PathParam("id") String id) {
         return catalogue.retireImage(id).map(CatalogueMapper::view);
     }
 }

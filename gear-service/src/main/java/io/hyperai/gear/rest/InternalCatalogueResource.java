@@ -6,6 +6,8 @@ import jakarta.annotation.security.RolesAllowed;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.gear.mapping.CatalogueMapper;
 import io.hyperai.gear.mapping.CatalogueMapper.ComputeSpecView;
@@ -24,6 +26,7 @@ public class InternalCatalogueResource {
     }
 
     @GET
+    @Operation(summary = "All compute specs, retired ones included")
     public Uni<List<ComputeSpecView>> specs() {
         return catalogue.specs(true).map(list -> list.stream().map(CatalogueMapper::view).toList());
     }

@@ -5,6 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.gear.mapping.GearMapper.InternalGearView;
 import io.hyperai.gear.service.GearService;
@@ -23,7 +26,8 @@ public class InternalGearResource {
 
     @GET
     @Path("{id}")
-    public Uni<InternalGearView> get(@PathParam("id") String id) {
+    @Operation(summary = "Any user's gear as an execution runs it")
+    public Uni<InternalGearView> get(@Parameter(description = "The gear's id") @PathParam("id") String id) {
         return gears.internal(id);
     }
 }

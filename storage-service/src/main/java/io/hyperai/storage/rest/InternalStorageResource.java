@@ -16,6 +16,9 @@ import jakarta.ws.rs.core.MediaType;
 
 import org.jboss.resteasy.reactive.RestResponse;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.storage.mapping.AccountView;
@@ -40,7 +43,8 @@ public class InternalStorageResource {
 
     @GET
     @Path("admission/{userId}")
-    public Uni<AccountView> admission(@PathParam("userId") String userId) {
+    @Operation(summary = "May this user add data (is their usage within the quota)?")
+    public Uni<AccountView> admission(@Parameter(description = "The user") @PathParam("userId") String userId) {
         return storage.admission(userId);
     }
 
@@ -48,6 +52,7 @@ public class InternalStorageResource {
     /** 201 with the reservation, or 409 {@code urn:hyperai:problem:quota-exceeded}. */
     @POST
     @Path("reservations")
+    @Operation(summary = "Hold bytes of a user's quota for an upload about to be accepted")
     public Uni<RestResponse<ReservationView>> reserve(@Valid @NotNull ReservationRequest request) {
         return reservations.reserve(request.userId(), request.bytes()).map(ReservationView::of)
                 .map(r -> RestResponse.ResponseBuilder.<ReservationView> created(
@@ -57,7 +62,8 @@ public class InternalStorageResource {
     /** Releases a reservation; idempotent (204 whether or not it still existed). */
     @DELETE
     @Path("reservations/{id}")
-    public Uni<RestResponse<Void>> release(@PathParam("id") String id) {
+    @Operation(summary = "Release a reservation")
+    public Uni<RestResponse<Void>> release(@Parameter(description = "The reservation's id") @PathParam("id") String id) {
         UUID uuid;
         try {
             uuid = UUID.fromString(id);

@@ -5,6 +5,9 @@ import jakarta.ws.rs.GET;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.mapping.VersionViews;
@@ -17,6 +20,9 @@ import io.smallrye.mutiny.Uni;
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
 public class InternalVersionResource {
 
+    private static final String ID = "The dataset's or model's id";
+    private static final String VERSION = "The version's number";
+
     private final ItemStore store;
 
     public InternalVersionResource(ItemStore store) {
@@ -25,13 +31,17 @@ public class InternalVersionResource {
 
     @GET
     @Path("datasets/{id}/versions/{n}")
-    public Uni<InternalVersionView> dataset(@PathParam("id") String id, @PathParam("n") String n) {
+    @Operation(summary = "Any user's dataset version: owner, size and where its files are")
+    public Uni<InternalVersionView> dataset(@Parameter(description = ID) @PathParam("id") String id,
+            @Parameter(description = VERSION) @PathParam("n") String n) {
         return version(WarehouseItem.Kind.DATASET, id, n);
     }
 
     @GET
     @Path("models/{id}/versions/{n}")
-    public Uni<InternalVersionView> model(@PathParam("id") String id, @PathParam("n") String n) {
+    @Operation(summary = "Any user's model version: owner, size and where its files are")
+    public Uni<InternalVersionView> model(@Parameter(description = ID) @PathParam("id") String id,
+            @Parameter(description = VERSION) @PathParam("n") String n) {
         return version(WarehouseItem.Kind.MODEL, id, n);
     }
 

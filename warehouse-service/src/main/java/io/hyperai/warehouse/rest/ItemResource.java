@@ -16,6 +16,13 @@ import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
+import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
@@ -39,6 +46,9 @@ import io.smallrye.mutiny.Uni;
 @Authenticated
 public abstract class ItemResource {
 
+    private static final String ITEM_ID = "The dataset's or model's id";
+    private static final String VERSION = "The version's number (1 is the first upload)";
+
     private final ItemEndpoints endpoints;
 
     protected ItemResource(ItemEndpoints endpoints) {
@@ -50,25 +60,35 @@ public abstract class ItemResource {
 
     @POST
     @Consumes(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<ItemView>> create(@Valid @NotNull ItemRequest request) {
+    @Operation(summary = "Create a dataset or model", description = "Empty until its first version is uploaded.")
+    @APIResponse(responseCode = "201", description = "The new item (its URL is in `Location`)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ItemView.class)))
+    public Uni<RestResponse<ItemView>> create(@RequestBody(content = @Content(examples = @ExampleObject(
+            name = "imagenet-subset", value = """
+                    {"name": "imagenet-subset", "description": "10 ImageNet classes as 224x224 JPEGs"}""")))
+            @Valid @NotNull ItemRequest request) {
         return endpoints.create(kind(), request);
     }
 
     @GET
+    @Operation(summary = "List the caller's datasets or models", description = "Newest first.")
     public Uni<Page<ItemView>> list(@Valid @BeanParam PageRequest page) {
         return endpoints.list(kind(), page);
     }
 
     @GET
     @Path("{id}")
-    public Uni<ItemView> get(@PathParam("id") String id) {
+    @Operation(summary = "Get a dataset or model")
+    public Uni<ItemView> get(@Parameter(description = ITEM_ID) @PathParam("id") String id) {
         return endpoints.get(kind(), id);
     }
 
     /** Deletes it with all its versions and their files. */
     @DELETE
     @Path("{id}")
-    public Uni<RestResponse<Void>> delete(@PathParam("id") String id) {
+    @Operation(summary = "Delete a dataset or model", description = "With all its versions and their files.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Uni<RestResponse<Void>> delete(@Parameter(description = ITEM_ID) @PathParam("id") String id) {
         return endpoints.delete(kind(), id);
     }
 
@@ -80,27 +100,41 @@ public abstract class ItemResource {
     @Path("{id}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    public Uni<RestResponse<VersionDetail>> upload(@PathParam("id") String id,
+    @Operation(summary = "Upload the next version", description = "Files (each part's file name is its path in the"
+            + " version), or one .tar, .tar.gz/.tgz or .zip archive that is unpacked unless `unpack=false`. A version"
+            + " never changes once uploaded.")
+    @APIResponse(responseCode = "201", description = "The new version (its URL is in `Location`)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
+    @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")
+    public Uni<RestResponse<VersionDetail>> upload(@Parameter(description = ITEM_ID) @PathParam("id") String id,
             @RestForm(FileUpload.ALL) List<FileUpload> files,
+            @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
             @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
         return endpoints.upload(kind(), id, files, unpack);
     }
 
     @GET
     @Path("{id}/versions")
-    public Uni<Page<VersionView>> versions(@PathParam("id") String id, @Valid @BeanParam PageRequest page) {
+    @Operation(summary = "List the versions of a dataset or model")
+    public Uni<Page<VersionView>> versions(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @Valid @BeanParam PageRequest page) {
         return endpoints.versions(kind(), id, page);
     }
 
     @GET
     @Path("{id}/versions/{n}")
-    public Uni<VersionDetail> version(@PathParam("id") String id, @PathParam("n") String n) {
+    @Operation(summary = "Get a version", description = "With its files, their sizes and SHA-256 digests.")
+    public Uni<VersionDetail> version(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @Parameter(description = VERSION) @PathParam("n") String n) {
         return endpoints.version(kind(), id, n);
     }
 
     @DELETE
     @Path("{id}/versions/{n}")
-    public Uni<RestResponse<Void>> deleteVersion(@PathParam("id") String id, @PathParam("n") String n) {
+    @Operation(summary = "Delete a version", description = "With its files; the other versions keep their numbers.")
+    @APIResponse(responseCode = "204", description = "Deleted")
+    public Uni<RestResponse<Void>> deleteVersion(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @Parameter(description = VERSION) @PathParam("n") String n) {
         return endpoints.deleteVersion(kind(), id, n);
     }
 
@@ -108,8 +142,10 @@ public abstract class ItemResource {
     @GET
     @Path("{id}/versions/{n}/files/{path: .+}")
     @Produces(MediaType.APPLICATION_OCTET_STREAM)
-    public Uni<RestResponse<PathPart>> download(@PathParam("id") String id, @PathParam("n") String n,
-            @PathParam("path") String path) {
+    @Operation(summary = "Download a file of a version", description = "Its bytes as stored; `ETag` is its SHA-256.")
+    public Uni<RestResponse<PathPart>> download(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @Parameter(description = VERSION) @PathParam("n") String n,
+            @Parameter(description = "The file's path in the version") @PathParam("path") String path) {
         return endpoints.download(kind(), id, n, path);
     }
 }
