@@ -147,6 +147,16 @@ class UserApiTest {
             assertThat(me.getLong(run + ".costSoFarMinor")).isGreaterThanOrEqualTo(1800);
             assertThat(me.getLong(run + ".pricePerHourMinor")).isEqualTo(36_000);
             assertThat(me.getString(run + ".computeSpecId")).isEqualTo("gpu-a100-1");
+            // the runway, from what the answer itself shows
+            long uncharged = 0;
+            long perHour = 0;
+            for (int i = 0; i < me.getList("running").size(); i++) {
+                uncharged += me.getLong("running[" + i + "].costSoFarMinor") - me.getLong("running[" + i + "].chargedMinor");
+                perHour += me.getLong("running[" + i + "].pricePerHourMinor");
+            }
+            long projected = me.getLong("balanceMinor") - uncharged;
+            assertThat(me.getLong("projectedBalanceMinor")).isEqualTo(projected);
+            assertThat(me.getLong("runwaySeconds")).isEqualTo(Math.max(0, projected * 3600 / perHour));
 
             // bob sees none of it
             given().auth().oauth2(Tokens.bob()).get("/api/v1/billing/me").then().statusCode(200)

@@ -63,7 +63,7 @@ public class AccountService {
                                 + "and c.periodStart >= :from and c.periodStart < :to", Long.class)
                         .setParameter("owner", userId).setParameter("from", from).setParameter("to", to)
                         .getSingleResult())
-                        .map(spent -> new AccountView(userId, account == null ? 0 : account.balanceMinor,
+                        .map(spent -> AccountView.of(userId, account == null ? 0 : account.balanceMinor,
                                 account == null ? config.currency() : account.currency,
                                 account != null && account.exhausted, month.toString(), spent, running))));
     }
