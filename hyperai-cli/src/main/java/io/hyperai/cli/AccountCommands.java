@@ -27,7 +27,7 @@ final class AccountCommands {
         @Override
         int execute() {
             JsonNode s = api().get("storage", "/api/v1/storage/me");
-            if (json) {
+            if (json()) {
                 cli.json(s);
                 return 0;
             }
@@ -70,7 +70,7 @@ final class AccountCommands {
                     : Json.text(account, "month") != null ? Json.text(account, "month")
                             : YearMonth.now(cli.clock.withZone(ZoneOffset.UTC)).toString();
             JsonNode statement = api.get("billing", "/api/v1/billing/me/statement?month=" + Paths.segment(wanted));
-            if (json) {
+            if (json()) {
                 ObjectNode both = Json.MAPPER.createObjectNode();
                 both.set("account", account);
                 both.set("statement", statement);

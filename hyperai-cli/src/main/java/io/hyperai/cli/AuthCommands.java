@@ -46,7 +46,7 @@ final class AuthCommands {
             Config config = cli.config();
             Credentials credentials = device ? deviceLogin(config) : passwordLogin(config);
             credentials.write(config.credentialsFile());
-            if (json) {
+            if (json()) {
                 cli.json(whoami(credentials, now()));
             } else {
                 cli.println("logged in as " + credentials.username() + expiry(credentials, now()));
@@ -113,7 +113,7 @@ final class AuthCommands {
         int execute() {
             Credentials credentials = cli.session().current();
             ObjectNode me = whoami(credentials, now());
-            if (json) {
+            if (json()) {
                 cli.json(me);
             } else {
                 List<String> roles = new ArrayList<>();

@@ -11,11 +11,22 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-/** A command that talks to the platform; {@code --json} prints the API's answer as it is. */
+/** A command that talks to the platform; {@code -o json} prints the API's answer as it is. */
 abstract class Base implements Callable<Integer> {
 
-    @Option(names = "--json", description = "Print the API's JSON as it is (for scripts).")
-    boolean json;
+    /** How a command prints its answer. */
+    enum Output {
+        /** For people: tables and sentences. */
+        table,
+        /** For scripts: the API's JSON as it is. */
+        json
+    }
+
+    // an initial value, not defaultValue: picocli applies defaults after parsing, which would undo --json
+    @Option(names = { "-o", "--output" }, paramLabel = "FORMAT",
+            description = "${COMPLETION-CANDIDATES}: a table for people (the default), or the API's JSON as it is "
+                    + "for scripts.")
+    Output output = Output.table;
 
     @Spec
     CommandSpec spec;
@@ -24,6 +35,17 @@ abstract class Base implements Callable<Integer> {
 
     Base(Cli cli) {
         this.cli = cli;
+    }
+
+    @Option(names = "--json", description = "Same as --output json.")
+    void setJson(boolean json) {
+        if (json) {
+            output = Output.json;
+        }
+    }
+
+    boolean json() {
+        return output == Output.json;
     }
 
     @Override
@@ -45,9 +67,9 @@ abstract class Base implements Callable<Integer> {
         return new ParameterException(spec.commandLine(), message);
     }
 
-    /** With {@code --json} the node itself, else the table. */
+    /** With {@code -o json} the node itself, else the table. */
     int show(JsonNode node, List<String> headers, List<List<String>> rows) {
-        if (json) {
+        if (json()) {
             cli.json(node);
         } else {
             cli.print(Format.table(headers, rows));

@@ -74,7 +74,7 @@ final class DataCommands implements Callable<Integer> {
                 body.put("description", description);
             }
             JsonNode item = api().post("warehouse", base(), body);
-            if (json) {
+            if (json()) {
                 cli.json(item);
             } else {
                 cli.println("created " + kind() + " " + text(item, "id") + " (" + text(item, "name") + ")");
@@ -140,7 +140,7 @@ final class DataCommands implements Callable<Integer> {
                         base() + "/" + Paths.segment(id) + "/versions" + (noUnpack ? "?unpack=false" : ""),
                         new Multipart("files", files, bar));
             }
-            if (json) {
+            if (json()) {
                 cli.json(version);
             } else {
                 cli.println("uploaded version " + version.path("version").asInt() + " of " + kind() + " " + id + ": "
@@ -185,8 +185,9 @@ final class DataCommands implements Callable<Integer> {
         @Option(names = { "-v", "--version" }, description = "The version (default: the latest).")
         Integer version;
 
-        @Option(names = { "-o", "--output" }, defaultValue = ".", description = "The folder to write into (default: .).")
-        Path output;
+        @Option(names = { "-C", "--directory" }, paramLabel = "DIR", defaultValue = ".",
+                description = "The folder to write into (default: .).")
+        Path directory;
 
         Download(Cli cli) {
             super(cli);
@@ -209,7 +210,7 @@ final class DataCommands implements Callable<Integer> {
                     throw new CliException("version " + n + " of " + kind() + " " + id + " has no file " + wanted);
                 }
             }
-            Path root = output.toAbsolutePath().normalize();
+            Path root = directory.toAbsolutePath().normalize();
             long bytes = 0;
             for (String path : paths) {
                 Path target = root.resolve(path).normalize();
@@ -219,7 +220,7 @@ final class DataCommands implements Callable<Integer> {
                 bytes += api.download("warehouse", item + "/versions/" + n + "/files/" + Paths.filePath(path), target,
                         cli.progress(), path);
             }
-            if (json) {
+            if (json()) {
                 cli.json(detail);
             } else {
                 cli.println("downloaded version " + n + " of " + kind() + " " + id + ": "

@@ -154,7 +154,7 @@ final class ExecutionCommands {
             }
             String id = Json.text(started, "id");
             if (detach) {
-                if (json) {
+                if (json()) {
                     cli.json(started);
                 } else {
                     cli.println(id);
@@ -162,9 +162,9 @@ final class ExecutionCommands {
                 return 0;
             }
             cli.note("execution " + id + " " + Json.text(started, "state") + "; following its output (Ctrl-C leaves it running)");
-            // with --json, stdout is the ended execution's JSON alone; the output goes to stderr
-            JsonNode ended = follow(api, id, json ? cli::printErr : cli::print);
-            if (json) {
+            // with -o json, stdout is the ended execution's JSON alone; the output goes to stderr
+            JsonNode ended = follow(api, id, json() ? cli::printErr : cli::print);
+            if (json()) {
                 cli.json(ended);
             } else {
                 cli.note(summary(ended, now()));
@@ -218,7 +218,7 @@ final class ExecutionCommands {
                 sleep(Duration.ofSeconds(1));
                 execution = api.get("execution", executionPath(id));
             }
-            if (json) {
+            if (json()) {
                 cli.json(execution);
             } else {
                 cli.println(Json.text(execution, "workspaceUrl"));
@@ -266,7 +266,7 @@ final class ExecutionCommands {
         @Override
         int execute() {
             JsonNode e = api().post("execution", executionPath(id) + "/stop", null);
-            if (json) {
+            if (json()) {
                 cli.json(e);
             } else {
                 cli.println("execution " + id + " " + Json.text(e, "state"));
@@ -301,7 +301,7 @@ final class ExecutionCommands {
                 body.put("entryCommand", command);
             }
             JsonNode e = api().post("execution", executionPath(id) + "/continue", body);
-            if (json) {
+            if (json()) {
                 cli.json(e);
             } else {
                 cli.println("execution " + Json.text(e, "id") + " " + Json.text(e, "state") + " (continues " + id + ")");

@@ -101,7 +101,7 @@ final class GearCommands implements Callable<Integer> {
             ArrayNode list = body.putArray("bindings");
             bindings.forEach(b -> list.add(binding(b)));
             JsonNode gear = api().post("gear", "/api/v1/gears", body);
-            if (json) {
+            if (json()) {
                 cli.json(gear);
             } else {
                 cli.println("created gear " + text(gear, "id") + " (" + text(gear, "name") + ")");
@@ -147,7 +147,7 @@ final class GearCommands implements Callable<Integer> {
         @Override
         int execute() {
             JsonNode g = api().get("gear", "/api/v1/gears/" + Paths.segment(id));
-            if (json) {
+            if (json()) {
                 cli.json(g);
                 return 0;
             }

@@ -9,7 +9,7 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
 
-@Command(name = "hyperai", version = "hyperai 0.1.0",
+@Command(name = "hyperai", versionProvider = Version.class,
         description = "The HyperAI platform from the command line: gears, executions, datasets and models, storage, billing.",
         footer = { "", "Configuration: ~/.config/hyperai/config.json (or $HYPERAI_CONFIG_DIR) and HYPERAI_GEAR_URL, "
                 + "HYPERAI_EXECUTION_URL, HYPERAI_WAREHOUSE_URL, HYPERAI_STORAGE_URL, HYPERAI_BILLING_URL, "
@@ -19,7 +19,7 @@ import picocli.CommandLine.Spec;
                 CatalogueCommands.Specs.class, CatalogueCommands.Images.class, GearCommands.class, DataCommands.class,
                 ExecutionCommands.Run.class, ExecutionCommands.Jupyter.class, ExecutionCommands.Logs.class,
                 ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class,
-                AccountCommands.Storage.class, AccountCommands.Bill.class })
+                AccountCommands.Storage.class, AccountCommands.Bill.class, Completion.class })
 final class Hyperai implements Callable<Integer> {
 
     @Spec

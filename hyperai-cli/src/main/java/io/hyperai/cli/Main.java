@@ -37,6 +37,7 @@ public final class Main {
         CommandLine commandLine = new CommandLine(Hyperai.class, new Factory(cli));
         commandLine.setOut(cli.out);
         commandLine.setErr(cli.err);
+        commandLine.setCaseInsensitiveEnumValuesAllowed(true); // -o JSON too
         commandLine.setParameterExceptionHandler((ex, args) -> {
             CommandLine cmd = ex.getCommandLine();
             cli.err.println("error: " + ex.getMessage());

@@ -144,7 +144,7 @@ class CliJourneyIT {
         assertThat(cli.run("data", "list").out()).contains(dataset, "cli-mnist");
 
         Path out = home.resolve("downloaded");
-        assertThat(cli.run("data", "download", dataset, "-o", out.toString()).exitCode()).isZero();
+        assertThat(cli.run("data", "download", dataset, "-C", out.toString()).exitCode()).isZero();
         assertThat(Files.readAllBytes(out.resolve("train/images.bin"))).isEqualTo(IMAGES);
         assertThat(Files.readString(out.resolve("README.txt"))).isEqualTo(README);
 

@@ -18,7 +18,7 @@ final class Down {
             RunState lock = new RunState(data);
             if (lock.tryLock()) { // no launcher can start meanwhile
                 try {
-                    Up.cleanUpStaleProcesses(data, out);
+                    StaleProcesses.stop(data, out);
                 } finally {
                     lock.unlock();
                 }
@@ -44,7 +44,7 @@ final class Down {
                         + " (its watchdog then stops the rest).");
                 launcher.get().destroyForcibly();
                 Procs.sleep(2000);
-                Up.cleanUpStaleProcesses(data, out);
+                StaleProcesses.stop(data, out);
                 return 1;
             }
             Procs.sleep(200);

@@ -2,21 +2,43 @@ package io.hyperai.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.EnumSet;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
-/** The parsed command line of the launcher. Pure: no I/O, so it is unit-tested directly. */
+import picocli.CommandLine;
+import picocli.CommandLine.ParseResult;
+
+/** The parsed command line of the launcher (picocli, see {@link CommandLineSpec}). Pure: no I/O, so unit-tested. */
 public final class Options {
 
     public enum Command {
-        UP, DOWN, STATUS, RESTART, HELP
+        UP("start PostgreSQL, Kafka, Keycloak, a Kubernetes API and the five services; wait until all are ready; "
+                + "Ctrl-C stops everything"),
+        DOWN("stop the platform started by 'up' (same --data)"),
+        STATUS("what runs, on which port, and whether it is ready"),
+        RESTART("make the running 'up' stop (if it still runs) and start again one service (gear, execution, ...), "
+                + "kafka or postgres, on the same ports and data"),
+        HELP("this text");
+
+        private final String description;
+
+        Command(String description) {
+            this.description = description;
+        }
+
+        String key() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        String description() {
+            return description;
+        }
     }
 
     /** Thrown for a command line the launcher cannot run; the message is meant for the user. */
@@ -99,125 +121,92 @@ public final class Options {
      * @param home the project root; the default data directory is {@code <home>/.platform}
      */
     public static Options parse(String[] args, Map<String, String> env, Path cwd, Path home) {
-        Command command = null;
-        Path data = null;
-        Map<Component, Integer> ports = new EnumMap<>(Component.class);
-        Set<Component> explicit = EnumSet.noneOf(Component.class);
-        Set<Component> skipped = EnumSet.noneOf(Component.class);
-        Duration timeout = DEFAULT_TIMEOUT;
-        Component target = null;
-
-        Map<String, Component> portOptions = new HashMap<>();
-        for (Component c : Component.values()) {
-            portOptions.put(c.portOption(), c);
-            String fromEnv = env.get(c.portEnv());
-            if (fromEnv != null && !fromEnv.isBlank()) {
-                ports.put(c, parsePort(fromEnv.trim(), c.portEnv()));
-                explicit.add(c);
-            }
+        ParseResult root;
+        try {
+            root = CommandLineSpec.commandLine().parseArgs(args);
+        } catch (CommandLine.UnmatchedArgumentException e) {
+            String first = e.getUnmatched().get(0);
+            throw new UsageException(first.startsWith("-") ? "Unknown option " + first
+                    : "Unknown command '" + first + "' (expected one of up, down, status, restart, help)");
+        } catch (CommandLine.ParameterException e) {
+            throw new UsageException(e.getMessage());
         }
-
-        List<String> rest = new ArrayList<>(List.of(args));
-        for (int i = 0; i < rest.size(); i++) {
-            String arg = rest.get(i);
-            String name = arg;
-            String value = null;
-            int eq = arg.indexOf('=');
-            if (arg.startsWith("--") && eq > 0) {
-                name = arg.substring(0, eq);
-                value = arg.substring(eq + 1);
-            }
-            switch (name) {
-                case "up":
-                case "down":
-                case "status":
-                case "restart":
-                case "help":
-                    if (command != null) {
-                        throw new UsageException("Only one command, please: '" + command.name().toLowerCase()
-                                + "' and '" + name + "'");
-                    }
-                    command = Command.valueOf(name.toUpperCase());
-                    continue;
-                case "-h":
-                case "--help":
-                    command = Command.HELP;
-                    continue;
-                case "--infra-only":
-                    requireNoValue(name, value);
-                    skipped.addAll(Component.services());
-                    continue;
-                default:
-                    break;
-            }
-            if (!name.startsWith("-") && command == Command.RESTART && target == null) {
-                target = Component.byName(arg).filter(Options::restartable).orElseThrow(() -> new UsageException(
-                        "restart: '" + arg + "' cannot be restarted (gear, execution, warehouse, storage, billing, "
-                                + "kafka, postgres)"));
-                continue;
-            }
-            if (!name.startsWith("-")) {
-                throw new UsageException("Unknown command '" + arg + "' (expected up, down, status or restart)");
-            }
-            if (value == null) {
-                if (i + 1 >= rest.size()) {
-                    throw new UsageException("Option " + name + " needs a value");
-                }
-                value = rest.get(++i);
-            }
-            switch (name) {
-                case "--data":
-                    if (value.isBlank()) {
-                        throw new UsageException("--data needs a directory");
-                    }
-                    data = cwd.resolve(value);
-                    break;
-                case "--skip":
-                    for (String s : value.split(",")) {
-                        if (s.isBlank()) {
-                            continue;
-                        }
-                        Component c = Component.byName(s)
-                                .filter(Component::isService)
-                                .orElseThrow(() -> new UsageException("--skip: '" + s.trim()
-                                        + "' is not a service (gear, execution, warehouse, storage, billing)"));
-                        skipped.add(c);
-                    }
-                    break;
-                case "--timeout":
-                    try {
-                        long seconds = Long.parseLong(value.trim());
-                        if (seconds <= 0) {
-                            throw new NumberFormatException();
-                        }
-                        timeout = Duration.ofSeconds(seconds);
-                    } catch (NumberFormatException e) {
-                        throw new UsageException("--timeout needs a positive number of seconds, not '" + value + "'");
-                    }
-                    break;
-                default:
-                    Component c = portOptions.get(name);
-                    if (c == null) {
-                        throw new UsageException("Unknown option " + name);
-                    }
-                    ports.put(c, parsePort(value.trim(), name));
-                    explicit.add(c);
-            }
-        }
-        for (Component c : Component.values()) {
-            ports.putIfAbsent(c, c.defaultPort());
-        }
-        requireDistinct(ports);
-        if (command == null) {
+        ParseResult sub = root.subcommand();
+        Command command = sub == null ? Command.HELP : Command.valueOf(sub.commandSpec().name().toUpperCase(Locale.ROOT));
+        if (root.isUsageHelpRequested() || (sub != null && sub.isUsageHelpRequested())) {
             command = Command.HELP;
         }
-        if (command == Command.RESTART && target == null) {
-            throw new UsageException("restart needs a component: gear, execution, warehouse, storage, billing, kafka or postgres");
+        Values values = new Values(root, sub);
+
+        Map<Component, Integer> ports = new EnumMap<>(Component.class);
+        Set<Component> explicit = EnumSet.noneOf(Component.class);
+        for (Component c : Component.values()) {
+            Integer given = values.get(c.portOption());
+            String fromEnv = env.get(c.portEnv());
+            if (given != null) {
+                ports.put(c, given);
+            } else if (fromEnv != null && !fromEnv.isBlank()) {
+                ports.put(c, parsePort(fromEnv.trim(), c.portEnv()));
+            } else {
+                ports.put(c, c.defaultPort());
+                continue;
+            }
+            explicit.add(c);
         }
-        if (data == null) {
-            data = home.resolve(DEFAULT_DATA_DIR);
+        requireDistinct(ports);
+
+        Set<Component> skipped = EnumSet.noneOf(Component.class);
+        if (Boolean.TRUE.equals(values.get(CommandLineSpec.INFRA_ONLY))) {
+            skipped.addAll(Component.services());
         }
-        return new Options(command, data.toAbsolutePath().normalize(), ports, explicit, skipped, timeout, target);
+        for (ParseResult r : values.results) {
+            Component[] skip = r.matchedOptionValue(CommandLineSpec.SKIP, new Component[0]);
+            skipped.addAll(List.of(skip));
+        }
+
+        Component target = null;
+        if (command == Command.RESTART) {
+            String name = sub.matchedPositionalValue(0, null);
+            if (name == null) {
+                throw new UsageException("restart needs a component: gear, execution, warehouse, storage, billing, "
+                        + "kafka or postgres");
+            }
+            target = Component.byName(name).filter(Options::restartable).orElseThrow(() -> new UsageException(
+                    "restart: '" + name + "' cannot be restarted (gear, execution, warehouse, storage, billing, "
+                            + "kafka, postgres)"));
+        }
+
+        String data = values.get(CommandLineSpec.DATA);
+        if (data != null && data.isBlank()) {
+            throw new UsageException("--data needs a directory");
+        }
+        Path dataDir = data == null ? home.resolve(DEFAULT_DATA_DIR) : cwd.resolve(data);
+        Duration timeout = values.get(CommandLineSpec.TIMEOUT);
+        return new Options(command, dataDir.toAbsolutePath().normalize(), ports, explicit, skipped,
+                timeout == null ? DEFAULT_TIMEOUT : timeout, target);
+    }
+
+    /** An option's value given after the command, else before it, else null. */
+    private static final class Values {
+        final List<ParseResult> results;
+
+        Values(ParseResult root, ParseResult sub) {
+            this.results = sub == null ? List.of(root) : List.of(sub, root);
+        }
+
+        <T> T get(String option) {
+            for (ParseResult r : results) {
+                if (r.hasMatchedOption(option)) {
+                    return r.matchedOptionValue(option, null);
+                }
+            }
+            return null;
+        }
+    }
+
+    /** The usage text: what {@code ./platform help} prints (the script keeps a copy, see LauncherHelpTest). */
+    public static String usage() {
+        return CommandLineSpec.commandLine().getUsageMessage();
     }
 
     /** What a running {@code up} can stop and start again on its own: the services, the Kafka broker, PostgreSQL. */
@@ -225,21 +214,24 @@ public final class Options {
         return c.isService() || c == Component.KAFKA || c == Component.POSTGRES;
     }
 
-    private static void requireNoValue(String name, String value) {
-        if (value != null) {
-            throw new UsageException(name + " takes no value");
+    static int parsePort(String value, String what) {
+        try {
+            return portNumber(value);
+        } catch (IllegalArgumentException e) {
+            throw new UsageException(what + ": " + e.getMessage());
         }
     }
 
-    static int parsePort(String value, String what) {
+    /** 1-65535; otherwise an IllegalArgumentException that says why. */
+    static int portNumber(String value) {
         int port;
         try {
-            port = Integer.parseInt(value);
+            port = Integer.parseInt(value.trim());
         } catch (NumberFormatException e) {
-            throw new UsageException(what + ": '" + value + "' is not a port number");
+            throw new IllegalArgumentException("'" + value + "' is not a port number");
         }
         if (port < 1 || port > 65535) {
-            throw new UsageException(what + ": port " + port + " is out of range (1-65535)");
+            throw new IllegalArgumentException("port " + port + " is out of range (1-65535)");
         }
         return port;
     }
@@ -253,31 +245,5 @@ public final class Options {
                         + e.getKey().key() + "; each component needs its own port");
             }
         }
-    }
-
-    public static String usage() {
-        StringBuilder sb = new StringBuilder();
-        sb.append("Usage: ./platform up|down|status|restart [options]\n\n")
-                .append("  up       start PostgreSQL, Kafka, Keycloak, a Kubernetes API and the five services;\n")
-                .append("           wait until all are ready; Ctrl-C stops everything\n")
-                .append("  down     stop the platform started by 'up' (same --data)\n")
-                .append("  status   what runs, on which port, and whether it is ready\n")
-                .append("  restart COMPONENT  make the running 'up' stop (if it still runs) and start again one\n")
-                .append("           service (gear, execution, ...), kafka or postgres, on the same ports and data\n\n")
-                .append("Options:\n")
-                .append("  --data DIR          state, logs and downloads (default: <project>/").append(DEFAULT_DATA_DIR)
-                .append(")\n")
-                .append("  --skip a,b          do not start these services (e.g. to run one in quarkus:dev yourself)\n")
-                .append("  --infra-only        start only PostgreSQL, Kafka, Keycloak and the Kubernetes API\n")
-                .append("  --timeout SECONDS   readiness wait per step (default ").append(DEFAULT_TIMEOUT.toSeconds())
-                .append(")\n");
-        for (Component c : Component.values()) {
-            sb.append(String.format("  %-20s %s port (default %d; env %s)%n", c.portOption() + " N", c.key(),
-                    c.defaultPort(), c.portEnv()));
-        }
-        sb.append("\nEnvironment:\n")
-                .append("  HYPERAI_SERVICE_JAVA_OPTS   JVM options of the five services (default: ")
-                .append(ServiceEnv.DEFAULT_JAVA_OPTS).append(")\n");
-        return sb.toString();
     }
 }

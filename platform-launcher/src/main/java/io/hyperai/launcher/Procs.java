@@ -171,4 +171,12 @@ final class Procs {
             Thread.currentThread().interrupt();
         }
     }
+
+    static void join(Thread t) {
+        try {
+            t.join();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 }

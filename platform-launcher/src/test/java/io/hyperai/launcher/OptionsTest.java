@@ -67,6 +67,17 @@ class OptionsTest {
     }
 
     @Test
+    void optionsGoBeforeOrAfterTheCommandAndAfterWins() {
+        Options o = parse("--data", "before", "--gear-port", "9101", "status", "--data", "after");
+        assertThat(o.command()).isEqualTo(Options.Command.STATUS);
+        assertThat(o.dataDir()).isEqualTo(Path.of("/work/somewhere/after"));
+        assertThat(o.port(Component.GEAR)).isEqualTo(9101);
+        // what platform-e2e's Platform passes to down and restart
+        assertThat(parse("down", "--data", "d", "--timeout", "300").timeout()).isEqualTo(Duration.ofSeconds(300));
+        assertThat(parse("up", "--help").command()).isEqualTo(Options.Command.HELP);
+    }
+
+    @Test
     void relativeDataIsResolvedAgainstTheWorkingDirectory() {
         assertThat(parse("up", "--data", "mine").dataDir()).isEqualTo(Path.of("/work/somewhere/mine"));
         assertThat(parse("up", "--data=/tmp/x/../y").dataDir()).isEqualTo(Path.of("/tmp/y"));
@@ -97,15 +108,20 @@ class OptionsTest {
         assertThatThrownBy(() -> parse(Map.of("HYPERAI_GEAR_PORT", "x"), "up"))
                 .isInstanceOf(Options.UsageException.class).hasMessageContaining("HYPERAI_GEAR_PORT");
         assertThatThrownBy(() -> parse("up", "--gear-port"))
-                .isInstanceOf(Options.UsageException.class).hasMessageContaining("needs a value");
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("Missing required parameter")
+                .hasMessageContaining("--gear-port");
         assertThatThrownBy(() -> parse("up", "--nope", "1"))
                 .isInstanceOf(Options.UsageException.class).hasMessageContaining("Unknown option --nope");
         assertThatThrownBy(() -> parse("start"))
                 .isInstanceOf(Options.UsageException.class).hasMessageContaining("Unknown command 'start'");
-        assertThatThrownBy(() -> parse("up", "down")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("up", "down")).isInstanceOf(Options.UsageException.class)
+                .hasMessageContaining("Unknown command 'down'");
         assertThatThrownBy(() -> parse("up", "--skip", "keycloak"))
                 .isInstanceOf(Options.UsageException.class).hasMessageContaining("not a service");
-        assertThatThrownBy(() -> parse("up", "--infra-only=yes")).isInstanceOf(Options.UsageException.class);
+        assertThatThrownBy(() -> parse("up", "--infra-only=yes")).isInstanceOf(Options.UsageException.class)
+                .hasMessageContaining("--infra-only");
+        assertThatThrownBy(() -> parse("up", "--timeout", "soon")).isInstanceOf(Options.UsageException.class)
+                .hasMessageContaining("--timeout").hasMessageContaining("soon");
     }
 
     @Test

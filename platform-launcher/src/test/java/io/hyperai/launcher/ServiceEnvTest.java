@@ -110,7 +110,7 @@ class ServiceEnvTest {
 
     @Test
     void topicsAreTheFiveEventTopicsWithThreePartitionsAndTheirDeadLetterTopics() {
-        assertThat(Up.TOPICS).hasSize(10)
+        assertThat(KafkaPart.TOPICS).hasSize(10)
                 .containsEntry("gear-events", 3).containsEntry("execution-events", 3)
                 .containsEntry("warehouse-events", 3).containsEntry("storage-events", 3)
                 .containsEntry("billing-events", 3)
@@ -119,7 +119,7 @@ class ServiceEnvTest {
 
     @Test
     void tokenCurlUsesThePasswordGrantOnTheCliClient() {
-        assertThat(Up.tokenCurl(8180, "alice", "alice"))
+        assertThat(Summary.tokenCurl(8180, "alice", "alice"))
                 .contains("grant_type=password").contains("client_id=hyperai-cli")
                 .contains("username=alice").contains("http://localhost:8180/realms/hyperai/protocol/openid-connect/token");
     }

@@ -1,7 +1,14 @@
 package io.hyperai.infra.k8s;
 
 import java.math.BigDecimal;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.function.Function;
@@ -29,6 +36,8 @@ final class PodStatuses {
     static final String RUNNING = "Running";
     static final String SUCCEEDED = "Succeeded";
     static final String FAILED = "Failed";
+    static final String HOST_IP = "10.0.0.11";
+    static final String DISK_PRESSURE = "The node was low on resource: ephemeral-storage. ";
 
     private PodStatuses() {
     }
@@ -78,17 +87,17 @@ final class PodStatuses {
         }
     }
 
-    static PodStatus accepted(FakeKubelet.Track t) {
+    static PodStatus accepted(PodTrack t) {
         return new PodStatusBuilder().withPhase(PENDING).withQosClass(t.qosClass).build();
     }
 
-    static PodStatus unschedulable(FakeKubelet.Track t, String message) {
+    static PodStatus unschedulable(PodTrack t, String message) {
         return new PodStatusBuilder().withPhase(PENDING).withQosClass(t.qosClass)
                 .withConditions(t.condition("PodScheduled", false, "Unschedulable", message))
                 .build();
     }
 
-    static PodStatus containerCreating(FakeKubelet.Track t) {
+    static PodStatus containerCreating(PodTrack t) {
         String unready = "containers with unready status: [" + String.join(" ", t.containerNames()) + "]";
         return node(t).withPhase(PENDING)
                 .withConditions(
@@ -102,7 +111,7 @@ final class PodStatuses {
                 .build();
     }
 
-    static PodStatus running(FakeKubelet.Track t) {
+    static PodStatus running(PodTrack t) {
         return node(t).withPhase(RUNNING)
                 .withPodIP(t.podIP).withPodIPs(new PodIP(t.podIP))
                 .withConditions(
@@ -117,7 +126,7 @@ final class PodStatuses {
     }
 
     /** Containers ended on their own: phase Succeeded (all exited 0) or Failed. */
-    static PodStatus terminated(FakeKubelet.Track t, int exitCode, String reason) {
+    static PodStatus terminated(PodTrack t, int exitCode, String reason) {
         boolean ok = exitCode == 0;
         String podReason = ok ? "PodCompleted" : "PodFailed";
         return node(t).withPhase(ok ? SUCCEEDED : FAILED)
@@ -133,7 +142,7 @@ final class PodStatuses {
     }
 
     /** Evicted by the kubelet (node pressure or ephemeral-storage limit): phase Failed, reason Evicted. */
-    static PodStatus evicted(FakeKubelet.Track t, String message, String disruption) {
+    static PodStatus evicted(PodTrack t, String message, String disruption) {
         return node(t).withPhase(FAILED)
                 .withReason("Evicted").withMessage(message)
                 .withPodIP(t.podIP).withPodIPs(new PodIP(t.podIP))
@@ -148,24 +157,24 @@ final class PodStatuses {
                 .build();
     }
 
-    static ContainerState terminatedState(FakeKubelet.Track t, Container c, int exitCode, String reason) {
+    static ContainerState terminatedState(PodTrack t, Container c, int exitCode, String reason) {
         return new ContainerStateBuilder().withNewTerminated()
                 .withExitCode(exitCode)
                 .withReason(reason)
                 .withStartedAt(t.containerStartedAt)
-                .withFinishedAt(FakeKubelet.now())
+                .withFinishedAt(now())
                 .withContainerID(t.containerId(c.getName()))
                 .endTerminated().build();
     }
 
-    private static PodStatusBuilder node(FakeKubelet.Track t) {
+    private static PodStatusBuilder node(PodTrack t) {
         return new PodStatusBuilder()
                 .withQosClass(t.qosClass)
-                .withHostIP(FakeKubelet.HOST_IP).withHostIPs(new HostIP(FakeKubelet.HOST_IP))
+                .withHostIP(HOST_IP).withHostIPs(new HostIP(HOST_IP))
                 .withStartTime(t.startTime);
     }
 
-    private static List<ContainerStatus> containers(FakeKubelet.Track t, Function<Container, ContainerState> stateOf,
+    private static List<ContainerStatus> containers(PodTrack t, Function<Container, ContainerState> stateOf,
             boolean ready) {
         List<ContainerStatus> result = new ArrayList<>();
         for (Container c : t.containers()) {
@@ -176,7 +185,7 @@ final class PodStatuses {
             result.add(new ContainerStatusBuilder()
                     .withName(c.getName())
                     .withImage(image)
-                    .withImageID(hasId ? "docker.io/" + image + "@sha256:" + FakeKubelet.sha256Hex(image) : "")
+                    .withImageID(hasId ? "docker.io/" + image + "@sha256:" + sha256Hex(image) : "")
                     .withContainerID(hasId ? t.containerId(c.getName()) : null)
                     .withReady(ready)
                     .withStarted(started)
@@ -199,5 +208,58 @@ final class PodStatuses {
         c.setLastTransitionTime(lastTransitionTime);
         c.setLastProbeTime(null);
         return c;
+    }
+
+    /** Why the scheduler found no node, naming the resource the pod asks for that a real cluster would lack. */
+    static String unschedulableMessage(PodTrack t) {
+        return "0/3 nodes are available: 3 Insufficient " + scarceResource(t) + ".";
+    }
+
+    /** What a kubelet says when it evicts a pod for using more disk than its request. */
+    static String diskEvictionMessage(PodTrack t) {
+        Container main = t.containers().get(0);
+        return DISK_PRESSURE + "Container " + main.getName() + " was using 12Gi, which exceeds its request of "
+                + ephemeralRequest(main) + ". ";
+    }
+
+    private static String scarceResource(PodTrack t) {
+        boolean memory = false;
+        for (Container c : t.containers()) {
+            if (c.getResources() == null) {
+                continue;
+            }
+            for (Map<String, Quantity> m : Arrays.asList(c.getResources().getRequests(), c.getResources().getLimits())) {
+                if (m == null) {
+                    continue;
+                }
+                if (m.containsKey("nvidia.com/gpu")) {
+                    return "nvidia.com/gpu";
+                }
+                memory |= m.containsKey("memory");
+            }
+        }
+        return memory ? "memory" : "nvidia.com/gpu";
+    }
+
+    private static String ephemeralRequest(Container c) {
+        if (c.getResources() != null && c.getResources().getRequests() != null) {
+            Quantity q = c.getResources().getRequests().get("ephemeral-storage");
+            if (q != null) {
+                return q.toString();
+            }
+        }
+        return "0";
+    }
+
+    static String now() {
+        return Instant.now().truncatedTo(ChronoUnit.SECONDS).toString();
+    }
+
+    static String sha256Hex(String s) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(s.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
     }
 }

@@ -276,8 +276,9 @@ class FakeKubeletTest {
         PodRecorder r = create(pod("jupyter", Map.of("hyperai.io/execution-id", "jupyter"),
                 Map.of(FakeKubelet.OUTCOME_ANNOTATION, "oom", FakeKubelet.RUN_MILLIS_ANNOTATION, "50"), "Always"));
 
+        // the Pending status that comes first has an empty list of container statuses
         await().atMost(WAIT).until(() -> r.last() != null && r.last().getStatus().getContainerStatuses() != null
-                && main(r.last()).getRestartCount() == 1);
+                && !r.last().getStatus().getContainerStatuses().isEmpty() && main(r.last()).getRestartCount() == 1);
         ContainerStatus cs = main(r.last());
         assertThat(r.lastPhase()).isEqualTo("Running");
         assertThat(cs.getState().getRunning()).isNotNull();
