@@ -124,7 +124,7 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
             // decided before the pod goes: a home whose user code never ran holds nothing worth saving
             // (before the cache has filled, nothing is known: keep it)
             boolean ran = !synced()
-                    || cached(name).map(p -> PodStatusInterpreter.interpret(p).startedAt() != null).orElse(false);
+                    || cached(name).map(PodStatusInterpreter::started).orElse(false);
             client.pods().inNamespace(config.namespace()).withName(name).delete();
             client.services().inNamespace(config.namespace()).withName(name).delete();
             if (!ran) {

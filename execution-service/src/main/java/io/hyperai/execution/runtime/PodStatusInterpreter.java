@@ -25,8 +25,7 @@ public final class PodStatusInterpreter {
     public static PodObservation interpret(Pod pod) {
         PodStatus status = pod.getStatus();
         String phase = status == null || status.getPhase() == null ? "Pending" : status.getPhase();
-        Optional<ContainerStatus> main = status == null || status.getContainerStatuses() == null ? Optional.empty()
-                : status.getContainerStatuses().stream().filter(c -> "main".equals(c.getName())).findFirst();
+        Optional<ContainerStatus> main = main(pod);
         Instant startedAt = startedAt(pod, main);
         switch (phase) {
             case "Running":
@@ -113,6 +112,17 @@ public final class PodStatusInterpreter {
         return new PodObservation(ExecutionState.FAILED, Reasons.EXIT_CODE, exitCode,
                 terminated.map(ContainerStateTerminated::getMessage).map(PodStatusInterpreter::truncate).orElse(null),
                 startedAt, at);
+    }
+
+    /** Whether user code has run in the pod: its main container started, ready or not. */
+    public static boolean started(Pod pod) {
+        return startedAt(pod, main(pod)) != null;
+    }
+
+    private static Optional<ContainerStatus> main(Pod pod) {
+        PodStatus status = pod.getStatus();
+        return status == null || status.getContainerStatuses() == null ? Optional.empty()
+                : status.getContainerStatuses().stream().filter(c -> "main".equals(c.getName())).findFirst();
     }
 
     private static Instant startedAt(Pod pod, Optional<ContainerStatus> main) {

@@ -16,6 +16,8 @@ class PodStatusInterpreterTest {
         assertThat(PodStatusInterpreter.interpret(running(true, false)).state()).isEqualTo(ExecutionState.STARTING);
         assertThat(PodStatusInterpreter.interpret(running(true, false)).startedAt()).isNull();
         assertThat(PodStatusInterpreter.interpret(running(true, true)).state()).isEqualTo(ExecutionState.RUNNING);
+        // its user code has run though: a stop now still saves the home
+        assertThat(PodStatusInterpreter.started(running(true, false))).isTrue();
     }
 
     @Test
