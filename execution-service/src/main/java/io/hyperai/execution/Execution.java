@@ -58,6 +58,9 @@ public class Execution extends PanacheEntityBase {
     public boolean stopRequested;
     @Column(name = "workdir_bytes")
     public Long workdirBytes;
+    /** Stopped with reason DEADLINE this long after it started running; null: no limit. */
+    @Column(name = "max_runtime_seconds")
+    public Integer maxRuntimeSeconds;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")

@@ -13,6 +13,8 @@ public final class Reasons {
     public static final String RUNTIME_ERROR = "RUNTIME_ERROR";
     public static final String USER_STOPPED = "USER_STOPPED";
     public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
+    /** Its {@code maxRuntimeSeconds} ran out. */
+    public static final String DEADLINE = "DEADLINE";
 
     /** Failures whose container would otherwise linger (waiting for an image, restarting). */
     public static boolean removesContainer(String reason) {

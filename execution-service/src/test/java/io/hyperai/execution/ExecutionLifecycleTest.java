@@ -8,6 +8,7 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -220,6 +221,27 @@ class ExecutionLifecycleTest {
     }
 
     @Test
+    void aMaximumRunningTimeStopsTheExecutionAtItsDeadline() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.RUN_FOREVER);
+        String id = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"script\",\"entryCommand\":\"python forever.py\",\"maxRuntimeSeconds\":2}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201)
+                .body("maxRuntimeSeconds", equalTo(2)).extract().path("id");
+        JsonPath stopped = awaitState(id, "STOPPED");
+        assertThat(stopped.getString("reason")).isEqualTo("DEADLINE");
+        Instant deadline = Instant.parse(stopped.getString("deadlineAt"));
+        assertThat(deadline).isEqualTo(Instant.parse(stopped.getString("startedAt")).plusSeconds(2));
+        assertThat(Instant.parse(stopped.getString("endedAt"))).isAfterOrEqualTo(deadline);
+        await().atMost(WAIT).until(() -> pod(id) == null);
+        List<EventEnvelope> events = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("execution.stopped")))
+                .stream().filter(r -> id.equals(r.key())).map(r -> EventCodec.read(r.value()))
+                .filter(e -> e.type().equals("execution.stopped")).toList();
+        assertThat(EventCodec.payload(events.get(0), ExecutionEnded.class).reason()).isEqualTo("DEADLINE");
+    }
+
+    @Test
     void aPodDeletedBehindOurBackFailsItsExecution() {
         String gearId = gear("alice", false);
         String id = startScript(gearId, "sleep 1000").getString("id");
@@ -274,6 +296,10 @@ class ExecutionLifecycleTest {
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(400)
                 .body("errors.field", hasItem("mode"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"jupyter\",\"maxRuntimeSeconds\":0}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(400)
+                .body("errors.field", hasItem("maxRuntimeSeconds"));
         given().auth().oauth2(Tokens.alice()).get("/api/v1/executions?state=DANCING").then().statusCode(400)
                 .body("errors.field", hasItem("state"));
     }

@@ -74,6 +74,10 @@ public interface ExecutionConfig {
     @WithDefault("30s")
     Duration resyncInterval();
 
+    /** How soon after its deadline an execution with {@code maxRuntimeSeconds} is stopped (read by its {@code @Scheduled}). */
+    @WithDefault("5s")
+    String deadlineCheck();
+
     /** A QUEUED execution without a pod for this long gets its pod (again). */
     @WithDefault("10s")
     Duration podCreationGrace();

@@ -1,6 +1,7 @@
 package io.hyperai.execution.events;
 
 import java.util.List;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -13,6 +14,7 @@ import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
+import io.hyperai.execution.service.ExecutionReconciler;
 import io.hyperai.execution.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
 
@@ -25,14 +27,17 @@ public class BillingEventsConsumer {
 
     private final EventInbox inbox;
     private final ExecutionService executions;
+    private final ExecutionReconciler reconciler;
 
-    public BillingEventsConsumer(EventInbox inbox, ExecutionService executions) {
+    public BillingEventsConsumer(EventInbox inbox, ExecutionService executions, ExecutionReconciler reconciler) {
         this.inbox = inbox;
         this.executions = executions;
+        this.reconciler = reconciler;
     }
 
     @Incoming("billing-events")
     public Uni<Void> consume(String record) {
+        java.util.Set<UUID> stopped = java.util.concurrent.ConcurrentHashMap.newKeySet(); // across retried attempts
         return inbox.apply("execution-service", record, (envelope, type) -> {
             if (type != EventType.BILLING_BALANCE_EXHAUSTED) {
                 return Uni.createFrom().voidItem();
@@ -42,10 +47,13 @@ public class BillingEventsConsumer {
                     .chain(active -> {
                         Uni<Void> chain = Uni.createFrom().voidItem();
                         for (Execution e : active) {
+                            stopped.add(e.id);
                             chain = chain.chain(() -> executions.stopInTransaction(e.id, Reasons.BALANCE_EXHAUSTED));
                         }
                         return chain;
                     });
-        });
+        })
+                // after commit, the containers of a user without money go now, not at the next reconciliation pass
+                .chain(() -> reconciler.reconcileEach(stopped));
     }
 }

@@ -10,12 +10,15 @@ import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.ExecutionTransition;
 import io.hyperai.execution.runtime.Launch;
 
-/** An execution as its owner sees it; {@code workspaceUrl} only for a running workspace. */
+/**
+ * An execution as its owner sees it; {@code workspaceUrl} only for a running workspace, {@code deadlineAt} once an
+ * execution with a maximum running time has started.
+ */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionView(String id, String gearId, String mode, String state, String reason, Integer exitCode,
         String entryCommand, String codeId, String continuedFrom, String computeSpecId, long pricePerHourMinor,
         String currency, Launch.Resources resources, Instant createdAt, Instant startedAt, Instant endedAt,
-        String workspaceUrl, List<Step> history) {
+        Integer maxRuntimeSeconds, Instant deadlineAt, String workspaceUrl, List<Step> history) {
 
     public record Step(String state, Instant at, String reason, String detail) {
     }
@@ -29,6 +32,8 @@ public record ExecutionView(String id, String gearId, String mode, String state,
         return new ExecutionView(e.id.toString(), e.gearId, e.mode.name().toLowerCase(), e.state.name(), e.reason,
                 e.exitCode, e.entryCommand, e.codeId, e.continuedFrom == null ? null : e.continuedFrom.toString(),
                 e.computeSpecId, e.pricePerHourMinor, e.currency, e.launch == null ? null : e.launch.resources(),
-                e.createdAt, e.startedAt, e.endedAt, url, steps);
+                e.createdAt, e.startedAt, e.endedAt, e.maxRuntimeSeconds,
+                e.maxRuntimeSeconds == null || e.startedAt == null ? null : e.startedAt.plusSeconds(e.maxRuntimeSeconds),
+                url, steps);
     }
 }

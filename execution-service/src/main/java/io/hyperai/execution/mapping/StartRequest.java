@@ -1,14 +1,23 @@
 package io.hyperai.execution.mapping;
 
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 
-/** {@code POST /api/v1/gears/{gearId}/executions}: a script needs its entry command. */
+/**
+ * {@code POST /api/v1/gears/{gearId}/executions}: a script needs its entry command. {@code maxRuntimeSeconds}, when
+ * given, stops the execution (reason DEADLINE, home saved) that long after it starts running.
+ */
 public record StartRequest(
         @NotNull Mode mode,
         @Size(min = 1, max = 4000) String entryCommand,
-        @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9-]+") String codeId) {
+        @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9-]+") String codeId,
+        @Min(1) @Max(MAX_RUNTIME_LIMIT) Integer maxRuntimeSeconds) {
+
+    /** A year: a longer limit is no limit. */
+    public static final int MAX_RUNTIME_LIMIT = 31_536_000;
 
     public enum Mode {
         script, jupyter

@@ -94,7 +94,7 @@ public class ExecutionResource {
             @RequestBody(content = @Content(examples = {
                     @ExampleObject(name = "script", value = """
                             {"mode": "script", "entryCommand": "python train.py --epochs 3",
-                             "codeId": "3b241101-e2bb-4255-8caf-4136c566a962"}"""),
+                             "codeId": "3b241101-e2bb-4255-8caf-4136c566a962", "maxRuntimeSeconds": 7200}"""),
                     @ExampleObject(name = "jupyter", value = "{\"mode\": \"jupyter\"}") }))
             @Valid StartRequest request) {
         if (request == null) {

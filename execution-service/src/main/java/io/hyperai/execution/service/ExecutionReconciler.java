@@ -102,6 +102,17 @@ public class ExecutionReconciler {
                 .invoke(() -> passes.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
+    /** Reconciles these executions one after another, each failure logged and left to the next pass. */
+    public Uni<Void> reconcileEach(java.util.Collection<UUID> ids) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID id : ids) {
+            chain = chain.chain(() -> reconcile(id.toString()).onFailure()
+                    .invoke(e -> LOG.warnf("reconciling %s failed; the next pass retries: %s", id, e.getMessage()))
+                    .onFailure().recoverWithNull());
+        }
+        return chain;
+    }
+
     public Uni<Void> reconcile(String executionId) {
         UUID id;
         try {

@@ -64,7 +64,7 @@ public class ExecutionService {
 
     public Uni<Execution> start(String ownerId, String gearId, StartRequest request) {
         return start(ownerId, gearId, request.mode().name().toUpperCase(), request.entryCommand(), request.codeId(),
-                null);
+                null, request.maxRuntimeSeconds());
     }
 
     /** A new execution of the same gear whose home starts as {@code previousId}'s saved working directory. */
@@ -78,12 +78,13 @@ public class ExecutionService {
                     : overrides.mode().name().toUpperCase();
             String command = overrides == null || overrides.entryCommand() == null ? previous.entryCommand
                     : overrides.entryCommand();
-            return start(ownerId, previous.gearId, mode, command, null, previous.id);
+            return start(ownerId, previous.gearId, mode, command, null, previous.id,
+                    overrides == null ? null : overrides.maxRuntimeSeconds());
         });
     }
 
     private Uni<Execution> start(String ownerId, String gearId, String mode, String entryCommand, String codeId,
-            UUID continuedFrom) {
+            UUID continuedFrom, Integer maxRuntimeSeconds) {
         if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
             return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
         }
@@ -114,6 +115,7 @@ public class ExecutionService {
             e.entryCommand = "SCRIPT".equals(mode) ? entryCommand : null;
             e.codeId = codeId;
             e.continuedFrom = continuedFrom;
+            e.maxRuntimeSeconds = maxRuntimeSeconds;
             e.computeSpecId = gear.computeSpec().id();
             e.pricePerHourMinor = gear.computeSpec().pricePerHourMinor();
             e.currency = gear.computeSpec().currency();
