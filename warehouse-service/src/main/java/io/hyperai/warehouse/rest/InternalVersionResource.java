@@ -1,21 +1,20 @@
 package io.hyperai.warehouse.rest;
 
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import java.util.Arrays;
 
+import jakarta.annotation.security.RolesAllowed;
+
+import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
+import io.hyperai.contracts.warehouse.WarehouseApi;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.mapping.VersionViews;
-import io.hyperai.warehouse.mapping.VersionViews.InternalVersionView;
 import io.hyperai.warehouse.service.ItemStore;
 import io.smallrye.mutiny.Uni;
 
 /** For the gear and execution services: owner, size and location of a version, to validate and mount bindings. */
-@Path("/internal/warehouse")
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
-public class InternalVersionResource {
+public class InternalVersionResource implements WarehouseApi {
 
     private final ItemStore store;
 
@@ -23,19 +22,11 @@ public class InternalVersionResource {
         this.store = store;
     }
 
-    @GET
-    @Path("datasets/{id}/versions/{n}")
-    public Uni<InternalVersionView> dataset(@PathParam("id") String id, @PathParam("n") String n) {
-        return version(WarehouseItem.Kind.DATASET, id, n);
-    }
-
-    @GET
-    @Path("models/{id}/versions/{n}")
-    public Uni<InternalVersionView> model(@PathParam("id") String id, @PathParam("n") String n) {
-        return version(WarehouseItem.Kind.MODEL, id, n);
-    }
-
-    private Uni<InternalVersionView> version(WarehouseItem.Kind kind, String id, String n) {
+    @Override
+    public Uni<Version> version(String collection, String id, String n) {
+        WarehouseItem.Kind kind = Arrays.stream(WarehouseItem.Kind.values())
+                .filter(k -> k.collection().equals(collection)).findFirst()
+                .orElseThrow(() -> ProblemException.notFound("collection", collection));
         return store.anyVersion(kind, id, n).map(v -> VersionViews.internal(kind, v));
     }
 }
