@@ -1,22 +1,15 @@
 package io.hyperai.billing.rest;
 
 import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
-
-import io.hyperai.billing.mapping.AdmissionView;
 import io.hyperai.billing.service.AccountService;
 import io.hyperai.common.security.CurrentUser;
+import io.hyperai.contracts.billing.BillingApi;
 import io.smallrye.mutiny.Uni;
 
 /** For the execution service: may this user start an execution (balance above zero)? */
-@Path("/internal/billing/admission/{userId}")
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
-public class InternalAdmissionResource {
+public class InternalAdmissionResource implements BillingApi {
 
     private final AccountService accounts;
 
@@ -24,9 +17,8 @@ public class InternalAdmissionResource {
         this.accounts = accounts;
     }
 
-    @GET
-    @Operation(summary = "May this user start an execution (is their balance above zero)?")
-    public Uni<AdmissionView> admission(@Parameter(description = "The user") @PathParam("userId") String userId) {
+    @Override
+    public Uni<BillingAdmission> admission(String userId) {
         return accounts.admission(userId);
     }
 }

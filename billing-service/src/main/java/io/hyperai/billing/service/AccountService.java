@@ -17,13 +17,13 @@ import io.hyperai.billing.MeteredRun;
 import io.hyperai.billing.TopUp;
 import io.hyperai.billing.config.BillingConfig;
 import io.hyperai.billing.mapping.AccountView;
-import io.hyperai.billing.mapping.AdmissionView;
 import io.hyperai.billing.mapping.RunningView;
 import io.hyperai.billing.mapping.TopUpView;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.BillingBalanceState;
 import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.billing.BillingApi.BillingAdmission;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -96,10 +96,10 @@ public class AccountService {
     }
 
     @WithSession
-    public Uni<AdmissionView> admission(String userId) {
+    public Uni<BillingAdmission> admission(String userId) {
         return BillingAccount.<BillingAccount>findById(userId).map(a -> a == null
-                ? new AdmissionView(userId, 0, config.currency(), false)
-                : new AdmissionView(userId, a.balanceMinor, a.currency, a.balanceMinor > 0 && !a.exhausted));
+                ? new BillingAdmission(userId, 0, config.currency(), false)
+                : new BillingAdmission(userId, a.balanceMinor, a.currency, a.balanceMinor > 0 && !a.exhausted));
     }
 
     /**

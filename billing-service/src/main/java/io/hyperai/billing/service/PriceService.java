@@ -8,9 +8,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import io.hyperai.billing.client.GearClient;
 import io.hyperai.billing.mapping.PriceView;
 import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.GearClient;
 import io.hyperai.common.problem.ProblemException;
 import io.smallrye.mutiny.Uni;
 

@@ -10,6 +10,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 
 import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.files.StagedUpload;
@@ -19,7 +20,6 @@ import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.CodeUpload;
-import io.hyperai.execution.client.AdmissionClients;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.CodeView;
 import io.vertx.core.Context;
@@ -36,10 +36,10 @@ import io.smallrye.mutiny.Uni;
 public class CodeService {
 
     private final UploadStager stager;
-    private final AdmissionClients.Storage storage;
+    private final StorageClient storage;
     private final Outbox outbox;
 
-    public CodeService(ExecutionConfig config, @RestClient AdmissionClients.Storage storage, Outbox outbox) {
+    public CodeService(ExecutionConfig config, @RestClient StorageClient storage, Outbox outbox) {
         this.stager = new UploadStager(Path.of(config.codeRoot()), 10_000);
         this.storage = storage;
         this.outbox = outbox;

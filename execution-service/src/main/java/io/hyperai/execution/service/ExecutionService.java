@@ -11,16 +11,18 @@ import jakarta.persistence.LockModeType;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.client.BillingClient;
 import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.GearClient;
+import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.gear.GearApi.GearRuntime;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.ExecutionTransition;
 import io.hyperai.execution.Reasons;
-import io.hyperai.execution.client.AdmissionClients;
-import io.hyperai.execution.client.GearClient;
 import io.hyperai.execution.mapping.ContinueRequest;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
@@ -45,14 +47,14 @@ public class ExecutionService {
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
 
     private final GearClient gears;
-    private final AdmissionClients.Storage storage;
-    private final AdmissionClients.Billing billing;
+    private final StorageClient storage;
+    private final BillingClient billing;
     private final ExecutionStateService states;
     private final ExecutionRuntime runtime;
     private final CodeService code;
 
-    public ExecutionService(@RestClient GearClient gears, @RestClient AdmissionClients.Storage storage,
-            @RestClient AdmissionClients.Billing billing, ExecutionStateService states, ExecutionRuntime runtime,
+    public ExecutionService(@RestClient GearClient gears, @RestClient StorageClient storage,
+            @RestClient BillingClient billing, ExecutionStateService states, ExecutionRuntime runtime,
             CodeService code) {
         this.code = code;
         this.gears = gears;
@@ -100,7 +102,7 @@ public class ExecutionService {
                         .transform(e -> ProblemException.invalid("codeId", "does not exist"));
         return codePath.chain(path -> admit(ownerId, gearId).map(gear -> new Object[] { gear, path }))
                 .chain(admitted -> {
-            GearClient.GearRuntime gear = (GearClient.GearRuntime) admitted[0];
+            GearRuntime gear = (GearRuntime) admitted[0];
             String codeDir = (String) admitted[1];
             UUID id = UUID.randomUUID();
             String token = "JUPYTER".equals(mode) ? WorkspaceTokens.next() : null;
@@ -138,8 +140,8 @@ public class ExecutionService {
         });
     }
 
-    private Uni<GearClient.GearRuntime> admit(String ownerId, String gearId) {
-        Uni<GearClient.GearRuntime> gear = DependencyFailures.guard("gear-service", gears.gear(gearId))
+    private Uni<GearRuntime> admit(String ownerId, String gearId) {
+        Uni<GearRuntime> gear = DependencyFailures.guard("gear-service", gears.gear(gearId))
                 // gear-service refusing the id (unknown, or not even well formed) means there is no such gear
                 .onFailure(e -> DependencyFailures.status(e) / 100 == 4)
                 .transform(e -> ProblemException.notFound("gear", gearId))

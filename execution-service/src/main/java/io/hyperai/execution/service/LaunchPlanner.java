@@ -3,8 +3,8 @@ package io.hyperai.execution.service;
 import java.util.ArrayList;
 import java.util.List;
 
-import io.hyperai.execution.client.GearClient.Binding;
-import io.hyperai.execution.client.GearClient.GearRuntime;
+import io.hyperai.contracts.gear.GearApi.GearRuntime;
+import io.hyperai.contracts.gear.GearApi.Mount;
 import io.hyperai.execution.runtime.Launch;
 
 /** Turns a gear (as gear-service resolved it) and a start request into a {@link Launch}. */
@@ -19,7 +19,7 @@ final class LaunchPlanner {
             String codePath, String continuedWorkdir, String jupyterToken) {
         List<Launch.Mount> inputs = new ArrayList<>();
         Launch.Mount home = continuedWorkdir == null ? null : new Launch.Mount(HOME, "workdirs", continuedWorkdir);
-        for (Binding binding : gear.bindings() == null ? List.<Binding>of() : gear.bindings()) {
+        for (Mount binding : gear.bindings() == null ? List.<Mount>of() : gear.bindings()) {
             Launch.Mount mount = binding.workdirPath() != null
                     ? new Launch.Mount(binding.mountPath(), "workdirs", binding.workdirPath())
                     : new Launch.Mount(binding.mountPath(), "warehouse", binding.storagePath());

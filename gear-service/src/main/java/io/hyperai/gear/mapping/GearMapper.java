@@ -4,12 +4,11 @@ import java.time.Instant;
 import java.util.List;
 
 import io.hyperai.common.events.payload.GearChanged;
+import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.gear.ComputeSpec;
 import io.hyperai.gear.Gear;
 import io.hyperai.gear.GearBinding;
 import io.hyperai.gear.RuntimeImage;
-import io.hyperai.gear.mapping.CatalogueMapper.ComputeSpecView;
-import io.hyperai.gear.mapping.CatalogueMapper.RuntimeImageView;
 
 /** Gears to what users, services and events see of them. */
 public final class GearMapper {
@@ -25,15 +24,6 @@ public final class GearMapper {
             int revision, Instant createdAt, Instant updatedAt) {
     }
 
-    /** What the execution service mounts: the source and where its bytes are. */
-    public record MountView(String mountPath, boolean readOnly, SourceView source, String storagePath, Long totalBytes,
-            String workdirPath, Long bytes) {
-    }
-
-    public record InternalGearView(String id, String ownerId, String name, int revision, ComputeSpecView computeSpec,
-            RuntimeImageView image, List<MountView> bindings, Instant createdAt, Instant updatedAt) {
-    }
-
     private GearMapper() {
     }
 
@@ -43,11 +33,13 @@ public final class GearMapper {
                 g.revision, g.createdAt, g.updatedAt);
     }
 
-    public static InternalGearView internal(Gear g, ComputeSpec spec, RuntimeImage image) {
-        return new InternalGearView(g.id, g.ownerId, g.name, g.revision, CatalogueMapper.view(spec),
-                CatalogueMapper.view(image),
-                g.bindings().stream().map(b -> new MountView(b.mountPath(), b.readOnly(), source(b), b.storagePath(),
-                        b.totalBytes(), b.workdirPath(), b.bytes())).toList(),
+    /** What the execution service runs and mounts: spec, image, each source and where its bytes are. */
+    public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image) {
+        return new GearApi.GearRuntime(g.id, g.ownerId, g.name, g.revision, CatalogueMapper.internal(spec),
+                CatalogueMapper.internal(image),
+                g.bindings().stream().map(b -> new GearApi.Mount(b.mountPath(), b.readOnly(),
+                        new GearApi.Source(b.sourceKind(), b.sourceId(), b.version(), b.executionId()),
+                        b.storagePath(), b.totalBytes(), b.workdirPath(), b.bytes())).toList(),
                 g.createdAt, g.updatedAt);
     }
 

@@ -1,33 +1,38 @@
 package io.hyperai.gear.rest;
 
-import jakarta.annotation.security.RolesAllowed;
-import jakarta.ws.rs.GET;
-import jakarta.ws.rs.Path;
-import jakarta.ws.rs.PathParam;
+import java.util.List;
 
-import org.eclipse.microprofile.openapi.annotations.Operation;
-import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import jakarta.annotation.security.RolesAllowed;
 
 import io.hyperai.common.security.CurrentUser;
-import io.hyperai.gear.mapping.GearMapper.InternalGearView;
+import io.hyperai.contracts.gear.GearApi;
+import io.hyperai.gear.mapping.CatalogueMapper;
+import io.hyperai.gear.service.CatalogueService;
 import io.hyperai.gear.service.GearService;
 import io.smallrye.mutiny.Uni;
 
-/** A gear as the execution service needs it to run: spec, image and where each binding's bytes are. */
-@Path("/internal/gears")
+/**
+ * For the execution service, a gear as it needs it to run (spec, image, where each binding's bytes are); for
+ * services that price or run specs, the whole catalogue, retired specs included.
+ */
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
-public class InternalGearResource {
+public class InternalGearResource implements GearApi {
 
     private final GearService gears;
+    private final CatalogueService catalogue;
 
-    public InternalGearResource(GearService gears) {
+    public InternalGearResource(GearService gears, CatalogueService catalogue) {
         this.gears = gears;
+        this.catalogue = catalogue;
     }
 
-    @GET
-    @Path("{id}")
-    @Operation(summary = "Any user's gear as an execution runs it")
-    public Uni<InternalGearView> get(@Parameter(description = "The gear's id") @PathParam("id") String id) {
+    @Override
+    public Uni<GearRuntime> gear(String id) {
         return gears.internal(id);
+    }
+
+    @Override
+    public Uni<List<Spec>> computeSpecs() {
+        return catalogue.specs(true).map(list -> list.stream().map(CatalogueMapper::internal).toList());
     }
 }

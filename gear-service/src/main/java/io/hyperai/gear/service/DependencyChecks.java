@@ -9,13 +9,14 @@ import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
 import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.ExecutionClient;
+import io.hyperai.common.client.RefusedByDependency;
+import io.hyperai.common.client.StorageClient;
+import io.hyperai.common.client.WarehouseClient;
 import io.hyperai.common.problem.Problem.FieldError;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.warehouse.WarehouseApi;
 import io.hyperai.gear.GearBinding;
-import io.hyperai.gear.client.ExecutionClient;
-import io.hyperai.common.client.RefusedByDependency;
-import io.hyperai.gear.client.StorageClient;
-import io.hyperai.gear.client.WarehouseClient;
 import io.hyperai.gear.mapping.GearRequests.BindingRequest;
 import io.hyperai.gear.mapping.GearRequests.SourceRequest;
 import io.smallrye.mutiny.Uni;
@@ -96,9 +97,9 @@ public class DependencyChecks {
                     .onFailure(RefusedByDependency.class).recoverWithUni(e -> notFound((RefusedByDependency) e,
                             EXECUTION, unknown));
         }
-        String collection = GearBinding.DATASET.equals(source.kind()) ? "datasets" : "models";
+        String collection = GearBinding.DATASET.equals(source.kind()) ? WarehouseApi.DATASETS : WarehouseApi.MODELS;
         FieldError unknown = new FieldError(field + ".id", "no " + source.kind() + " version of yours with this id and version");
-        return call(WAREHOUSE, warehouse.version(collection, source.id(), source.version()))
+        return call(WAREHOUSE, warehouse.version(collection, source.id(), String.valueOf(source.version())))
                 .map(v -> v == null || !ownerId.equals(v.ownerId()) ? new Resolved(null, unknown)
                         : new Resolved(new GearBinding(binding.mountPath(), source.kind(), source.id(),
                                 source.version(), null, v.storagePath(), v.totalBytes(), null, null), null))

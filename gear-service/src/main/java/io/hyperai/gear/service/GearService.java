@@ -16,12 +16,12 @@ import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.Problem.FieldError;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.gear.ComputeSpec;
 import io.hyperai.gear.Gear;
 import io.hyperai.gear.GearBinding;
 import io.hyperai.gear.RuntimeImage;
 import io.hyperai.gear.mapping.GearMapper;
-import io.hyperai.gear.mapping.GearMapper.InternalGearView;
 import io.hyperai.gear.mapping.GearRequests.BindingRequest;
 import io.hyperai.gear.mapping.GearRequests.GearChange;
 import io.hyperai.gear.mapping.GearRequests.NewGear;
@@ -139,7 +139,7 @@ public class GearService {
 
     /** Any user's gear, with its spec, image and where its bindings' sources are, for the execution service. */
     @WithSession
-    public Uni<InternalGearView> internal(String id) {
+    public Uni<GearApi.GearRuntime> internal(String id) {
         return Gear.<Gear>findById(id)
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("gear", id))
                 .chain(gear -> ComputeSpec.<ComputeSpec>findById(gear.computeSpecId)

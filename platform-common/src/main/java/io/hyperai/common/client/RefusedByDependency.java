@@ -1,5 +1,10 @@
 package io.hyperai.common.client;
 
+import jakarta.ws.rs.core.MultivaluedMap;
+import jakarta.ws.rs.core.Response;
+
+import org.eclipse.microprofile.rest.client.ext.ResponseExceptionMapper;
+
 /**
  * A dependency answered, with a 4xx: a real answer (typically "no such thing"), not a sign that it
  * is unwell, so circuit breakers count it as a success and callers interpret the status.
@@ -21,15 +26,21 @@ public class RefusedByDependency extends RuntimeException {
         return status == 404;
     }
 
-    /**
-     * For a client interface's {@code @ClientExceptionMapper}: 4xx becomes a {@link RefusedByDependency}; anything
-     * else keeps the REST client's default handling.
-     */
-    public static RuntimeException of(jakarta.ws.rs.core.Response response) {
-        int status = response.getStatus();
-        if (status >= 400 && status < 500) {
-            return new RefusedByDependency(status);
+    public boolean isConflict() {
+        return status == 409;
+    }
+
+    /** Registered on every dependency's client: 4xx becomes a {@link RefusedByDependency}, 5xx keeps the default. */
+    public static class Mapper implements ResponseExceptionMapper<RefusedByDependency> {
+
+        @Override
+        public boolean handles(int status, MultivaluedMap<String, Object> headers) {
+            return status >= 400 && status < 500;
         }
-        return null;
+
+        @Override
+        public RefusedByDependency toThrowable(Response response) {
+            return new RefusedByDependency(response.getStatus());
+        }
     }
 }

@@ -3,6 +3,7 @@ package io.hyperai.warehouse.mapping;
 import java.time.Instant;
 import java.util.List;
 
+import io.hyperai.contracts.warehouse.WarehouseApi;
 import io.hyperai.warehouse.WarehouseFile;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
@@ -21,11 +22,6 @@ public final class VersionViews {
             Instant createdAt, List<FileView> files) {
     }
 
-    /** For the gear and execution services: whose it is, how big, where it lives below the storage root. */
-    public record InternalVersionView(String itemId, String kind, int version, String ownerId, long totalBytes,
-            String storagePath) {
-    }
-
     private VersionViews() {
     }
 
@@ -38,8 +34,9 @@ public final class VersionViews {
                 files.stream().map(f -> new FileView(f.path, f.sizeBytes, f.sha256)).toList());
     }
 
-    public static InternalVersionView internal(WarehouseItem.Kind kind, WarehouseVersion v) {
-        return new InternalVersionView(v.itemId.toString(), kind.label(), v.version, v.ownerId, v.totalBytes,
+    /** For the gear and execution services: whose it is, how big, where it lives below the storage root. */
+    public static WarehouseApi.Version internal(WarehouseItem.Kind kind, WarehouseVersion v) {
+        return new WarehouseApi.Version(v.itemId.toString(), kind.label(), v.version, v.ownerId, v.totalBytes,
                 v.storagePath);
     }
 }

@@ -11,11 +11,12 @@ import org.jboss.logging.Logger;
 
 import io.hyperai.common.vertx.Blocking;
 import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.RefusedByDependency;
+import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.storage.StorageApi.ReservationRequest;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
-import io.hyperai.warehouse.client.StorageClient;
-import io.hyperai.warehouse.client.StorageClient.QuotaRefusedException;
 import io.hyperai.common.files.EntryPaths;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadedPart;
@@ -70,8 +71,8 @@ public class WarehouseService {
     }
 
     private Uni<UUID> reserve(String ownerId, StagedUpload staged, Context context) {
-        return storage(storage.reserve(new StorageClient.ReservationRequest(ownerId, staged.totalBytes())))
-                .map(r -> UUID.fromString(r.id()))
+        return storage(storage.reserve(new ReservationRequest(ownerId, staged.totalBytes())))
+                .map(r -> UUID.fromString(r.getEntity().id()))
                 .onFailure().call(() -> Blocking.run(context, () -> files.deleteQuietly(staged.directory())));
     }
 
@@ -117,14 +118,18 @@ public class WarehouseService {
 
     /**
      * A call to storage-service: unavailable (down, slow, open circuit, 5xx) is a 503 with Retry-After;
-     * a refused reservation is the quota problem; any other answer is storage misbehaving, also a 503.
+     * a refused reservation (409) is the quota problem; any other answer is storage misbehaving, also a 503.
      */
     private <T> Uni<T> storage(Uni<T> call) {
-        return DependencyFailures.guard(STORAGE, call.onFailure(e -> !(e instanceof QuotaRefusedException))
+        return DependencyFailures.guard(STORAGE, call.onFailure(e -> !overQuota(e))
                 .invoke(e -> LOG.warnf("storage-service call failed: %s", e.toString())))
-                .onFailure(QuotaRefusedException.class).transform(e -> quotaExceeded(
+                .onFailure(WarehouseService::overQuota).transform(e -> quotaExceeded(
                         "the upload would exceed the storage quota; delete data or ask for a larger quota"))
                 .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER));
+    }
+
+    private static boolean overQuota(Throwable failure) {
+        return failure instanceof RefusedByDependency refused && refused.isConflict();
     }
 
     static ProblemException quotaExceeded(String detail) {

@@ -1,0 +1,38 @@
+package io.hyperai.common.client;
+
+import jakarta.enterprise.inject.Produces;
+import jakarta.inject.Singleton;
+
+import io.smallrye.common.annotation.Identifier;
+import io.smallrye.faulttolerance.api.Guard;
+
+/**
+ * The services one calls, each with one fault-tolerance policy wherever it is called from: a timeout, and a circuit
+ * breaker named after the dependency (for {@code CircuitBreakerMaintenance}) that a 4xx answer does not open. The
+ * numbers are configuration ({@code quarkus.fault-tolerance."<dependency>".*}, set in this module's
+ * microprofile-config.properties); each dependency's client applies its guard with {@code @ApplyGuard}. Also the
+ * clients' config keys: {@code quarkus.rest-client."<dependency>".url}.
+ */
+@Singleton
+public class Dependencies {
+
+    public static final String STORAGE = "storage";
+    public static final String GEAR = "gear";
+    public static final String WAREHOUSE = "warehouse";
+    public static final String EXECUTION = "execution";
+    public static final String BILLING = "billing";
+
+    // static: one guard, so one circuit breaker, per dependency for the whole application
+    @Produces @Identifier(STORAGE) static final Guard STORAGE_POLICY = policy(STORAGE);
+    @Produces @Identifier(GEAR) static final Guard GEAR_POLICY = policy(GEAR);
+    @Produces @Identifier(WAREHOUSE) static final Guard WAREHOUSE_POLICY = policy(WAREHOUSE);
+    @Produces @Identifier(EXECUTION) static final Guard EXECUTION_POLICY = policy(EXECUTION);
+    @Produces @Identifier(BILLING) static final Guard BILLING_POLICY = policy(BILLING);
+
+    private static Guard policy(String dependency) {
+        return Guard.create()
+                .withTimeout().done()
+                .withCircuitBreaker().name(dependency).skipOn(RefusedByDependency.class).done()
+                .build();
+    }
+}

@@ -1,0 +1,131 @@
+package io.hyperai.common.it;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.catchThrowable;
+
+import java.time.Duration;
+
+import jakarta.inject.Inject;
+
+import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
+import org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException;
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+import org.jboss.resteasy.reactive.RestResponse;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.ExecutionClient;
+import io.hyperai.common.client.RefusedByDependency;
+import io.hyperai.common.client.StorageClient;
+import io.hyperai.contracts.storage.StorageApi;
+import io.hyperai.test.StandInService;
+import io.hyperai.test.StandInService.Answer;
+import io.hyperai.test.Tokens;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
+import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The shared clients against a stand-in: they carry this service's token, read the contracts' records, and apply
+ * their dependency's policy from configuration (storage: 3 s timeout; execution: a circuit over 4 calls), where
+ * a 4xx answer is a refusal that does not count against the dependency. The contracts this module does not
+ * implement are not endpoints here.
+ */
+@QuarkusTest
+@QuarkusTestResource(DependencyStandInResource.class)
+class DependencyClientsTest {
+
+    private static final String OUTPUT = "/internal/executions/([^/]+)/output";
+
+    @Inject
+    @RestClient
+    StorageClient storage;
+
+    @Inject
+    @RestClient
+    ExecutionClient executions;
+
+    private final StandInService standIn = DependencyStandInResource.dependencies;
+
+    @BeforeEach
+    @AfterEach
+    void reset() {
+        standIn.reset();
+        CircuitBreakerMaintenance.get().resetAll();
+    }
+
+    @Test
+    void aContractThisServiceDoesNotImplementIsNoEndpoint() {
+        given().auth().oauth2(Tokens.service("gear-service")).get("/internal/storage/admission/alice").then()
+                .statusCode(404);
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/g-1").then().statusCode(404);
+    }
+
+    @Test
+    void answersArriveAsTheContractsRecordsWithTheServiceToken() {
+        standIn.on("GET", "/internal/storage/admission/alice", r -> Answer.json("{\"userId\":\"alice\","
+                + "\"quotaBytes\":1000,\"usedBytes\":400,\"reservedBytes\":100,\"blocked\":false,\"later\":1}"));
+        standIn.on("POST", "/internal/storage/reservations", r -> new Answer(201, "{\"id\":\"r-1\","
+                + "\"userId\":\"alice\",\"bytes\":5,\"expiresAt\":\"2026-11-29T09:30:15Z\"}"));
+
+        assertThat(await(storage.admission("alice")).freeBytes()).isEqualTo(500);
+        RestResponse<StorageApi.Reservation> created = await(
+                storage.reserve(new StorageApi.ReservationRequest("alice", 5L)));
+        assertThat(created.getStatus()).isEqualTo(201);
+        assertThat(created.getEntity().id()).isEqualTo("r-1");
+        // the stand-in answers 401 to a call without the role service: these carried the client-credentials token
+        assertThat(standIn.received()).extracting(StandInService.Request::path)
+                .containsExactly("/internal/storage/admission/alice", "/internal/storage/reservations");
+        assertThat(standIn.received().get(1).body()).contains("\"userId\":\"alice\"", "\"bytes\":5");
+    }
+
+    @Test
+    void aFourXxIsARefusalThatLeavesTheCircuitClosed() {
+        standIn.on("GET", OUTPUT, r -> Answer.status(404));
+        for (int i = 0; i < 8; i++) {
+            assertThat(failure(executions.output("e-" + i))).isInstanceOfSatisfying(RefusedByDependency.class,
+                    refused -> assertThat(refused.isNotFound()).isTrue());
+        }
+        assertThat(CircuitBreakerMaintenance.get().currentState("execution")).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void failuresOpenTheDependencysCircuitAfterItsConfiguredWindow() {
+        standIn.failing(true);
+        for (int i = 0; i < 4; i++) {
+            assertThat(DependencyFailures.isUnavailability(failure(executions.output("e-" + i)))).isTrue();
+        }
+        assertThat(CircuitBreakerMaintenance.get().currentState("execution")).isEqualTo(CircuitBreakerState.OPEN);
+
+        standIn.failing(false);
+        standIn.on("GET", OUTPUT, r -> Answer.json("{\"executionId\":\"e-9\"}"));
+        assertThat(failure(executions.output("e-9"))).isInstanceOf(CircuitBreakerOpenException.class);
+        assertThat(standIn.received()).as("calls that reached the dependency while its circuit was open").isEmpty();
+        // another dependency's circuit is its own
+        assertThat(CircuitBreakerMaintenance.get().currentState("storage")).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void aSlowDependencyIsCutOffAtItsConfiguredTimeout() {
+        standIn.on("GET", "/internal/storage/admission/slow", r -> Answer.json("{\"userId\":\"slow\"}"));
+        standIn.delay("/internal/storage/admission/slow", Duration.ofSeconds(12));
+        long started = System.nanoTime();
+        assertThat(failure(storage.admission("slow"))).isInstanceOf(TimeoutException.class);
+        // storage's 3 s, not the guard's built-in 1 s nor the stand-in's 12 s
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(2900),
+                Duration.ofSeconds(10));
+    }
+
+    private static <T> T await(Uni<T> call) {
+        return call.await().atMost(Duration.ofSeconds(15));
+    }
+
+    private static Throwable failure(Uni<?> call) {
+        return catchThrowable(() -> await(call));
+    }
+}

@@ -1,0 +1,32 @@
+package io.hyperai.common.it;
+
+import java.util.HashMap;
+import java.util.Map;
+
+import io.hyperai.common.client.Dependencies;
+import io.hyperai.test.StandInService;
+import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+
+/** One stand-in answering for every dependency, so the shared clients can be called for real. */
+public class DependencyStandInResource implements QuarkusTestResourceLifecycleManager {
+
+    static StandInService dependencies;
+
+    @Override
+    public synchronized Map<String, String> start() {
+        if (dependencies == null) {
+            dependencies = StandInService.start();
+        }
+        Map<String, String> config = new HashMap<>();
+        for (String dependency : new String[] { Dependencies.STORAGE, Dependencies.GEAR, Dependencies.WAREHOUSE,
+                Dependencies.EXECUTION, Dependencies.BILLING }) {
+            config.put("quarkus.rest-client." + dependency + ".url", dependencies.url());
+        }
+        return config;
+    }
+
+    @Override
+    public void stop() {
+        // shared for the JVM
+    }
+}

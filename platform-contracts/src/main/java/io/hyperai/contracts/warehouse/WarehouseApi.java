@@ -1,0 +1,40 @@
+package io.hyperai.contracts.warehouse;
+
+import jakarta.ws.rs.GET;
+import jakarta.ws.rs.Path;
+import jakarta.ws.rs.PathParam;
+import jakarta.ws.rs.Produces;
+import jakarta.ws.rs.core.MediaType;
+
+import org.eclipse.microprofile.openapi.annotations.Operation;
+import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
+import io.smallrye.mutiny.Uni;
+
+/** warehouse-service for the gear and execution services. */
+@Path("/internal/warehouse")
+@Produces(MediaType.APPLICATION_JSON)
+public interface WarehouseApi {
+
+    String DATASETS = "datasets";
+    String MODELS = "models";
+
+    /**
+     * Owner, size and location of any user's version, to validate and mount bindings. {@code collection} is
+     * {@link #DATASETS} or {@link #MODELS}; 404 for anything that does not exist.
+     */
+    @GET
+    @Path("{collection}/{id}/versions/{n}")
+    @Operation(summary = "Any user's dataset or model version: owner, size and where its files are")
+    Uni<Version> version(
+            @Parameter(description = "datasets or models") @PathParam("collection") String collection,
+            @Parameter(description = "The dataset's or model's id") @PathParam("id") String id,
+            @Parameter(description = "The version number") @PathParam("n") String n);
+
+    /** {@code storagePath} is below the warehouse's storage root. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Version(String itemId, String kind, int version, String ownerId, long totalBytes, String storagePath) {
+    }
+}
