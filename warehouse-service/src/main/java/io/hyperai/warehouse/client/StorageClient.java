@@ -17,6 +17,8 @@ import org.eclipse.microprofile.faulttolerance.CircuitBreaker;
 import org.eclipse.microprofile.faulttolerance.Timeout;
 import org.eclipse.microprofile.rest.client.inject.RegisterRestClient;
 
+import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
+
 import io.quarkus.oidc.client.filter.OidcClientFilter;
 import io.quarkus.rest.client.reactive.ClientExceptionMapper;
 import io.smallrye.mutiny.Uni;
@@ -29,6 +31,7 @@ import io.smallrye.mutiny.Uni;
 @Consumes(MediaType.APPLICATION_JSON)
 public interface StorageClient {
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Admission(String userId, long quotaBytes, long usedBytes, long reservedBytes, boolean blocked,
             String reason) {
         /** Bytes the user may still reserve. */
@@ -40,6 +43,7 @@ public interface StorageClient {
     record ReservationRequest(String userId, long bytes) {
     }
 
+    @JsonIgnoreProperties(ignoreUnknown = true)
     record Reservation(String id, String userId, long bytes, Instant expiresAt) {
     }
 
