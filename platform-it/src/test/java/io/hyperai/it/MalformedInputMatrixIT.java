@@ -17,7 +17,8 @@ import io.hyperai.test.matrix.ResourceFixture;
 /**
  * Issue 8's malformed-input matrix on the five packaged services: every operation with a body or
  * parameters, aimed at alice's real resources; refusals are 4xx problems, nothing is a 5xx, and no
- * list or summary changes.
+ * list or summary changes. Every JSON body also gets a field its schema does not list and a fraction where an integer
+ * belongs (issue 19): both refused with a 400 naming the field.
  */
 @ExtendWith(SharedServices.class)
 class MalformedInputMatrixIT {
@@ -32,6 +33,10 @@ class MalformedInputMatrixIT {
         System.out.println(report);
         assertThat(report.failures()).as("malformed requests answered wrongly").isEmpty();
         assertThat(report.checks().get("refused as the schema demands")).as("requests the schema forbids")
+                .isPositive();
+        assertThat(report.checks().get(MalformedInputMatrix.UNKNOWN_FIELDS_REFUSED)).as("bodies with an unknown field")
+                .isPositive();
+        assertThat(report.checks().get(MalformedInputMatrix.FRACTIONS_REFUSED)).as("fractions for integers")
                 .isPositive();
     }
 }

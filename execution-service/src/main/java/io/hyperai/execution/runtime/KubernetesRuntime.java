@@ -18,6 +18,7 @@ import io.fabric8.kubernetes.api.model.PersistentVolumeClaim;
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.client.KubernetesClient;
 import io.fabric8.kubernetes.client.KubernetesClientException;
+import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.hyperai.common.vertx.Blocking;
@@ -55,24 +56,29 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
         if (!"kubernetes".equals(config.runtime())) {
             return;
         }
+        // Started without waiting for the first list, and retried until the API server answers: the service runs
+        // meanwhile and is not ready (RuntimeReadiness), where waiting here failed its start when the API was away.
         informer = client.pods().inNamespace(config.namespace())
                 .withLabel(PodFactory.LABEL_MANAGED_BY, PodFactory.MANAGER)
-                .inform(new ResourceEventHandler<>() {
-                    @Override
-                    public void onAdd(Pod pod) {
-                        changed(pod);
-                    }
+                .runnableInformer(config.resyncInterval().toMillis());
+        informer.exceptionHandler((started, e) -> !ExceptionHandler.isDeserializationException(e));
+        informer.addEventHandler(new ResourceEventHandler<>() {
+            @Override
+            public void onAdd(Pod pod) {
+                changed(pod);
+            }
 
-                    @Override
-                    public void onUpdate(Pod before, Pod after) {
-                        changed(after);
-                    }
+            @Override
+            public void onUpdate(Pod before, Pod after) {
+                changed(after);
+            }
 
-                    @Override
-                    public void onDelete(Pod pod, boolean finalStateUnknown) {
-                        changed(pod);
-                    }
-                }, config.resyncInterval().toMillis());
+            @Override
+            public void onDelete(Pod pod, boolean finalStateUnknown) {
+                changed(pod);
+            }
+        });
+        informer.start().thenRun(() -> LOG.infof("pod informer synced with %s", client.getMasterUrl()));
         informer.stopped().whenComplete((v, e) -> {
             if (e != null) {
                 LOG.errorf(e, "pod informer stopped");

@@ -35,6 +35,15 @@ public interface OutboxConfig {
     @WithDefault("P7D")
     Duration retention();
 
+    /**
+     * Above this many unsent events the service reports not ready. Large on purpose: a backlog means the broker or
+     * the relay is behind, while requests still work and their events wait safely in the table; taking every instance
+     * out of service for a broker outage would turn late events into an outage of the API. Only a backlog this large
+     * (hours of a busy service's events) says the relay cannot catch up and someone must look.
+     */
+    @WithDefault("100000")
+    long readyMaxBacklog();
+
     /** Extra Kafka producer properties, e.g. {@code hyperai.outbox.producer."linger.ms"=5}. */
     Map<String, String> producer();
 }

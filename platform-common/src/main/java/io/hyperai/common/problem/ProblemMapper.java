@@ -15,16 +15,20 @@ import jakarta.ws.rs.core.Response;
 import jakarta.ws.rs.core.UriInfo;
 
 import org.jboss.logging.Logger;
+import org.jboss.logging.MDC;
 import org.jboss.resteasy.reactive.server.ServerExceptionMapper;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.exc.InvalidFormatException;
+import com.fasterxml.jackson.databind.exc.InvalidNullException;
 import com.fasterxml.jackson.databind.exc.MismatchedInputException;
 import com.fasterxml.jackson.databind.exc.UnrecognizedPropertyException;
 
 import io.hyperai.common.events.EventCodec;
+import io.opentelemetry.api.trace.Span;
+import io.opentelemetry.api.trace.SpanContext;
 import io.quarkus.security.AuthenticationCompletionException;
 import io.quarkus.security.AuthenticationFailedException;
 import io.quarkus.security.ForbiddenException;
@@ -37,6 +41,8 @@ import io.quarkus.security.UnauthorizedException;
 public class ProblemMapper {
 
     private static final Logger LOG = Logger.getLogger(ProblemMapper.class);
+    /** The MDC key OpenTelemetry's Quarkus extension writes the trace id under, which JSON logs carry. */
+    static final String TRACE_ID = "traceId";
     private static final String TYPE_PREFIX = "urn:hyperai:problem:";
     /** PostgreSQL restarts (crash recovery included) in seconds. */
     private static final java.time.Duration DATABASE_RETRY_AFTER = java.time.Duration.ofSeconds(5);
@@ -58,7 +64,7 @@ public class ProblemMapper {
      */
     public static String body(ProblemException e, String instance) {
         return write(new Problem(TYPE_PREFIX + e.slug(), e.title(), e.status(), e.getMessage(), instance, e.errors(),
-                null));
+                currentTraceId()));
     }
 
     /** The {@code Retry-After} value of {@code e} in whole seconds (at least one); only when it has one. */
@@ -75,58 +81,45 @@ public class ProblemMapper {
         errors.sort((a, b) -> a.field().compareTo(b.field()));
         String detail = errors.isEmpty() ? "the request is invalid"
                 : errors.stream().map(f -> f.field() + ": " + f.message()).reduce((a, b) -> a + "; " + b).get();
-        return respond(400, "validation", "Invalid request", detail, errors, uri, null).build();
+        return respond(400, "validation", "Invalid request", detail, errors, uri).build();
     }
 
-    @ServerExceptionMapper({ JsonParseException.class })
-    public Response malformedJson(JsonParseException e, UriInfo uri) {
-        return respond(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", List.of(), uri,
-                null).build();
-    }
-
-    @ServerExceptionMapper({ MismatchedInputException.class, InvalidFormatException.class,
-            UnrecognizedPropertyException.class, JsonMappingException.class })
-    public Response unreadableJson(JsonMappingException e, UriInfo uri) {
-        String field = jsonPath(e);
-        String message = e instanceof UnrecognizedPropertyException ? "is not a known field"
-                : e instanceof InvalidFormatException || e instanceof MismatchedInputException
-                        ? "has the wrong type or format"
-                        : "cannot be read";
-        if (field.isEmpty()) {
-            return respond(400, "malformed-json", "Malformed JSON", "the request body does not have the expected shape",
-                    List.of(), uri, null).build();
-        }
-        return respond(400, "validation", "Invalid request", field + ": " + message,
-                List.of(new Problem.FieldError(field, message)), uri, null).build();
-    }
-
-    @ServerExceptionMapper
-    public Response otherJson(JsonProcessingException e, UriInfo uri) {
-        return respond(400, "malformed-json", "Malformed JSON", "the request body is not valid JSON", List.of(), uri,
-                null).build();
+    /**
+     * A body Jackson could not read: 400 naming the field when one is to blame (an unknown field, a wrong type, a
+     * fractional number for an integer, null for a primitive, a duplicate key; see {@link io.hyperai.common.rest.StrictJson}),
+     * else a malformed-json problem. The specific classes are listed so that Quarkus' own mappers of them do not win.
+     */
+    @ServerExceptionMapper({ JsonParseException.class, MismatchedInputException.class, InvalidFormatException.class,
+            InvalidNullException.class, UnrecognizedPropertyException.class, JsonMappingException.class,
+            JsonProcessingException.class })
+    public Response unreadableJson(JsonProcessingException e, UriInfo uri) {
+        return JsonFailures.fieldError(e)
+                .map(f -> respond(400, "validation", "Invalid request", f.field() + ": " + f.message(), List.of(f),
+                        uri))
+                .orElseGet(() -> respond(400, "malformed-json", "Malformed JSON", e instanceof JsonParseException
+                        ? "the request body is not valid JSON"
+                        : "the request body does not have the expected shape", List.of(), uri))
+                .build();
     }
 
     @ServerExceptionMapper({ UnauthorizedException.class, AuthenticationFailedException.class,
             AuthenticationCompletionException.class })
     public Response unauthorized(RuntimeException e, UriInfo uri) {
-        return respond(401, "unauthorized", "Unauthorized", "a valid bearer token is required", List.of(), uri, null)
+        return respond(401, "unauthorized", "Unauthorized", "a valid bearer token is required", List.of(), uri)
                 .header(HttpHeaders.WWW_AUTHENTICATE, "Bearer").build();
     }
 
     @ServerExceptionMapper
     public Response forbidden(ForbiddenException e, UriInfo uri) {
         return respond(403, "forbidden", "Forbidden", "this operation needs a role the token does not have", List.of(),
-                uri, null).build();
+                uri).build();
     }
 
     @ServerExceptionMapper
     public Response web(WebApplicationException e, UriInfo uri) {
         int status = e.getResponse() == null ? 500 : e.getResponse().getStatus();
-        if (e.getCause() instanceof JsonMappingException mapping) {
-            return unreadableJson(mapping, uri);
-        }
-        if (e.getCause() instanceof JsonProcessingException) {
-            return otherJson((JsonProcessingException) e.getCause(), uri);
+        if (e.getCause() instanceof JsonProcessingException json) {
+            return unreadableJson(json, uri);
         }
         if (status >= 500) {
             return internal(e, uri);
@@ -134,7 +127,7 @@ public class ProblemMapper {
         if (status == 404 && e.getCause() instanceof IllegalArgumentException) {
             // JAX-RS answers 404 when a query or path parameter cannot be converted; it is bad input
             return respond(400, "validation", "Invalid request", "a parameter has the wrong type or format",
-                    List.of(), uri, null).build();
+                    List.of(), uri).build();
         }
         Response.Status known = Response.Status.fromStatusCode(status);
         String title = known == null ? "Error" : known.getReasonPhrase();
@@ -146,7 +139,7 @@ public class ProblemMapper {
             case 415 -> "unsupported content type";
             default -> title;
         };
-        Response.ResponseBuilder builder = respond(status, slug(title), title, detail, List.of(), uri, null);
+        Response.ResponseBuilder builder = respond(status, slug(title), title, detail, List.of(), uri);
         if (e.getResponse() != null && e.getResponse().getHeaderString(HttpHeaders.ALLOW) != null) {
             builder.header(HttpHeaders.ALLOW, e.getResponse().getHeaderString(HttpHeaders.ALLOW));
         }
@@ -162,7 +155,7 @@ public class ProblemMapper {
         StackTraceElement[] where = e.getStackTrace();
         if (where.length > 0 && where[0].getClassName().startsWith(MULTIPART_PARSER)) {
             return respond(400, "malformed-multipart", "Malformed multipart body",
-                    "the request body is not a readable multipart/form-data body", List.of(), uri, null).build();
+                    "the request body is not a readable multipart/form-data body", List.of(), uri).build();
         }
         return internal(e, uri);
     }
@@ -173,10 +166,27 @@ public class ProblemMapper {
             LOG.warnf("request %s failed: the database is unavailable (%s)", uri == null ? "?" : uri.getPath(), e);
             return problem(ProblemException.unavailable("the database", DATABASE_RETRY_AFTER), uri);
         }
-        String traceId = UUID.randomUUID().toString();
-        LOG.errorf(e, "request %s failed (trace %s)", uri == null ? "?" : uri.getPath(), traceId);
+        String traceId = currentTraceId();
+        // inside a span OpenTelemetry has put its trace id into the MDC already; outside, the log line gets ours
+        boolean own = traceId == null;
+        if (own) {
+            traceId = newTraceId();
+            MDC.put(TRACE_ID, traceId);
+        }
+        try {
+            LOG.errorf(e, "request %s failed (trace %s)", uri == null ? "?" : uri.getPath(), traceId);
+        } finally {
+            if (own) {
+                MDC.remove(TRACE_ID);
+            }
+        }
         return respond(500, "internal", "Internal Server Error", "the request could not be completed", List.of(), uri,
                 traceId).build();
+    }
+
+    private static Response.ResponseBuilder respond(int status, String slug, String title, String detail,
+            List<Problem.FieldError> errors, UriInfo uri) {
+        return respond(status, slug, title, detail, errors, uri, currentTraceId());
     }
 
     private static Response.ResponseBuilder respond(int status, String slug, String title, String detail,
@@ -184,6 +194,20 @@ public class ProblemMapper {
         Problem problem = new Problem(TYPE_PREFIX + slug, title, status, detail, uri == null ? null : uri.getPath(),
                 errors, traceId);
         return Response.status(status).type(Problem.MEDIA_TYPE).entity(write(problem));
+    }
+
+    /**
+     * The W3C trace id of the request (32 hex digits), which its spans and log lines carry too; null outside a
+     * sampled-or-not valid span (tracing off), where only a 500 gets an id of its own.
+     */
+    static String currentTraceId() {
+        SpanContext span = Span.current().getSpanContext();
+        return span.isValid() ? span.getTraceId() : null;
+    }
+
+    /** An id in the same form for a failure outside any trace, written into its log line too. */
+    static String newTraceId() {
+        return UUID.randomUUID().toString().replace("-", "");
     }
 
     private static String write(Problem problem) {
@@ -227,20 +251,5 @@ public class ProblemMapper {
             }
         }
         return name.toString();
-    }
-
-    private static String jsonPath(JsonMappingException e) {
-        StringBuilder path = new StringBuilder();
-        for (JsonMappingException.Reference ref : e.getPath()) {
-            if (ref.getFieldName() != null) {
-                if (path.length() > 0) {
-                    path.append('.');
-                }
-                path.append(ref.getFieldName());
-            } else if (ref.getIndex() >= 0) {
-                path.append('[').append(ref.getIndex()).append(']');
-            }
-        }
-        return path.toString();
     }
 }

@@ -55,6 +55,22 @@ class ProblemResponsesTest {
     }
 
     @Test
+    void anUnknownFieldIsRefusedByNameAndChangesNothing() {
+        String id = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"name\":\"kept\"}")
+                .post("/api/v1/widgets").then().statusCode(201).extract().path("id");
+        isProblem(given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"name\":\"renamed\",\"nmae\":\"x\"}").put("/api/v1/widgets/" + id).then(), 400)
+                .body("errors.field", hasItem("nmae"))
+                .body("errors.message", hasItem("is not a known field"));
+        isProblem(given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"name\":\"renamed\",\"tags\":[\"a\"],\"tags\":[\"b\"]}").put("/api/v1/widgets/" + id)
+                .then(), 400)
+                .body("errors.field", hasItem("tags"));
+        given().auth().oauth2(Tokens.alice()).get("/api/v1/widgets/" + id).then().statusCode(200)
+                .body("name", equalTo("kept"));
+    }
+
+    @Test
     void malformedJsonIs400() {
         isProblem(given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"name\": ")
                 .post("/api/v1/widgets").then(), 400)

@@ -15,8 +15,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * The malformed requests of one operation, derived from its parameters and body schema: wrong types,
- * missing required fields, unknown enum or pattern values, negative and huge numbers, 100 KB strings,
- * invalid JSON and a wrong content type. Every other part of a request is valid, so the one broken
+ * missing required fields, fields the schema does not list, fractions for integers, unknown enum or pattern values,
+ * negative and huge numbers, 100 KB strings, invalid JSON and a wrong content type. Every other part of a request is valid, so the one broken
  * part is what the service must refuse.
  */
 final class MalformedCases {
@@ -33,6 +33,10 @@ final class MalformedCases {
     private static final ObjectMapper JSON = new ObjectMapper();
     /** Values that break most patterns: punctuation and a space, a blank, a control character. */
     private static final List<String> OUTSIDE = List.of("~ ~", " ", "\u0001");
+    /** A field no schema lists, sent beside the valid ones of every object of a body. */
+    static final String UNKNOWN_FIELD = "notAField";
+    static final String NOT_IN_SCHEMA = ": not in the schema";
+    static final String FRACTION = ": fraction";
     private static final List<String> ODD_IDS = List.of("-1", "99999999999999999999", "no such id", "x".repeat(3000));
 
     private final Operation operation;
@@ -145,6 +149,7 @@ final class MalformedCases {
 
     /** Cases for every property of {@code schema}, found at {@code at} in the base body. */
     private void fields(Map<String, Object> schema, List<Object> at) {
+        unknownField(schema, at);
         List<?> required = schema.get("required") instanceof List<?> r ? r : List.of();
         OpenApiOperations.map(schema.get("properties")).forEach((name, raw) -> {
             Map<String, Object> s = OpenApiOperations.map(raw);
@@ -169,11 +174,27 @@ final class MalformedCases {
         });
     }
 
+    /** An object that lists its properties refuses one it does not list; a map's keys are free. */
+    private void unknownField(Map<String, Object> schema, List<Object> at) {
+        if (OpenApiOperations.map(schema.get("properties")).isEmpty() || schema.containsKey("additionalProperties")
+                || !(node(baseBody, at) instanceof Map)) {
+            return;
+        }
+        List<Object> field = new ArrayList<>(at);
+        field.add(UNKNOWN_FIELD);
+        cases.add(new Case("field " + pointer(field) + NOT_IN_SCHEMA, Expect.REJECT, path, validQuery,
+                Body.json(json(with(field, "x"))), pointer(field)));
+    }
+
     private List<Object[]> fieldValues(Map<String, Object> s) {
         List<Object[]> values = new ArrayList<>();
         switch (Samples.type(s)) {
             case "integer", "number" -> {
                 values.add(new Object[] { "wrong type", "not-a-number", Expect.REJECT });
+                if (Samples.type(s).equals("integer")) {
+                    // read as 1 once, silently
+                    values.add(new Object[] { "fraction", 1.5, Expect.REJECT });
+                }
                 for (Object[] n : numbers(s)) {
                     // a number too big for any Java integer type, written as a JSON number
                     values.add(n[1] == HUGE ? new Object[] { n[0], new java.math.BigInteger(HUGE), n[2] } : n);
@@ -225,15 +246,26 @@ final class MalformedCases {
         return copy;
     }
 
+    /** What is at {@code path} in {@code root}: null where the path leads nowhere. */
+    @SuppressWarnings("unchecked")
+    private static Object node(Object root, List<Object> path) {
+        Object node = root;
+        for (Object key : path) {
+            if (key instanceof Integer index && node instanceof List<?> list && index < list.size()) {
+                node = list.get(index);
+            } else if (key instanceof String name && node instanceof Map<?, ?> map) {
+                node = ((Map<String, Object>) map).get(name);
+            } else {
+                return null;
+            }
+        }
+        return node;
+    }
+
     @SuppressWarnings("unchecked")
     private static void set(Object root, List<Object> field, Object value, boolean remove) {
-        Object node = root;
-        for (int i = 0; i < field.size() - 1; i++) {
-            Object key = field.get(i);
-            node = key instanceof Integer index ? ((List<Object>) node).get(index) : ((Map<String, Object>) node).get(key);
-            if (node == null) {
-                return;
-            }
+        if (!(node(root, field.subList(0, field.size() - 1)) instanceof Map<?, ?> node)) {
+            return;
         }
         Map<String, Object> parent = (Map<String, Object>) node;
         String last = (String) field.get(field.size() - 1);

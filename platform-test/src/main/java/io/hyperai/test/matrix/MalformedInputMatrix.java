@@ -19,6 +19,10 @@ import io.restassured.response.Response;
  */
 public final class MalformedInputMatrix {
 
+    /** Checks counted for strict reading (issue 19): fields no schema lists, fractions where integers belong. */
+    public static final String UNKNOWN_FIELDS_REFUSED = "unknown fields refused by name";
+    public static final String FRACTIONS_REFUSED = "fractions for integers refused by name";
+
     private final Requests requests;
     private final Principals principals;
     private final OwnedResources owned;
@@ -97,6 +101,11 @@ public final class MalformedInputMatrix {
                     report.fail(what + ": the problem names " + named + ", not " + c.field());
                 }
                 report.checked("refusals naming the broken field");
+                if (c.label().endsWith(MalformedCases.NOT_IN_SCHEMA)) {
+                    report.checked(UNKNOWN_FIELDS_REFUSED);
+                } else if (c.label().endsWith(MalformedCases.FRACTION)) {
+                    report.checked(FRACTIONS_REFUSED);
+                }
             }
             if (status < 400) {
                 report.note("accepted: " + what);

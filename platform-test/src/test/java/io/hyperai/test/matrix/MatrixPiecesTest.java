@@ -69,4 +69,31 @@ class MatrixPiecesTest {
         Case missing = cases.stream().filter(c -> c.label().equals("field mode: missing")).findFirst().orElseThrow();
         assertThat(missing.body().text()).doesNotContain("\"mode\"").contains("\"size\"");
     }
+
+    @Test
+    void everyObjectOfABodyGetsAFieldItDoesNotListAndEveryIntegerAFraction() {
+        Map<String, Object> binding = Map.of("type", "object", "properties", Map.of(
+                "mountPath", Map.of("type", "string"),
+                "version", Map.of("type", "integer")));
+        Map<String, Object> schema = Map.of("type", "object", "properties", Map.of(
+                "share", Map.of("type", "number"),
+                "bindings", Map.of("type", "array", "items", binding),
+                "labels", Map.of("type", "object", "additionalProperties", Map.of("type", "string"))));
+        Operation post = op("post", "/api/v1/things", schema, List.of());
+        Map<String, Case> byLabel = new java.util.HashMap<>();
+        MalformedCases.of(post, "/api/v1/things", new OwnedResources("alice"), Map.of())
+                .forEach(c -> byLabel.put(c.label(), c));
+
+        Case top = byLabel.get("field notAField: not in the schema");
+        assertThat(top.expect()).isEqualTo(Expect.REJECT);
+        assertThat(top.body().text()).contains("\"notAField\":\"x\"", "\"bindings\"");
+        assertThat(byLabel.get("field bindings[0].notAField: not in the schema").field())
+                .isEqualTo("bindings[0].notAField");
+        assertThat(byLabel).doesNotContainKey("field labels.notAField: not in the schema");
+
+        Case fraction = byLabel.get("field bindings[0].version: fraction");
+        assertThat(fraction.field()).isEqualTo("bindings[0].version");
+        assertThat(fraction.body().text()).contains("\"version\":1.5");
+        assertThat(byLabel).doesNotContainKey("field share: fraction");
+    }
 }
