@@ -60,8 +60,7 @@ public interface StorageApi {
         }
     }
 
-    /** Hold {@code bytes} of {@code userId}'s quota for an upload about to be accepted. */
-    @JsonIgnoreProperties(ignoreUnknown = true)
+    /** Hold {@code bytes} of {@code userId}'s quota for an upload about to be accepted (read strictly, as any request). */
     record ReservationRequest(@NotBlank @Size(max = 200) String userId, @NotNull @Positive Long bytes) {
     }
 
