@@ -14,7 +14,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +31,8 @@ import io.fabric8.kubernetes.api.model.networking.v1.IngressRule;
  */
 class IngressTest {
 
-    static final Pattern CLASS_PATH = Pattern.compile("(?s)@Path\\(\"(/api[^\"]*)\"\\)\\s*(?:@[^\\n]*\\n\\s*)*public class");
-    static final Pattern METHOD_PATH = Pattern.compile("@Path\\(\"([^\"]+)\"\\)");
+    /** A path of the document's {@code paths} map (two spaces in), public ones only. */
+    static final Pattern API_PATH = Pattern.compile("  (/api/[^:\\s]+):");
 
     @Test
     void everyPublicPathReachesTheServiceThatServesIt() {
@@ -78,24 +77,18 @@ class IngressTest {
                 .map(p -> p.getBackend().getService().getName()).findFirst();
     }
 
-    /** Request paths (path parameters filled in) of every /api resource method, and the service serving each. */
+    /**
+     * Request paths (path parameters filled in) of every public operation, and the service serving each, from the
+     * services' OpenAPI references in {@code docs/api} (each service's baseline test keeps its reference current).
+     */
     static Map<String, String> publicPaths() {
         Map<String, String> paths = new LinkedHashMap<>();
         for (String service : Repo.SERVICES) {
-            try (Stream<Path> files = Files.walk(Repo.ROOT.resolve(service).resolve("src/main/java"))) {
-                for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
-                    String source = Files.readString(f);
-                    Matcher root = CLASS_PATH.matcher(source);
-                    if (!root.find()) {
-                        continue;
-                    }
-                    String base = root.group(1);
-                    if (!base.matches("/api/v\\d+")) { // a bare version root only prefixes its methods' paths
-                        paths.put(concrete(base), service);
-                    }
-                    Matcher m = METHOD_PATH.matcher(source.substring(root.end()));
-                    while (m.find()) {
-                        paths.put(concrete(base + "/" + m.group(1)), service);
+            try {
+                for (String line : Files.readAllLines(Repo.ROOT.resolve("docs/api").resolve(service + ".yaml"))) {
+                    Matcher m = API_PATH.matcher(line);
+                    if (m.matches()) {
+                        paths.put(concrete(m.group(1)), service);
                     }
                 }
             } catch (IOException e) {

@@ -252,6 +252,33 @@ class ExecutionLifecycleTest {
     }
 
     @Test
+    void theAdmissionChecksAreAskedAtOnce() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.SUCCEED);
+        java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.concurrent.atomic.AtomicInteger most = new java.util.concurrent.atomic.AtomicInteger();
+        java.util.function.Function<String, java.util.function.Function<io.hyperai.test.StandInService.Request, Answer>>
+                slowly = json -> r -> {
+                    most.accumulateAndGet(inFlight.incrementAndGet(), Math::max);
+                    try {
+                        Thread.sleep(300);
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    } finally {
+                        inFlight.decrementAndGet();
+                    }
+                    return Answer.json(json);
+                };
+        ExecutionTestResource.dependencies
+                .on("GET", "/internal/storage/admission/alice", slowly.apply(
+                        "{\"userId\":\"alice\",\"quotaBytes\":100,\"usedBytes\":1,\"blocked\":false}"))
+                .on("GET", "/internal/billing/admission/alice", slowly.apply(
+                        "{\"userId\":\"alice\",\"balanceMinor\":5000,\"currency\":\"CNY\",\"allowed\":true}"));
+        startScript(gearId, "python ok.py");
+        assertThat(most.get()).as("storage and billing asked without waiting for each other").isEqualTo(2);
+    }
+
+    @Test
     void admissionRefusalsChangeNothing() {
         String bobsGear = gear("bob", false);
         int before = given().auth().oauth2(Tokens.alice()).get("/api/v1/executions").then().extract().path("total");
@@ -273,6 +300,12 @@ class ExecutionLifecycleTest {
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
                 .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(403)
                 .body("type", equalTo("urn:hyperai:problem:storage-blocked"));
+
+        // refusals come in a fixed order whatever answers first: a foreign or missing gear stays a 404
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + bobsGear + "/executions").then().statusCode(404);
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/no-such-gear/executions").then().statusCode(404);
 
         ExecutionTestResource.dependencies.failing(true);
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
