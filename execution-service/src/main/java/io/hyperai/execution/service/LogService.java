@@ -47,9 +47,15 @@ public class LogService {
                 .select().where(c -> !c.isEmpty());
     }
 
-    /** Keeps the tail of an ended execution's output once (a repeated call changes nothing). */
+    /**
+     * Keeps the tail of an ended execution's output once (a repeated call changes nothing). A tail that cannot be
+     * read now fails the keep, so the container stays for the next pass: kept empty, the output would be lost for
+     * good (a container without output, or one already gone, reads as empty and is kept as such).
+     */
     public Uni<Void> keep(UUID id) {
-        return runtime.tail(id.toString(), config.keptLogBytes()).onFailure().recoverWithItem(new LogChunk(0, new byte[0]))
+        return runtime.tail(id.toString(), config.keptLogBytes())
+                .onFailure().invoke(e -> LOG.warnf("execution %s: its output cannot be read now (%s); kept later",
+                        id, e.getMessage()))
                 .chain(tail -> {
                     LOG.debugf("execution %s: keeping %d output bytes from byte %d", id, tail.bytes().length, tail.offset());
                     return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
