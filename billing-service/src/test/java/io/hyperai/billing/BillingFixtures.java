@@ -67,8 +67,13 @@ final class BillingFixtures {
 
     /** One accrual of every running execution up to the database's clock, as the periodic job runs it. */
     static io.hyperai.billing.service.AccrualOutcome accrueNow(io.hyperai.billing.service.AccrualService accrual) {
+        return awaitOnContext(accrual::accrueNow);
+    }
+
+    /** Runs reactive service code from a test thread on a Vert.x context, as a scheduled job would, and waits. */
+    static <T> T awaitOnContext(java.util.function.Supplier<io.smallrye.mutiny.Uni<T>> work) {
         try {
-            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(accrual::accrueNow);
+            return io.quarkus.vertx.VertxContextSupport.subscribeAndAwait(work);
         } catch (Throwable e) {
             throw new IllegalStateException(e);
         }

@@ -23,7 +23,6 @@ import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.payload.BillingBalanceState;
 import io.hyperai.test.SharedInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
-import io.quarkus.vertx.VertxContextSupport;
 
 /**
  * Executions stop when the money runs out, not at the next accrual: the balance less what the running executions
@@ -98,11 +97,7 @@ class ExhaustionOnTimeTest {
     }
 
     private List<Exhausted> check() {
-        try {
-            return VertxContextSupport.subscribeAndAwait(watch::checkNow);
-        } catch (Throwable e) {
-            throw new IllegalStateException(e);
-        }
+        return awaitOnContext(watch::checkNow);
     }
 
     private static void update(Connection c, String sql, String param) throws Exception {

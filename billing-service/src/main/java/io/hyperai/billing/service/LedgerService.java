@@ -66,10 +66,7 @@ public class LedgerService {
         return ledger.accrue(executionId, asOf, config.currency()).chain(charged -> {
             Set<String> owners = new LinkedHashSet<>();
             charged.forEach(c -> owners.add(c.ownerId()));
-            return ledger.exhaust(owners)
-                    .call(exhausted -> Multi.createFrom().iterable(exhausted)
-                            .onItem().transformToUniAndConcatenate(this::publishExhausted)
-                            .collect().last())
+            return ledger.exhaust(owners).call(this::publishExhausted)
                     .map(exhausted -> new AccrualOutcome(charged, exhausted));
         });
     }
@@ -79,13 +76,15 @@ public class LedgerService {
      * since their last charge are marked and published now; the charges follow at the next accrual or at the end.
      */
     Uni<List<Exhausted>> exhaustProjected() {
-        return ledger.exhaustProjected().call(exhausted -> Multi.createFrom().iterable(exhausted)
-                .onItem().transformToUniAndConcatenate(this::publishExhausted).collect().last());
+        return ledger.exhaustProjected().call(this::publishExhausted);
     }
 
-    private Uni<?> publishExhausted(Exhausted e) {
-        return outbox.append(EventType.BILLING_BALANCE_EXHAUSTED, e.userId(),
-                new BillingBalanceState(e.userId(), e.balanceMinor(), e.currency()));
+    /** One {@code billing.balance.exhausted} per crossing, in order, in the caller's transaction. */
+    private Uni<?> publishExhausted(List<Exhausted> crossings) {
+        return Multi.createFrom().iterable(crossings)
+                .onItem().transformToUniAndConcatenate(e -> outbox.append(EventType.BILLING_BALANCE_EXHAUSTED,
+                        e.userId(), new BillingBalanceState(e.userId(), e.balanceMinor(), e.currency())))
+                .collect().last();
     }
 
     int intervalSeconds() {

@@ -45,12 +45,9 @@ public class BillingEventsConsumer {
             String owner = EventCodec.payload(envelope, BillingBalanceState.class).ownerId();
             return Execution.<Execution>list("ownerId = ?1 and state in ?2", owner, List.copyOf(ExecutionState.ACTIVE))
                     .chain(active -> {
-                        Uni<Void> chain = Uni.createFrom().voidItem();
-                        for (Execution e : active) {
-                            stopped.add(e.id);
-                            chain = chain.chain(() -> executions.stopInTransaction(e.id, Reasons.BALANCE_EXHAUSTED));
-                        }
-                        return chain;
+                        List<UUID> ids = active.stream().map(e -> e.id).toList();
+                        stopped.addAll(ids);
+                        return executions.stopAllInTransaction(ids, Reasons.BALANCE_EXHAUSTED);
                     });
         })
                 // after commit, the containers of a user without money go now, not at the next reconciliation pass

@@ -1,6 +1,5 @@
 package io.hyperai.execution.service;
 
-import java.util.List;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,20 +35,12 @@ public class DeadlineWatch {
     Uni<Void> stopDue() {
         return Panache.withTransaction(() -> Panache.getSession()
                 .chain(s -> s.createNativeQuery(DUE, UUID.class).getResultList())
-                .call(this::stopAll))
+                .invoke(due -> due.forEach(id -> LOG.infof("execution %s reached its maximum running time: stopped", id)))
+                .call(due -> executions.stopAllInTransaction(due, Reasons.DEADLINE)))
                 // after commit, their containers go now rather than at the next reconciliation pass
                 .chain(stopped -> reconciler.reconcileEach(stopped))
                 .onFailure().invoke(e -> LOG.warnf("stopping executions at their deadline failed; retried: %s",
                         e.getMessage()))
                 .onFailure().recoverWithNull();
-    }
-
-    private Uni<Void> stopAll(List<UUID> due) {
-        Uni<Void> chain = Uni.createFrom().voidItem();
-        for (UUID id : due) {
-            LOG.infof("execution %s reached its maximum running time: stopped", id);
-            chain = chain.chain(() -> executions.stopInTransaction(id, Reasons.DEADLINE));
-        }
-        return chain;
     }
 }

@@ -92,20 +92,16 @@ public class ExecutionReconciler {
                     java.util.Set<String> ids = new java.util.LinkedHashSet<>();
                     list.forEach(e -> ids.add(e.id.toString()));
                     ids.addAll(runtime.withContainers());
-                    Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (String id : ids) {
-                        chain = chain.chain(() -> reconcile(id).onFailure().recoverWithNull());
-                    }
-                    return chain;
+                    return reconcileEach(ids);
                 })
                 .chain(() -> workdirs.measureEnded().onFailure().recoverWithItem(0).replaceWithVoid())
                 .invoke(() -> passes.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
     }
 
     /** Reconciles these executions one after another, each failure logged and left to the next pass. */
-    public Uni<Void> reconcileEach(java.util.Collection<UUID> ids) {
+    public Uni<Void> reconcileEach(java.util.Collection<?> ids) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (UUID id : ids) {
+        for (Object id : ids) {
             chain = chain.chain(() -> reconcile(id.toString()).onFailure()
                     .invoke(e -> LOG.warnf("reconciling %s failed; the next pass retries: %s", id, e.getMessage()))
                     .onFailure().recoverWithNull());

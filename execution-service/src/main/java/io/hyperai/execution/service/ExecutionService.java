@@ -213,6 +213,15 @@ public class ExecutionService {
                 .chain(e -> e == null ? Uni.createFrom().voidItem() : stopLocked(e, reason).replaceWithVoid());
     }
 
+    /** {@link #stopInTransaction} for each, one after another. */
+    public Uni<Void> stopAllInTransaction(java.util.Collection<UUID> ids, String reason) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (UUID id : ids) {
+            chain = chain.chain(() -> stopInTransaction(id, reason));
+        }
+        return chain;
+    }
+
     private Uni<Execution> stopLocked(Execution e, String reason) {
         if (e.state.isTerminal()) {
             return Uni.createFrom().item(e);

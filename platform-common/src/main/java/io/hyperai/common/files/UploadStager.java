@@ -272,7 +272,8 @@ public class UploadStager {
         return swept;
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
+    /** Deletes a file tree without following links; nothing to do when it is not there. */
+    public static void deleteRecursively(Path dir) throws IOException {
         if (!Files.exists(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
             return;
         }

@@ -8,10 +8,11 @@ import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.util.Comparator;
 import java.util.HexFormat;
 import java.util.Optional;
 import java.util.stream.Stream;
+
+import io.hyperai.common.files.UploadStager;
 
 /**
  * The directories workspaces' Jupyter servers put their sockets in, one per execution, bound into its sandbox at
@@ -55,7 +56,7 @@ public final class SocketDirs {
             }
             try (Stream<Path> old = Files.list(root)) {
                 for (Path p : old.toList()) {
-                    delete(p);
+                    UploadStager.deleteRecursively(p);
                 }
             }
         } else {
@@ -74,7 +75,7 @@ public final class SocketDirs {
     /** A new, empty directory for an execution's socket. */
     Path create(String executionId) throws IOException {
         Path dir = of(executionId);
-        delete(dir);
+        UploadStager.deleteRecursively(dir);
         return Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
     }
 
@@ -84,7 +85,7 @@ public final class SocketDirs {
     }
 
     void remove(String executionId) throws IOException {
-        delete(of(executionId));
+        UploadStager.deleteRecursively(of(executionId));
     }
 
     private Path of(String executionId) {
@@ -93,17 +94,6 @@ public final class SocketDirs {
             throw new IllegalArgumentException("not an execution id: " + executionId);
         }
         return dir;
-    }
-
-    private static void delete(Path p) throws IOException {
-        if (!Files.exists(p, LinkOption.NOFOLLOW_LINKS)) {
-            return;
-        }
-        try (Stream<Path> all = Files.walk(p)) {
-            for (Path f : all.sorted(Comparator.reverseOrder()).toList()) {
-                Files.deleteIfExists(f);
-            }
-        }
     }
 
     private static String hash(Path localRoot) {
