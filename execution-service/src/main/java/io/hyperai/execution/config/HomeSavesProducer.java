@@ -6,7 +6,6 @@ import jakarta.enterprise.inject.Produces;
 
 import io.hyperai.execution.runtime.HomeSaves;
 import io.hyperai.execution.runtime.KubernetesRuntime;
-import io.smallrye.mutiny.Uni;
 
 /** Who saves an ended execution's home: the Kubernetes runtime's save pods; the local runtime before it ends. */
 public class HomeSavesProducer {
@@ -18,6 +17,6 @@ public class HomeSavesProducer {
             return kubernetes.get();
         }
         // LocalProcessRuntime copies the home before it reports the end
-        return executionId -> Uni.createFrom().item(true);
+        return executionId -> true;
     }
 }

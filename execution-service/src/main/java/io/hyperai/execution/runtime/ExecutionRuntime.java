@@ -3,19 +3,19 @@ package io.hyperai.execution.runtime;
 import java.util.Optional;
 import java.util.function.Consumer;
 
-import io.smallrye.mutiny.Uni;
 
 /**
  * Where executions run. Kubernetes in a deployment; the same contract lets a single machine run
- * them as local processes. Every operation is idempotent, so reconciliation may repeat it.
+ * them as local processes. Every operation is idempotent, so reconciliation may repeat it. The operations block
+ * (processes, files, the API server): the service layer calls them through {@code VertxContextSupport.executeBlocking}.
  */
 public interface ExecutionRuntime {
 
     /** Creates the execution's container (and a workspace's endpoint) unless it exists. */
-    Uni<Void> start(Launch launch);
+    void start(Launch launch);
 
     /** Removes the execution's container; a missing one is fine. */
-    Uni<Void> remove(String executionId);
+    void remove(String executionId);
 
     /**
      * Whether {@link #observe} and {@link #withContainers} reflect every container there is. Until then an empty
@@ -46,10 +46,10 @@ public interface ExecutionRuntime {
      * Up to {@code max} bytes of the container's output from byte {@code offset}, as written (not necessarily
      * UTF-8); empty at the end, or when there is no container (yet).
      */
-    Uni<byte[]> logs(String executionId, long offset, int max);
+    byte[] logs(String executionId, long offset, int max);
 
     /** The last {@code max} bytes of the container's output (or all of it, if less), with the offset they start at. */
-    Uni<LogChunk> tail(String executionId, int max);
+    LogChunk tail(String executionId, int max);
 
     /** Why this runtime cannot run any execution on this machine (then starts are refused), if it cannot. */
     default Optional<String> unavailable() {

@@ -1,7 +1,5 @@
 package io.hyperai.execution.runtime;
 
-import io.smallrye.mutiny.Uni;
-
 /**
  * Whether an ended execution's home has reached the working-directories volume, so it can be measured. A runtime
  * that saves after the execution's container is gone (Kubernetes: {@link HomeSave}) moves the save on at each call;
@@ -10,5 +8,5 @@ import io.smallrye.mutiny.Uni;
 public interface HomeSaves {
 
     /** True once the saved working directory holds all it will hold (everything, or up to the disk limit). */
-    Uni<Boolean> saved(String executionId);
+    boolean saved(String executionId);
 }

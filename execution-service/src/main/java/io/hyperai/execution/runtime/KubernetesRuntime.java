@@ -21,10 +21,8 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.quarkus.runtime.StartupEvent;
-import io.smallrye.mutiny.Uni;
 
 /**
  * Executions as pods: an informer on the pods this service manages keeps a local cache and reports
@@ -99,44 +97,40 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     }
 
     @Override
-    public Uni<Void> start(Launch launch) {
-        return blocking(() -> {
-            Optional<String> saving = unsaved(launch);
-            if (saving.isPresent()) {
-                // it stays queued without a pod; the reconciler hands it over again until that save is done
-                LOG.infof("execution %s waits for the home of %s to be saved", launch.executionId(), saving.get());
-                return;
-            }
-            Pod pod = pods.pod(launch);
-            createIfMissing(() -> client.persistentVolumeClaims().inNamespace(config.namespace())
-                    .resource(homes.claim(launch)).create());
-            try {
-                createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
-            } catch (RuntimeException e) {
-                deleteHome(launch.executionId()); // the execution fails without ever running: nothing to save
-                throw e;
-            }
-            if (launch.isJupyter()) {
-                createIfMissing(() -> client.services().inNamespace(config.namespace())
-                        .resource(pods.service(launch)).create());
-            }
-        });
+    public void start(Launch launch) {
+        Optional<String> saving = unsaved(launch);
+        if (saving.isPresent()) {
+            // it stays queued without a pod; the reconciler hands it over again until that save is done
+            LOG.infof("execution %s waits for the home of %s to be saved", launch.executionId(), saving.get());
+            return;
+        }
+        Pod pod = pods.pod(launch);
+        createIfMissing(() -> client.persistentVolumeClaims().inNamespace(config.namespace())
+                .resource(homes.claim(launch)).create());
+        try {
+            createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
+        } catch (RuntimeException e) {
+            deleteHome(launch.executionId()); // the execution fails without ever running: nothing to save
+            throw e;
+        }
+        if (launch.isJupyter()) {
+            createIfMissing(() -> client.services().inNamespace(config.namespace())
+                    .resource(pods.service(launch)).create());
+        }
     }
 
     @Override
-    public Uni<Void> remove(String executionId) {
-        return blocking(() -> {
-            String name = PodFactory.podName(executionId);
-            // decided before the pod goes: a home whose user code never ran holds nothing worth saving
-            // (before the cache has filled, nothing is known: keep it)
-            boolean ran = !synced()
-                    || cached(name).map(PodStatusInterpreter::started).orElse(false);
-            client.pods().inNamespace(config.namespace()).withName(name).delete();
-            client.services().inNamespace(config.namespace()).withName(name).delete();
-            if (!ran) {
-                deleteHome(executionId);
-            }
-        });
+    public void remove(String executionId) {
+        String name = PodFactory.podName(executionId);
+        // decided before the pod goes: a home whose user code never ran holds nothing worth saving
+        // (before the cache has filled, nothing is known: keep it)
+        boolean ran = !synced()
+                || cached(name).map(PodStatusInterpreter::started).orElse(false);
+        client.pods().inNamespace(config.namespace()).withName(name).delete();
+        client.services().inNamespace(config.namespace()).withName(name).delete();
+        if (!ran) {
+            deleteHome(executionId);
+        }
     }
 
     /**
@@ -147,40 +141,38 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
      * directory is measured, so a call after a failed measurement finds nothing to do and it is simply repeated.
      */
     @Override
-    public Uni<Boolean> saved(String executionId) {
-        return Blocking.call(() -> {
-            if (!synced() || cached(PodFactory.podName(executionId)).isPresent()) {
+    public boolean saved(String executionId) {
+        if (!synced() || cached(PodFactory.podName(executionId)).isPresent()) {
+            return false;
+        }
+        Optional<Pod> save = cached(HomeSave.podName(executionId));
+        if (save.isPresent()) {
+            String phase = save.get().getStatus() == null ? null : save.get().getStatus().getPhase();
+            if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
                 return false;
             }
-            Optional<Pod> save = cached(HomeSave.podName(executionId));
-            if (save.isPresent()) {
-                String phase = save.get().getStatus() == null ? null : save.get().getStatus().getPhase();
-                if (!"Succeeded".equals(phase) && !"Failed".equals(phase)) {
-                    return false;
-                }
-                client.pods().inNamespace(config.namespace()).withName(HomeSave.podName(executionId)).delete();
-                Optional<Integer> exit = exitCode(save.get());
-                if ("Failed".equals(phase) && (save.get().getStatus().getReason() != null
-                        || exit.filter(code -> code == 1 || code == HomeSave.OVER_LIMIT).isEmpty())) {
-                    LOG.warnf("the save of %s's home ended before its copy did (%s); it starts again", executionId,
-                            reason(save.get(), exit));
-                    return false;
-                }
-                if ("Failed".equals(phase)) {
-                    LOG.warnf("the home of %s is saved only in part (%s)", executionId, reason(save.get(), exit));
-                }
-                deleteHome(executionId);
-                return true;
+            client.pods().inNamespace(config.namespace()).withName(HomeSave.podName(executionId)).delete();
+            Optional<Integer> exit = exitCode(save.get());
+            if ("Failed".equals(phase) && (save.get().getStatus().getReason() != null
+                    || exit.filter(code -> code == 1 || code == HomeSave.OVER_LIMIT).isEmpty())) {
+                LOG.warnf("the save of %s's home ended before its copy did (%s); it starts again", executionId,
+                        reason(save.get(), exit));
+                return false;
             }
-            PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(config.namespace())
-                    .withName(HomeSave.claimName(executionId)).get();
-            if (claim == null || claim.getMetadata().getDeletionTimestamp() != null) {
-                return true;
+            if ("Failed".equals(phase)) {
+                LOG.warnf("the home of %s is saved only in part (%s)", executionId, reason(save.get(), exit));
             }
-            createIfMissing(() -> client.pods().inNamespace(config.namespace())
-                    .resource(homes.pod(executionId, HomeSave.limitBytes(claim))).create());
-            return false;
-        });
+            deleteHome(executionId);
+            return true;
+        }
+        PersistentVolumeClaim claim = client.persistentVolumeClaims().inNamespace(config.namespace())
+                .withName(HomeSave.claimName(executionId)).get();
+        if (claim == null || claim.getMetadata().getDeletionTimestamp() != null) {
+            return true;
+        }
+        createIfMissing(() -> client.pods().inNamespace(config.namespace())
+                .resource(homes.pod(executionId, HomeSave.limitBytes(claim))).create());
+        return false;
     }
 
     /** An ended execution whose saved working directory this one reads, and whose save has not finished. */
@@ -257,7 +249,7 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     }
 
     @Override
-    public Uni<byte[]> logs(String executionId, long offset, int max) {
+    public byte[] logs(String executionId, long offset, int max) {
         // bounded: the API server stops at offset + max, and what lies before offset is skipped as it streams
         int limit = (int) Math.min(Integer.MAX_VALUE, offset + max);
         return readLog(executionId, limit, in -> {
@@ -267,7 +259,7 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     }
 
     @Override
-    public Uni<LogChunk> tail(String executionId, int max) {
+    public LogChunk tail(String executionId, int max) {
         // one pass over the whole log, keeping only the last max bytes in a ring
         return readLog(executionId, null, in -> {
             byte[] ring = new byte[max];
@@ -293,24 +285,22 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
         T read(java.io.InputStream in) throws java.io.IOException;
     }
 
-    private <T> Uni<T> readLog(String executionId, Integer limitBytes, LogReader<T> reader, T none) {
-        return Blocking.call(() -> {
-            var pod = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
-                    .inContainer("main");
-            try (java.io.InputStream in = limitBytes == null ? pod.getLogInputStream()
-                    : pod.limitBytes(limitBytes).getLogInputStream()) {
-                return in == null ? none : reader.read(in);
-            } catch (java.io.EOFException e) {
+    private <T> T readLog(String executionId, Integer limitBytes, LogReader<T> reader, T none) {
+        var pod = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
+                .inContainer("main");
+        try (java.io.InputStream in = limitBytes == null ? pod.getLogInputStream()
+                : pod.limitBytes(limitBytes).getLogInputStream()) {
+            return in == null ? none : reader.read(in);
+        } catch (java.io.EOFException e) {
+            return none;
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        } catch (KubernetesClientException e) {
+            if (e.getCode() == 404 || e.getCode() == 400) {
                 return none;
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } catch (KubernetesClientException e) {
-                if (e.getCode() == 404 || e.getCode() == 400) {
-                    return none;
-                }
-                throw e;
             }
-        });
+            throw e;
+        }
     }
 
     private static void createIfMissing(Runnable create) {
@@ -321,10 +311,6 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
                 throw e;
             }
         }
-    }
-
-    private static Uni<Void> blocking(Runnable action) {
-        return Blocking.run(action);
     }
 
     @PreDestroy

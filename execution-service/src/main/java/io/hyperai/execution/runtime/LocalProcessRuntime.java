@@ -26,7 +26,6 @@ import jakarta.enterprise.inject.Typed;
 
 import org.jboss.logging.Logger;
 
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.config.ExecutionConfig;
@@ -34,7 +33,6 @@ import io.hyperai.execution.runtime.local.Cgroups;
 import io.hyperai.execution.runtime.local.LocalSandboxes;
 import io.hyperai.execution.runtime.local.OutputPumps;
 import io.hyperai.execution.runtime.local.SandboxCommand;
-import io.smallrye.mutiny.Uni;
 import io.vertx.core.net.SocketAddress;
 
 /**
@@ -119,23 +117,21 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<Void> start(Launch launch) {
-        return Blocking.run(() -> {
-            boolean[] launched = { false };
-            Run run = runs.computeIfAbsent(launch.executionId(), id -> {
-                launched[0] = true;
-                return launch(launch);
-            });
-            if (launched[0]) {
-                // only now that observe() finds the run: a notification sent from inside computeIfAbsent could be
-                // handled before the run is in the map, and then nothing would say so again until the next pass
-                run.process.onExit().thenRun(() -> ended(run));
-                if (launch.isJupyter()) {
-                    awaitAnswer(run);
-                }
-                notifyLater(launch.executionId());
-            }
+    public void start(Launch launch) {
+        boolean[] launched = { false };
+        Run run = runs.computeIfAbsent(launch.executionId(), id -> {
+            launched[0] = true;
+            return launch(launch);
         });
+        if (launched[0]) {
+            // only now that observe() finds the run: a notification sent from inside computeIfAbsent could be
+            // handled before the run is in the map, and then nothing would say so again until the next pass
+            run.process.onExit().thenRun(() -> ended(run));
+            if (launch.isJupyter()) {
+                awaitAnswer(run);
+            }
+            notifyLater(launch.executionId());
+        }
     }
 
     private Run launch(Launch launch) {
@@ -354,23 +350,21 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<Void> remove(String executionId) {
-        return Blocking.run(() -> {
-            Run run = runs.remove(executionId);
-            if (run != null && run.process.isAlive()) {
-                run.end = new PodObservation(ExecutionState.STOPPED, Reasons.USER_STOPPED, null, null, run.startedAt,
-                        Instant.now());
-                run.process.descendants().forEach(ProcessHandle::destroy);
-                run.process.destroy();
-                try {
-                    if (!run.process.waitFor(10, TimeUnit.SECONDS)) {
-                        kill(run, run.end);
-                    }
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
+    public void remove(String executionId) {
+        Run run = runs.remove(executionId);
+        if (run != null && run.process.isAlive()) {
+            run.end = new PodObservation(ExecutionState.STOPPED, Reasons.USER_STOPPED, null, null, run.startedAt,
+                    Instant.now());
+            run.process.descendants().forEach(ProcessHandle::destroy);
+            run.process.destroy();
+            try {
+                if (!run.process.waitFor(10, TimeUnit.SECONDS)) {
+                    kill(run, run.end);
                 }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
             }
-        });
+        }
     }
 
     @Override
@@ -389,14 +383,12 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<byte[]> logs(String executionId, long offset, int max) {
-        return Blocking.call(() -> {
-            try {
-                return read(log(executionId), offset, max);
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    public byte[] logs(String executionId, long offset, int max) {
+        try {
+            return read(log(executionId), offset, max);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     private static byte[] read(Path log, long offset, int max) throws IOException {
@@ -413,16 +405,14 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<LogChunk> tail(String executionId, int max) {
-        return Blocking.call(() -> {
-            Path log = log(executionId);
-            try {
-                long from = Files.exists(log) ? Math.max(0, Files.size(log) - max) : 0;
-                return new LogChunk(from, read(log, from, max));
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
+    public LogChunk tail(String executionId, int max) {
+        Path log = log(executionId);
+        try {
+            long from = Files.exists(log) ? Math.max(0, Files.size(log) - max) : 0;
+            return new LogChunk(from, read(log, from, max));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
     }
 
     @Override

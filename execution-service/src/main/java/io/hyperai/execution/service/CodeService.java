@@ -4,6 +4,7 @@ import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,13 +19,12 @@ import io.hyperai.common.files.UploadStager;
 import io.hyperai.common.files.UploadedPart;
 import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.problem.ProblemException;
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.CodeUpload;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.CodeView;
-import io.vertx.core.Context;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -46,8 +46,6 @@ public class CodeService {
     }
 
     public Uni<CodeUpload> upload(String ownerId, List<UploadedPart> parts, boolean unpack) {
-        // failure callbacks may run on the REST client's thread; the session's context is this one
-        Context context = Blocking.context();
         return DependencyFailures.guard("storage-service", storage.admission(ownerId)).chain(admission -> {
             if (admission.blocked()) {
                 return Uni.createFrom().failure(ProblemException.forbidden("storage-blocked",
@@ -55,7 +53,7 @@ public class CodeService {
             }
             long room = Math.max(0, admission.quotaBytes() - admission.usedBytes());
             UUID id = UUID.randomUUID();
-            return Blocking.call(context, () -> {
+            return VertxContextSupport.executeBlocking(() -> {
                 StagedUpload staged = stager.stage(parts, unpack, room);
                 try {
                     stager.publish(staged.directory(), stager.root().resolve(id.toString()));
@@ -74,8 +72,7 @@ public class CodeService {
                 return Panache.withTransaction(() -> code.<CodeUpload>persist()
                         .call(c -> outbox.append(EventType.CODE_UPLOADED, id.toString(),
                                 new StoredBytes(id.toString(), ownerId, staged.totalBytes()))))
-                        .onFailure().call(() -> Blocking.run(context,
-                                () -> stager.deleteQuietly(stager.root().resolve(id.toString()))));
+                        .onFailure().call(() -> deleteFiles(id.toString()));
             });
         });
     }
@@ -101,6 +98,11 @@ public class CodeService {
         return find(ownerId, id).chain(c -> Panache.withTransaction(() -> CodeUpload.deleteById(c.id)
                 .call(() -> outbox.append(EventType.CODE_DELETED, c.id.toString(),
                         new StoredBytes(c.id.toString(), ownerId, c.totalBytes)))))
-                .chain(() -> Blocking.run(() -> stager.deleteQuietly(stager.root().resolve(id))));
+                .chain(() -> deleteFiles(id));
+    }
+
+    private Uni<Void> deleteFiles(String id) {
+        return VertxContextSupport.executeBlocking(Executors.callable(() -> stager.deleteQuietly(stager.root().resolve(id))))
+                .replaceWithVoid();
     }
 }

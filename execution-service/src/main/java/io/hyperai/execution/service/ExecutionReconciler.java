@@ -34,6 +34,7 @@ public class ExecutionReconciler {
     private static final Logger LOG = Logger.getLogger(ExecutionReconciler.class);
 
     private final ExecutionRuntime runtime;
+    private final RuntimeCalls calls;
     private final ExecutionStateService states;
     private final ExecutionService executions;
     private final ExecutionConfig config;
@@ -43,11 +44,12 @@ public class ExecutionReconciler {
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
             new java.util.EnumMap<>(ExecutionState.class);
 
-    public ExecutionReconciler(ExecutionRuntime runtime, ExecutionStateService states, ExecutionService executions,
+    public ExecutionReconciler(ExecutionRuntime runtime, RuntimeCalls calls, ExecutionStateService states, ExecutionService executions,
             ExecutionConfig config, WorkdirService workdirs, LogService logs, MeterRegistry registry) {
         this.logs = logs;
         this.workdirs = workdirs;
         this.runtime = runtime;
+        this.calls = calls;
         this.states = states;
         this.executions = executions;
         this.config = config;
@@ -134,9 +136,9 @@ public class ExecutionReconciler {
             return Uni.createFrom().voidItem();
         }
         if (e == null) {
-            return runtime.remove(id.toString());
+            return calls.remove(id.toString());
         }
-        return logs.keep(id).chain(() -> runtime.remove(id.toString()));
+        return logs.keep(id).chain(() -> calls.remove(id.toString()));
     }
 
     private Uni<Void> withoutContainer(UUID id) {

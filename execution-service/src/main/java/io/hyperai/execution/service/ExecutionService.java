@@ -51,17 +51,19 @@ public class ExecutionService {
     private final BillingClient billing;
     private final ExecutionStateService states;
     private final ExecutionRuntime runtime;
+    private final RuntimeCalls calls;
     private final CodeService code;
 
     public ExecutionService(@RestClient GearClient gears, @RestClient StorageClient storage,
             @RestClient BillingClient billing, ExecutionStateService states, ExecutionRuntime runtime,
-            CodeService code) {
+            RuntimeCalls calls, CodeService code) {
         this.code = code;
         this.gears = gears;
         this.storage = storage;
         this.billing = billing;
         this.states = states;
         this.runtime = runtime;
+        this.calls = calls;
     }
 
     public Uni<Execution> start(String ownerId, String gearId, StartRequest request) {
@@ -133,7 +135,7 @@ public class ExecutionService {
 
     /** Gives an execution to the runtime; a runtime that refuses it fails the execution. */
     Uni<Void> hand(Execution e) {
-        return runtime.start(e.launch).onFailure().recoverWithUni(failure -> {
+        return calls.start(e.launch).onFailure().recoverWithUni(failure -> {
             LOG.errorf(failure, "runtime refused execution %s", e.id);
             return states.observe(e.id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
                     "the runtime could not start the execution", null, Instant.now())).replaceWithVoid();
@@ -199,7 +201,7 @@ public class ExecutionService {
                     }
                     return stopLocked(e, reason);
                 }))
-                .call(e -> e.state == ExecutionState.STOPPED ? runtime.remove(e.id.toString())
+                .call(e -> e.state == ExecutionState.STOPPED ? calls.remove(e.id.toString())
                         .onFailure().invoke(f -> LOG.warnf("removing %s failed, resync retries: %s", e.id, f.getMessage()))
                         .onFailure().recoverWithNull() : Uni.createFrom().voidItem());
     }

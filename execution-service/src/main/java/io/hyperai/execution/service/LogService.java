@@ -6,7 +6,6 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hyperai.execution.config.ExecutionConfig;
-import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.LogChunk;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Multi;
@@ -25,10 +24,10 @@ public class LogService {
     /** The most one read returns. */
     public static final int CHUNK = 64 * 1024;
 
-    private final ExecutionRuntime runtime;
+    private final RuntimeCalls runtime;
     private final ExecutionConfig config;
 
-    public LogService(ExecutionRuntime runtime, ExecutionConfig config) {
+    public LogService(RuntimeCalls runtime, ExecutionConfig config) {
         this.runtime = runtime;
         this.config = config;
     }

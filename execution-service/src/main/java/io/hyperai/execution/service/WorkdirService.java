@@ -11,12 +11,10 @@ import jakarta.persistence.LockModeType;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.outbox.Outbox;
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.Dirs;
-import io.hyperai.execution.runtime.HomeSaves;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -30,9 +28,9 @@ public class WorkdirService {
 
     private final ExecutionConfig config;
     private final Outbox outbox;
-    private final HomeSaves saves;
+    private final RuntimeCalls saves;
 
-    public WorkdirService(ExecutionConfig config, Outbox outbox, HomeSaves saves) {
+    public WorkdirService(ExecutionConfig config, Outbox outbox, RuntimeCalls saves) {
         this.config = config;
         this.outbox = outbox;
         this.saves = saves;
@@ -58,7 +56,7 @@ public class WorkdirService {
     }
 
     private Uni<Void> measure(UUID id) {
-        return Blocking.call(() -> Dirs.size(workdir(id.toString())))
+        return RuntimeCalls.blocking(() -> Dirs.size(workdir(id.toString())))
                 .chain(bytes -> Panache.withTransaction(() -> Execution.<Execution>findById(id,
                         LockModeType.PESSIMISTIC_WRITE).chain(e -> {
                             if (e == null || e.workdirBytes != null) {

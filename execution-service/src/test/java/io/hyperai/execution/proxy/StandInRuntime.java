@@ -10,7 +10,6 @@ import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.Launch;
 import io.hyperai.execution.runtime.PodObservation;
 import io.hyperai.execution.runtime.WorkspaceEndpoint;
-import io.smallrye.mutiny.Uni;
 
 /** Only what the proxy asks of a runtime: the workspaces a test names. A script or an ended execution has none. */
 final class StandInRuntime implements ExecutionRuntime {
@@ -31,12 +30,12 @@ final class StandInRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<Void> start(Launch launch) {
+    public void start(Launch launch) {
         throw new UnsupportedOperationException();
     }
 
     @Override
-    public Uni<Void> remove(String executionId) {
+    public void remove(String executionId) {
         throw new UnsupportedOperationException();
     }
 
@@ -56,12 +55,12 @@ final class StandInRuntime implements ExecutionRuntime {
     }
 
     @Override
-    public Uni<byte[]> logs(String executionId, long offset, int max) {
+    public byte[] logs(String executionId, long offset, int max) {
         throw new UnsupportedOperationException();
     }
 
     @Override
-    public Uni<io.hyperai.execution.runtime.LogChunk> tail(String executionId, int max) {
+    public io.hyperai.execution.runtime.LogChunk tail(String executionId, int max) {
         throw new UnsupportedOperationException();
     }
 

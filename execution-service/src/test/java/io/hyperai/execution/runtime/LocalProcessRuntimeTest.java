@@ -31,7 +31,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         String input = "/hyperai/input/input0";
         Launch launch = script("wc -l " + input + "/data.csv > lines.txt && echo done",
                 512, 1, List.of(new Launch.Mount("/hyperai/input/input0", "warehouse", "datasets/d1/v1")));
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
 
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).isEqualTo(ExecutionState.SUCCEEDED);
@@ -48,7 +48,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         Files.createDirectories(root.resolve("warehouse/datasets/d2/v1"));
         Launch launch = script("echo x > /hyperai/input/input0/new.txt || exit 7", 512, 1,
                 List.of(new Launch.Mount("/hyperai/input/input0", "warehouse", "datasets/d2/v1")));
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).isEqualTo(ExecutionState.FAILED);
         assertThat(end.exitCode()).isEqualTo(7);
@@ -61,7 +61,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         // every blocking task on a thread of its own that ends with the task, as a pool retires an idle worker
         io.smallrye.mutiny.infrastructure.Infrastructure.setDefaultExecutor(task -> new Thread(task).start());
         try {
-            runtime.start(launch).await().atMost(WAIT);
+            runtime.start(launch);
         } finally {
             io.smallrye.mutiny.infrastructure.Infrastructure.setDefaultExecutor();
         }
@@ -74,16 +74,16 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
     void theTailOfTheOutputComesWithItsOffset() {
         Launch launch = script("echo hello world", 256, 1, List.of());
         run(launch);
-        LogChunk tail = runtime.tail(launch.executionId(), 6).await().atMost(WAIT);
+        LogChunk tail = runtime.tail(launch.executionId(), 6);
         assertThat(tail.offset()).isEqualTo("hello ".length());
         assertThat(new String(tail.bytes(), java.nio.charset.StandardCharsets.UTF_8)).isEqualTo("world\n");
-        assertThat(runtime.tail(launch.executionId(), 100).await().atMost(WAIT).offset()).isZero();
+        assertThat(runtime.tail(launch.executionId(), 100).offset()).isZero();
     }
 
     @Test
     void aNonZeroExitFailsWithItsCode() {
         Launch launch = script("exit 3", 512, 1, List.of());
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).isEqualTo(ExecutionState.FAILED);
         assertThat(end.reason()).isEqualTo("EXIT_CODE");
@@ -94,7 +94,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
     void exceedingMemoryIsStoppedWithTheReason() {
         Launch launch = script("python3 -c \"import time; a = bytearray(300 * 1024 * 1024); time.sleep(30)\"",
                 100, 1, List.of());
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).isEqualTo(ExecutionState.FAILED);
         assertThat(end.reason()).isEqualTo("MEMORY_LIMIT_EXCEEDED");
@@ -104,7 +104,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
     void exceedingDiskIsStoppedWithTheReason() {
         // a zero-GiB disk: any byte in home is over the limit
         Launch launch = script("echo data > big.bin; sleep 30", 512, 0, List.of());
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         PodObservation end = awaitEnd(launch);
         assertThat(end.state()).isEqualTo(ExecutionState.FAILED);
         assertThat(end.reason()).isEqualTo("DISK_LIMIT_EXCEEDED");
@@ -113,9 +113,9 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
     @Test
     void removingAProcessEndsIt() {
         Launch launch = script("sleep 60", 512, 1, List.of());
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         assertThat(runtime.observe(launch.executionId()).map(PodObservation::state)).contains(ExecutionState.RUNNING);
-        runtime.remove(launch.executionId()).await().atMost(WAIT);
+        runtime.remove(launch.executionId());
         assertThat(runtime.observe(launch.executionId())).isEqualTo(Optional.empty());
         assertThat(runtime.withContainers()).doesNotContain(launch.executionId());
     }
@@ -135,7 +135,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
                 runtime.observe(id).ifPresent(o -> seen.add(o.state()));
             }
         });
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         WorkspaceEndpoint endpoint = runtime.workspaceEndpoint(launch.executionId()).orElseThrow();
         Path socket = Path.of(endpoint.address().path());
         assertThat(endpoint.token()).isEqualTo(launch.jupyterToken());
@@ -146,7 +146,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         assertThat(seen).as("STARTING until Jupyter answers, never RUNNING before").containsOnly(
                 ExecutionState.STARTING, ExecutionState.RUNNING);
 
-        runtime.remove(launch.executionId()).await().atMost(WAIT);
+        runtime.remove(launch.executionId());
         assertThat(runtime.workspaceEndpoint(launch.executionId())).isEmpty();
         await().atMost(WAIT).until(() -> {
             try {

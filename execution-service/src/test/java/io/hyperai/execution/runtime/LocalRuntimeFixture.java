@@ -68,7 +68,7 @@ abstract class LocalRuntimeFixture {
 
     /** Runs a script to its end and returns how it ended. */
     PodObservation run(Launch launch) {
-        runtime.start(launch).await().atMost(WAIT);
+        runtime.start(launch);
         return awaitEnd(launch);
     }
 
@@ -86,7 +86,7 @@ abstract class LocalRuntimeFixture {
         java.io.ByteArrayOutputStream all = new java.io.ByteArrayOutputStream();
         byte[] chunk;
         do {
-            chunk = runtime.logs(launch.executionId(), all.size(), 64 * 1024).await().atMost(WAIT);
+            chunk = runtime.logs(launch.executionId(), all.size(), 64 * 1024);
             all.writeBytes(chunk);
         } while (chunk.length > 0);
         return all.toByteArray();

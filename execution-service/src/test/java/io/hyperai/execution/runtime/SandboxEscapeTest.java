@@ -58,7 +58,7 @@ class SandboxEscapeTest extends LocalRuntimeFixture {
     @Test
     void otherExecutionsAndTheServiceDataAreOutOfReach() throws Exception {
         Launch victim = script("echo victim-secret > secret.txt; sleep 30", 256, 1, List.of());
-        runtime.start(victim).await().atMost(WAIT);
+        runtime.start(victim);
         Path victimHome = root.resolve("executions").resolve(victim.executionId()).resolve("home");
         await().atMost(WAIT).until(() -> Files.exists(victimHome.resolve("secret.txt")));
         Launch thief = script("cat " + victimHome + "/secret.txt; ls " + root + "; echo ls=$?; "
@@ -67,7 +67,7 @@ class SandboxEscapeTest extends LocalRuntimeFixture {
         String out = output(thief);
         // grep prints "path:victim-secret" for a match and exits 0; 1 or 2 (unreadable files) when nothing matched
         assertThat(out).doesNotContain("victim-secret\n").contains("ls=2").doesNotContain("grep=0");
-        runtime.remove(victim.executionId()).await().atMost(WAIT);
+        runtime.remove(victim.executionId());
     }
 
     @Test
@@ -117,7 +117,7 @@ class SandboxEscapeTest extends LocalRuntimeFixture {
     @Test
     void killingEverythingItSeesHarmsOnlyItself() {
         Launch bystander = script("sleep 5; echo still-here", 256, 1, List.of());
-        runtime.start(bystander).await().atMost(WAIT);
+        runtime.start(bystander);
         Launch killer = script("kill -9 -1; kill -9 1; kill -9 $PPID; echo tried", 256, 1, List.of());
         run(killer);
         PodObservation end = awaitEnd(bystander);
@@ -129,12 +129,12 @@ class SandboxEscapeTest extends LocalRuntimeFixture {
     void aForkBombStopsAtThePidsLimit() {
         Assumptions.assumeTrue(pidsCgroup(), "no pids cgroup on this machine: a fork bomb would reach the host");
         Launch bomb = script("bomb() { bomb | bomb & }; bomb; sleep 60", 256, 1, List.of());
-        runtime.start(bomb).await().atMost(WAIT);
+        runtime.start(bomb);
         Launch bystander = script("sleep 3; echo alive", 256, 1, List.of());
         PodObservation end = run(bystander);
         assertThat(end.state()).isEqualTo(ExecutionState.SUCCEEDED);
         assertThat(output(bystander)).contains("alive");
-        runtime.remove(bomb.executionId()).await().atMost(WAIT);
+        runtime.remove(bomb.executionId());
         assertThat(runtime.withContainers()).doesNotContain(bomb.executionId());
     }
 

@@ -12,13 +12,13 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
-import io.hyperai.common.vertx.Blocking;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
 import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Row;
@@ -146,7 +146,7 @@ public class OutboxRelay {
                 .map(OutboxRelay::rows)
                 .chain(rows -> rows.isEmpty()
                         ? Uni.createFrom().item(new Run(0, 0))
-                        : Blocking.call(() -> publisher.publish(rows))
+                        : VertxContextSupport.executeBlocking(() -> publisher.publish(rows))
                                 .chain(acked -> mark(connection, rows, acked))));
     }
 

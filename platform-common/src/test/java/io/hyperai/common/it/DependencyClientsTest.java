@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.inject.Inject;
 
@@ -28,7 +31,10 @@ import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.smallrye.faulttolerance.api.CircuitBreakerMaintenance;
 import io.smallrye.faulttolerance.api.CircuitBreakerState;
+import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
+import io.vertx.core.Vertx;
 
 /**
  * The shared clients against a stand-in: they carry this service's token, read the contracts' records, and apply
@@ -49,6 +55,9 @@ class DependencyClientsTest {
     @Inject
     @RestClient
     ExecutionClient executions;
+
+    @Inject
+    Vertx vertx;
 
     private final StandInService standIn = DependencyStandInResource.dependencies;
 
@@ -119,6 +128,25 @@ class DependencyClientsTest {
         // storage's 3 s, not the guard's built-in 1 s nor the stand-in's 12 s
         assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(2900),
                 Duration.ofSeconds(10));
+    }
+
+    /**
+     * Why no caller captures its Vert.x context by hand: a guarded call made on a request's context answers on it,
+     * its timeout included (fault tolerance schedules it there), so the session of that context can be used after
+     * a failure as after an answer.
+     */
+    @Test
+    void answersAndTimeoutsComeBackOnTheCallersContext() throws Exception {
+        standIn.on("GET", "/internal/storage/admission/alice", r -> Answer.json("{\"userId\":\"alice\"}"));
+        standIn.on("GET", "/internal/storage/admission/slow", r -> Answer.json("{\"userId\":\"slow\"}"));
+        standIn.delay("/internal/storage/admission/slow", Duration.ofSeconds(12));
+        for (String user : List.of("alice", "slow")) {
+            Context caller = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+            CompletableFuture<Context> back = new CompletableFuture<>();
+            caller.runOnContext(v -> storage.admission(user).subscribe().with(
+                    answer -> back.complete(Vertx.currentContext()), failure -> back.complete(Vertx.currentContext())));
+            assertThat(back.get(15, TimeUnit.SECONDS)).as(user).isSameAs(caller);
+        }
     }
 
     private static <T> T await(Uni<T> call) {

@@ -5,14 +5,15 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.WarehouseItemDeleted;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
 import io.hyperai.common.events.payload.WarehouseVersionDeleted;
+import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
@@ -20,16 +21,15 @@ import io.hyperai.common.problem.ProblemException;
 import io.hyperai.warehouse.WarehouseFile;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
-import io.hyperai.common.files.StagedUpload;
 import io.hyperai.warehouse.files.VersionFiles;
-import io.hyperai.warehouse.mapping.VersionViews;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
+import io.hyperai.warehouse.mapping.VersionViews;
 import io.hyperai.warehouse.repository.WarehouseRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 
 /**
  * The warehouse's state in PostgreSQL: items, versions, files, and the events that describe their
@@ -126,7 +126,6 @@ public class ItemStore {
     @WithTransaction
     public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedUpload staged,
             UUID reservationId) {
-        Context context = Blocking.context();
         return repository.owned(ownerId, kind, id, true).chain(item -> {
             int n = item.nextVersion;
             item.nextVersion = n + 1;
@@ -152,14 +151,14 @@ public class ItemStore {
                 file.sha256 = f.sha256();
                 rows.add(file);
             }
-            return Blocking.run(context, () -> files.publish(staged.directory(), target))
+            return VertxContextSupport.executeBlocking(Executors.callable(() -> files.publish(staged.directory(), target)))
                     .chain(() -> Panache.getSession().chain(s -> s.persistAll(rows.toArray())))
                     .chain(() -> outbox.append(EventType.WAREHOUSE_VERSION_CREATED, item.id.toString(),
                             new WarehouseVersionCreated(item.id.toString(), kind.label(), n, ownerId,
                                     staged.totalBytes(), reservationId.toString())))
                     .chain(() -> Panache.flush())
                     .replaceWith(version)
-                    .onFailure().call(() -> Blocking.run(context, () -> files.deleteQuietly(target)));
+                    .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(() -> files.deleteQuietly(target))));
         });
     }
 

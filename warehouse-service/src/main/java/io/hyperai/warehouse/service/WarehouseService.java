@@ -3,13 +3,13 @@ package io.hyperai.warehouse.service;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.UUID;
+import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import io.hyperai.common.vertx.Blocking;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.RefusedByDependency;
 import io.hyperai.common.client.StorageClient;
@@ -23,8 +23,8 @@ import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.files.VersionFiles;
 import io.hyperai.warehouse.service.ItemStore.Deleted;
 import io.hyperai.warehouse.service.ItemStore.FileLocation;
+import io.quarkus.vertx.VertxContextSupport;
 import io.smallrye.mutiny.Uni;
-import io.vertx.core.Context;
 
 /**
  * Uploads, downloads and deletions: the work that spans the database, the files on disk and
@@ -50,7 +50,6 @@ public class WarehouseService {
 
     public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, List<UploadedPart> parts,
             boolean unpack) {
-        Context context = Blocking.context();
         if (parts == null || parts.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(EntryPaths.FIELD, "at least one file is required"));
         }
@@ -62,18 +61,18 @@ public class WarehouseService {
                                 ? "storage usage is over the quota; delete data to upload again"
                                 : admission.reason()));
                     }
-                    return Blocking.call(context, () -> files.stage(parts, unpack, admission.freeBytes()));
+                    return VertxContextSupport.executeBlocking(() -> files.stage(parts, unpack, admission.freeBytes()));
                 })
-                .chain(staged -> reserve(ownerId, staged, context)
+                .chain(staged -> reserve(ownerId, staged)
                         .chain(reservation -> store.commitVersion(ownerId, kind, id, staged, reservation)
                                 .onFailure().call(e -> release(reservation)
-                                        .chain(() -> Blocking.run(context, () -> files.deleteQuietly(staged.directory()))))));
+                                        .chain(() -> deleteQuietly(staged.directory())))));
     }
 
-    private Uni<UUID> reserve(String ownerId, StagedUpload staged, Context context) {
+    private Uni<UUID> reserve(String ownerId, StagedUpload staged) {
         return storage(storage.reserve(new ReservationRequest(ownerId, staged.totalBytes())))
                 .map(r -> UUID.fromString(r.getEntity().id()))
-                .onFailure().call(() -> Blocking.run(context, () -> files.deleteQuietly(staged.directory())));
+                .onFailure().call(() -> deleteQuietly(staged.directory()));
     }
 
     /** Gives a reservation back; when storage cannot be told, the reservation expires on its own. */
@@ -102,18 +101,22 @@ public class WarehouseService {
     }
 
     public Uni<Void> deleteVersion(String ownerId, WarehouseItem.Kind kind, String id, String n) {
-        Context context = Blocking.context();
-        return store.deleteVersion(ownerId, kind, id, n).chain(d -> removeFiles(d, context));
+        return store.deleteVersion(ownerId, kind, id, n).chain(this::removeFiles);
     }
 
     public Uni<Void> deleteItem(String ownerId, WarehouseItem.Kind kind, String id) {
-        Context context = Blocking.context();
-        return store.deleteItem(ownerId, kind, id).chain(d -> removeFiles(d, context));
+        return store.deleteItem(ownerId, kind, id).chain(this::removeFiles);
     }
 
     /** After the commit: the rows and events are there, a directory left behind is only garbage. */
-    private Uni<Void> removeFiles(Deleted deleted, Context context) {
-        return Blocking.run(context, () -> deleted.storagePaths().forEach(p -> files.deleteQuietly(files.resolve(p))));
+    private Uni<Void> removeFiles(Deleted deleted) {
+        return VertxContextSupport.executeBlocking(Executors.callable(
+                () -> deleted.storagePaths().forEach(p -> files.deleteQuietly(files.resolve(p))))).replaceWithVoid();
+    }
+
+    private Uni<Void> deleteQuietly(Path directory) {
+        return VertxContextSupport.executeBlocking(Executors.callable(() -> files.deleteQuietly(directory)))
+                .replaceWithVoid();
     }
 
     /**

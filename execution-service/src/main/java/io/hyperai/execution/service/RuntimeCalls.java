@@ -1,0 +1,59 @@
+package io.hyperai.execution.service;
+
+import java.util.concurrent.Callable;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.hyperai.execution.runtime.ExecutionRuntime;
+import io.hyperai.execution.runtime.HomeSaves;
+import io.hyperai.execution.runtime.Launch;
+import io.hyperai.execution.runtime.LogChunk;
+import io.quarkus.vertx.VertxContextSupport;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The runtime's blocking operations (processes, files, the Kubernetes API) for reactive service code: each runs on a
+ * worker, and what follows runs on the caller's Vert.x context again, where its database session lives.
+ */
+@ApplicationScoped
+public class RuntimeCalls {
+
+    private final ExecutionRuntime runtime;
+    private final HomeSaves saves;
+
+    public RuntimeCalls(ExecutionRuntime runtime, HomeSaves saves) {
+        this.runtime = runtime;
+        this.saves = saves;
+    }
+
+    public Uni<Void> start(Launch launch) {
+        return blocking(() -> {
+            runtime.start(launch);
+            return null;
+        });
+    }
+
+    public Uni<Void> remove(String executionId) {
+        return blocking(() -> {
+            runtime.remove(executionId);
+            return null;
+        });
+    }
+
+    public Uni<byte[]> logs(String executionId, long offset, int max) {
+        return blocking(() -> runtime.logs(executionId, offset, max));
+    }
+
+    public Uni<LogChunk> tail(String executionId, int max) {
+        return blocking(() -> runtime.tail(executionId, max));
+    }
+
+    public Uni<Boolean> saved(String executionId) {
+        return blocking(() -> saves.saved(executionId));
+    }
+
+    /** Any other blocking work of the service (measuring a directory, deleting files). */
+    public static <T> Uni<T> blocking(Callable<T> work) {
+        return VertxContextSupport.executeBlocking(work);
+    }
+}
