@@ -184,7 +184,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     /** What user code is documented to find in its environment, and nothing else. */
     private static Map<String, String> environment(Launch launch) {
         Map<String, String> env = new LinkedHashMap<>();
-        env.put("HOME", SandboxCommand.HOME);
+        env.put("HOME", SandboxCommand.USER_HOME);
         env.put("PATH", SandboxCommand.PATH);
         env.put("LANG", "C.UTF-8");
         env.put("USER", "hyperai");

@@ -50,6 +50,8 @@ public final class PodFactory {
     public static final String MANAGER = "hyperai-execution-service";
     public static final String COMPONENT = "execution";
     public static final String HOME = "/hyperai/home";
+    /** {@code $HOME}, an emptyDir: nothing put there outside the working directory survives the execution. */
+    public static final String USER_HOME = "/home/hyperai";
     public static final String SHM = "/dev/shm";
     public static final String GPU_RESOURCE = "nvidia.com/gpu";
     /** Without GPUs: an image built for the NVIDIA runtime would otherwise be given every GPU of the node. */
@@ -74,6 +76,7 @@ public final class PodFactory {
         }
         mounts.add(mount("home", HOME, null, false));
         mounts.add(mount("tmp", "/tmp", null, false));
+        mounts.add(mount("user-home", USER_HOME, null, false));
         mounts.add(mount("shm", SHM, null, false));
 
         Map<String, Quantity> limits = new LinkedHashMap<>();
@@ -85,7 +88,7 @@ public final class PodFactory {
         if (gpu) {
             limits.put(GPU_RESOURCE, new Quantity(String.valueOf(r.gpuCount())));
         }
-        List<EnvVar> env = new ArrayList<>(List.of(new EnvVar("HOME", HOME, null),
+        List<EnvVar> env = new ArrayList<>(List.of(new EnvVar("HOME", USER_HOME, null),
                 new EnvVar("HYPERAI_EXECUTION_ID", launch.executionId(), null)));
         if (!gpu) {
             env.add(NO_GPUS);
@@ -144,6 +147,8 @@ public final class PodFactory {
         List<Volume> volumes = new ArrayList<>();
         volumes.add(claim("home", HomeSave.claimName(launch.executionId()), false));
         volumes.add(new VolumeBuilder().withName("tmp").withNewEmptyDir()
+                .withSizeLimit(new Quantity(config.tmpSize())).endEmptyDir().build());
+        volumes.add(new VolumeBuilder().withName("user-home").withNewEmptyDir()
                 .withSizeLimit(new Quantity(config.tmpSize())).endEmptyDir().build());
         // tmpfs pages are charged to the container's memory: at most half of it, so data loaders leave room
         volumes.add(new VolumeBuilder().withName("shm").withNewEmptyDir().withMedium("Memory")

@@ -19,6 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.runtime.local.SandboxCommand;
 
 /** Real processes in bubblewrap sandboxes with the spec's limits enforced. */
 class LocalProcessRuntimeTest extends LocalRuntimeFixture {
@@ -41,6 +42,32 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         assertThat(Files.readString(root.resolve("workdirs").resolve(launch.executionId()).resolve("lines.txt")))
                 .startsWith("2");
         assertThat(output(launch)).contains("done");
+    }
+
+    /**
+     * Only the working directory survives: a module installed into the user site (as {@code pip install --user}
+     * does) is importable in its own run and gone in the next one, which starts from the first one's saved home.
+     */
+    @Test
+    void onlyTheWorkingDirectoryComesBackOnContinue() throws Exception {
+        Launch first = script("python3 -c \"import os, site; p = site.getusersitepackages(); os.makedirs(p);"
+                + " open(os.path.join(p, 'leftover.py'), 'w').write('X = 1')\" && python3 -c 'import leftover'"
+                + " && echo kept > kept.txt && echo home=$HOME", 512, 1, List.of());
+        runtime.start(first);
+        assertThat(awaitEnd(first).state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(output(first)).contains("home=/home/hyperai");
+        Path saved = root.resolve("workdirs").resolve(first.executionId());
+        await().atMost(WAIT).until(() -> Files.exists(saved.resolve("kept.txt")));
+
+        Launch again = script("cat kept.txt; python3 -c 'import leftover' 2>/dev/null && echo leftover-found;"
+                + " ls -A $HOME | wc -l", 512, 1, List.of());
+        Launch resumed = new Launch(again.executionId(), again.gearId(), again.ownerId(), again.mode(),
+                again.image(), again.entryCommand(), again.resources(), again.nodeSelector(), again.inputs(),
+                new Launch.Mount(SandboxCommand.HOME, "workdirs", first.executionId()), null, null);
+        runtime.start(resumed);
+        assertThat(awaitEnd(resumed).state()).isEqualTo(ExecutionState.SUCCEEDED);
+        assertThat(output(resumed)).contains("kept").doesNotContain("leftover-found");
+        assertThat(output(resumed).strip()).endsWith("0");
     }
 
     @Test

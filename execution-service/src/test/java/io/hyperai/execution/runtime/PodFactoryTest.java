@@ -114,6 +114,12 @@ class PodFactoryTest {
             }
         }
         assertThat(main.getVolumeMounts()).anyMatch(m -> m.getMountPath().equals(PodFactory.HOME));
+        // $HOME is a fresh emptyDir, not the saved working directory: an installer's leftovers do not come back
+        assertThat(main.getEnv()).anyMatch(e -> e.getName().equals("HOME") && e.getValue().equals(PodFactory.USER_HOME));
+        assertThat(main.getVolumeMounts()).filteredOn(m -> m.getMountPath().equals(PodFactory.USER_HOME))
+                .singleElement().satisfies(m -> assertThat(pod.getSpec().getVolumes())
+                        .filteredOn(v -> v.getName().equals(m.getName())).singleElement()
+                        .satisfies(v -> assertThat(v.getEmptyDir()).isNotNull()));
         // nothing of the save in the user's container: no hook, no wrapped command
         assertThat(main.getLifecycle()).isNull();
         assertThat(String.join(" ", main.getCommand())).doesNotContain("/hyperai/.save").doesNotContain("cp ");

@@ -13,7 +13,7 @@ import io.hyperai.execution.runtime.Launch;
  * port of the host is reachable; with internet egress, {@link UserModeNetwork} adds a route out that still avoids
  * the host's loopback), no further user namespaces, a new session (no TIOCSTI into a terminal), the
  * seccomp program on file descriptor 3, the system read-only, a minimal {@code /etc} of the platform's making,
- * {@code /tmp} and {@code /dev/shm} as size-capped tmpfs (charged to the execution's memory cgroup), inputs
+ * {@code /tmp}, {@code /dev/shm} and {@code $HOME} as size-capped tmpfs (charged to the execution's memory cgroup), inputs
  * read-only and {@code /hyperai/home} writable. A shell prefix joins the cgroup and opens the seccomp file while
  * still privileged; when the service runs as root, {@code setpriv} then drops to the unprivileged sandbox user, so
  * even the user namespace maps to a host uid that owns nothing.
@@ -25,6 +25,11 @@ public record SandboxCommand(Path bwrap, int sandboxUid, boolean dropPrivileges,
     public static final String RUN_DIR = "/run/hyperai";
     public static final String JUPYTER_SOCKET = "jupyter.sock";
     public static final String HOME = "/hyperai/home";
+    /**
+     * {@code $HOME}: outside the saved working directory, so what installers and tools put there ({@code pip install
+     * --user}, caches, shell history) is gone with the execution; only {@link #HOME} comes back on "continue".
+     */
+    public static final String USER_HOME = "/home/hyperai";
     public static final String PATH = "/usr/local/bin:/usr/bin:/bin";
     /**
      * With internet egress, user code starts once slirp4netns has configured the default route (or after 10 s
@@ -72,6 +77,7 @@ public record SandboxCommand(Path bwrap, int sandboxUid, boolean dropPrivileges,
         cmd.addAll(List.of("--dev", "/dev", "--proc", "/proc",
                 "--size", Long.toString(tmpBytes), "--tmpfs", "/tmp",
                 "--size", Long.toString(tmpBytes), "--tmpfs", "/dev/shm",
+                "--size", Long.toString(tmpBytes), "--tmpfs", USER_HOME,
                 "--bind", home.toString(), HOME));
         if (runDir != null) {
             cmd.addAll(List.of("--bind", runDir.toString(), RUN_DIR));

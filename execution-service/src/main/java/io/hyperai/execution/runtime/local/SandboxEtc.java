@@ -19,7 +19,7 @@ final class SandboxEtc {
     static Path write(Path dir) throws IOException {
         Files.createDirectories(dir);
         Files.writeString(dir.resolve("passwd"), "root:x:0:0:root:/root:/usr/sbin/nologin\n"
-                + "hyperai:x:1000:1000:HyperAI user:" + SandboxCommand.HOME + ":/bin/sh\n"
+                + "hyperai:x:1000:1000:HyperAI user:" + SandboxCommand.USER_HOME + ":/bin/sh\n"
                 + "nobody:x:65534:65534:nobody:/nonexistent:/usr/sbin/nologin\n");
         Files.writeString(dir.resolve("group"), "root:x:0:\nhyperai:x:1000:\nnogroup:x:65534:\n");
         Files.writeString(dir.resolve("hosts"), "127.0.0.1 localhost hyperai\n::1 localhost ip6-localhost\n");
