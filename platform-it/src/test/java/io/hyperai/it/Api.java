@@ -57,6 +57,11 @@ final class Api {
                 .post("/api/v1/datasets/" + dataset + "/versions");
     }
 
+    Response uploadCode(String token, String fileName, byte[] content) {
+        return given().baseUri(services.url("execution")).auth().oauth2(token).contentType("multipart/form-data")
+                .multiPart("files", fileName, content, "application/octet-stream").post("/api/v1/code");
+    }
+
     Response deleteVersion(String token, String dataset, int version) {
         return given().baseUri(services.url("warehouse")).auth().oauth2(token)
                 .delete("/api/v1/datasets/" + dataset + "/versions/" + version);

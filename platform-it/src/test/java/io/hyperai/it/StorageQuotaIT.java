@@ -15,6 +15,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.function.IntFunction;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -120,53 +121,18 @@ class StorageQuotaIT {
 
     @Test
     void concurrentUploadsRacingForTheLastBytesNeverEndOverTheQuota() throws Exception {
-        String user = newUser("carol");
-        String token = token(user);
         long quota = 10_000;
         int racers = 8;
         int size = 2_000;
-        api.setQuota(user, quota);
-        api.upload(token, api.dataset(token, "base"), "base.bin", random(6_000, 6)).then().statusCode(201);
-        await().atMost(WAIT).until(() -> api.used(token) == 6_000);
+        String token = userWith6000Of(quota);
         List<String> datasets = new ArrayList<>();
         for (int i = 0; i < racers; i++) {
             datasets.add(api.dataset(token, "racer-" + i));
         }
 
-        ExecutorService pool = Executors.newFixedThreadPool(racers);
-        CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<Response>> uploads = new ArrayList<>();
-        try {
-            for (int i = 0; i < racers; i++) {
-                String dataset = datasets.get(i);
-                byte[] bytes = random(size, 100 + i);
-                uploads.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return api.upload(token, dataset, "race.bin", bytes);
-                }, pool));
-            }
-            go.countDown();
-            CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).get();
-        } finally {
-            pool.shutdownNow();
-        }
-
-        int accepted = 0;
         List<Integer> statuses = new ArrayList<>();
-        for (CompletableFuture<Response> upload : uploads) {
-            Response r = upload.get();
-            statuses.add(r.statusCode());
-            if (r.statusCode() == 201) {
-                accepted++;
-            } else {
-                assertThat(r.statusCode()).as("a refused upload").isEqualTo(409);
-                assertThat(r.jsonPath().getString("type")).isEqualTo(PROBLEM + "quota-exceeded");
-            }
-        }
+        int accepted = acceptedOrOverQuota(race(racers, i -> api.upload(token, datasets.get(i), "race.bin",
+                random(size, 100 + i))), statuses);
         long stored = 6_000;
         for (String dataset : datasets) {
             stored += api.versionBytes(token, dataset);
@@ -181,5 +147,81 @@ class StorageQuotaIT {
         assertThat(after.getLong("usedBytes")).isLessThanOrEqualTo(quota);
         assertThat(after.getLong("reservedBytes")).isZero();
         assertThat(accepted).isBetween(1, 2);
+    }
+
+    /** Code uploads reserve their bytes as data uploads do: racing for the last bytes, they never pass the quota. */
+    @Test
+    void concurrentCodeUploadsRacingForTheLastBytesNeverEndOverTheQuota() throws Exception {
+        long quota = 10_000;
+        int racers = 8;
+        int size = 2_000;
+        String token = userWith6000Of(quota);
+
+        List<Integer> statuses = new ArrayList<>();
+        int accepted = acceptedOrOverQuota(race(racers, i -> api.uploadCode(token, "race.bin", random(size, 200 + i))),
+                statuses);
+        long expectedUsage = 6_000L + (long) accepted * size;
+        await().atMost(WAIT).until(() -> api.used(token) == expectedUsage);
+        JsonPath after = api.storage(token);
+        System.out.printf("code quota race: %d uploads of %d bytes for the last %d bytes: statuses %s, %d accepted;"
+                + " usage %d, reserved %d%n", racers, size, quota - 6_000, statuses, accepted,
+                after.getLong("usedBytes"), after.getLong("reservedBytes"));
+        assertThat(after.getLong("usedBytes")).isLessThanOrEqualTo(quota);
+        assertThat(after.getLong("reservedBytes")).isZero();
+        assertThat(accepted).isBetween(1, 2);
+    }
+
+    /** A new user's token, with 6000 bytes of a dataset stored and counted against {@code quota}. */
+    private static String userWith6000Of(long quota) {
+        String user = newUser("carol");
+        String token = token(user);
+        api.setQuota(user, quota);
+        api.upload(token, api.dataset(token, "base"), "base.bin", random(6_000, 6)).then().statusCode(201);
+        await().atMost(WAIT).until(() -> api.used(token) == 6_000);
+        return token;
+    }
+
+    /** Runs the uploads at once (as far as threads allow) and answers them in order. */
+    private static List<Response> race(int racers, IntFunction<Response> upload) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(racers);
+        CountDownLatch go = new CountDownLatch(1);
+        List<CompletableFuture<Response>> uploads = new ArrayList<>();
+        try {
+            for (int i = 0; i < racers; i++) {
+                int n = i;
+                uploads.add(CompletableFuture.supplyAsync(() -> {
+                    try {
+                        go.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return upload.apply(n);
+                }, pool));
+            }
+            go.countDown();
+            CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).get();
+        } finally {
+            pool.shutdownNow();
+        }
+        List<Response> answers = new ArrayList<>();
+        for (CompletableFuture<Response> u : uploads) {
+            answers.add(u.get());
+        }
+        return answers;
+    }
+
+    /** How many were accepted; every other one must be the quota problem. */
+    private static int acceptedOrOverQuota(List<Response> answers, List<Integer> statuses) {
+        int accepted = 0;
+        for (Response r : answers) {
+            statuses.add(r.statusCode());
+            if (r.statusCode() == 201) {
+                accepted++;
+            } else {
+                assertThat(r.statusCode()).as("a refused upload").isEqualTo(409);
+                assertThat(r.jsonPath().getString("type")).isEqualTo(PROBLEM + "quota-exceeded");
+            }
+        }
+        return accepted;
     }
 }

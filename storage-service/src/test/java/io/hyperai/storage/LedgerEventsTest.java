@@ -60,6 +60,20 @@ class LedgerEventsTest {
                 .body("usedByKind.DATASET", equalTo(0));
     }
 
+    /** Code uploads reserve like data uploads: their event settles the reservation as it counts the bytes. */
+    @Test
+    void uploadedCodeSettlesItsReservationAndCountsItsBytes() {
+        String user = newUser();
+        setQuota(user, 10_000);
+        String reservation = reserve(user, 600);
+        String code = UUID.randomUUID().toString();
+        publish(EventType.CODE_UPLOADED, code, new StoredBytes(code, user, 600, reservation));
+        await().atMost(WAIT).until(() -> used(user) == 600);
+        assertThat(admission(user).getLong("reservedBytes")).isZero();
+        given().auth().oauth2(userToken(user)).get("/api/v1/storage/me").then().statusCode(200)
+                .body("usedByKind.CODE", equalTo(600)).body("reservedBytes", equalTo(0));
+    }
+
     @Test
     void aRedeliveredEventChangesNothing() {
         String user = newUser();

@@ -35,11 +35,13 @@ import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
 import io.hyperai.common.events.payload.WarehouseVersionDeleted;
 import io.hyperai.test.KafkaProbe;
+import io.hyperai.test.RawUpload;
 import io.hyperai.test.Tokens;
 import io.hyperai.warehouse.WarehouseFixtures.Entry;
 import io.hyperai.warehouse.WarehouseFixtures.Part;
 import io.hyperai.warehouse.files.VersionFiles;
 import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.RestAssured;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -310,6 +312,48 @@ class UploadTest {
             assertThat(files.root().resolve("models/" + item)).doesNotExist();
         }
         assertThat(stagingLeftovers()).isEmpty();
+    }
+
+    /**
+     * What depends only on who asks and how much they declare is refused before the body: with
+     * {@code Expect: 100-continue} the refusal replaces "100 Continue" and not one byte is sent; without it the body is
+     * read and dropped, never written to the uploads directory.
+     */
+    @Test
+    void uploadsThatCannotLandAreRefusedBeforeTheirBodyIsRead() throws Exception {
+        int port = RestAssured.port;
+        String alice = token(newUser());
+        String versions = "/api/v1/datasets/" + create(alice, "datasets", "gated") + "/versions";
+        try (RawUpload u = new RawUpload(port, versions, Tokens.bob(), "x.bin", random(4096, 30), true)) {
+            String head = u.readHead();
+            assertThat(RawUpload.status(head)).isEqualTo(404);
+            assertThat(u.readBody(head)).contains("urn:hyperai:problem:");
+            assertThat(u.sent()).isZero();
+        }
+        String smallUser = newUser();
+        StorageStandIn.current().quota(smallUser, 1000);
+        String small = token(smallUser);
+        String smallVersions = "/api/v1/datasets/" + create(small, "datasets", "small") + "/versions";
+        try (RawUpload u = new RawUpload(port, smallVersions, small, "big.bin", new byte[2 * 1024 * 1024], true)) {
+            String head = u.readHead();
+            assertThat(RawUpload.status(head)).isEqualTo(409);
+            assertThat(u.readBody(head)).contains("quota-exceeded");
+        }
+
+        Path uploads = files.root().resolve(".uploads");
+        try (RawUpload u = new RawUpload(port, versions, Tokens.bob(), "x.bin", random(1024 * 1024, 31), false)) {
+            u.send(u.bodyLength() / 2);
+            await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5))
+                    .until(() -> VersionFiles.contents(uploads).isEmpty());
+            u.sendRest();
+            assertThat(RawUpload.status(u.readHead())).isEqualTo(404);
+        }
+
+        try (RawUpload u = new RawUpload(port, versions, alice, "ok.bin", random(2048, 32), true)) {
+            assertThat(RawUpload.status(u.readHead())).isEqualTo(100);
+            u.sendRest();
+            assertThat(RawUpload.status(u.readHead())).isEqualTo(201);
+        }
     }
 
     private List<Path> stagingLeftovers() {

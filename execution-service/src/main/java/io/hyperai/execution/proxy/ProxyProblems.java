@@ -51,12 +51,7 @@ final class ProxyProblems {
     }
 
     static void send(HttpServerRequest request, ProblemException problem) {
-        var response = request.response().setStatusCode(problem.status())
-                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
-        if (problem.retryAfter() != null) {
-            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(ProblemMapper.retryAfterSeconds(problem)));
-        }
-        response.end(ProblemMapper.body(problem, request.path()));
+        ProblemMapper.send(request, problem);
     }
 
     /** The same, as the answer of a proxied exchange (the proxy library then sends it). */

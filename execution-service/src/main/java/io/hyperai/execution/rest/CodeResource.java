@@ -49,13 +49,12 @@ public class CodeResource {
 
     @POST
     @Consumes(MediaType.MULTIPART_FORM_DATA)
-    @Operation(summary = "Upload code", description = "Parts named `files`: each part's file name is its path, or one"
-            + " .tar, .tar.gz/.tgz or .zip archive that is unpacked unless `unpack=false`.")
+    @Operation(summary = "Upload code", description = UploadedPart.CONVENTION)
     @APIResponse(responseCode = "201", description = "The uploaded code (its URL is in `Location`)", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CodeView.class)))
     @APIResponse(responseCode = "403", description = "The caller's storage is over quota (`storage-blocked`).")
     @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")
-    public Uni<Response> upload(@RestForm("files") List<FileUpload> files,
+    public Uni<Response> upload(@RestForm(FileUpload.ALL) List<FileUpload> files,
             @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
             @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
         List<UploadedPart> parts = files == null ? List.of()

@@ -8,10 +8,8 @@ import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 
-import io.hyperai.common.client.DependencyFailures;
-import io.hyperai.common.client.StorageClient;
+import io.hyperai.common.client.StorageReservations;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.files.StagedUpload;
@@ -19,6 +17,8 @@ import io.hyperai.common.files.UploadStager;
 import io.hyperai.common.files.UploadedPart;
 import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.common.rest.UploadGate;
+import io.hyperai.contracts.storage.StorageApi.StorageAdmission;
 import io.hyperai.execution.CodeUpload;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.CodeView;
@@ -36,45 +36,68 @@ import io.smallrye.mutiny.Uni;
 public class CodeService {
 
     private final UploadStager stager;
-    private final StorageClient storage;
+    private final StorageReservations storage;
     private final Outbox outbox;
 
-    public CodeService(ExecutionConfig config, @RestClient StorageClient storage, Outbox outbox) {
+    public CodeService(ExecutionConfig config, StorageReservations storage, Outbox outbox) {
         this.stager = new UploadStager(Path.of(config.codeRoot()), 10_000);
         this.storage = storage;
         this.outbox = outbox;
     }
 
+    /**
+     * Staged within what is left of the quota, then reserved with storage-service for its exact size (so parallel
+     * uploads cannot pass the quota together), then recorded with {@code execution.code.uploaded}, which settles the
+     * reservation; any failure after staging releases the reservation and deletes the files.
+     */
     public Uni<CodeUpload> upload(String ownerId, List<UploadedPart> parts, boolean unpack) {
-        return DependencyFailures.guard("storage-service", storage.admission(ownerId)).chain(admission -> {
-            if (admission.blocked()) {
-                return Uni.createFrom().failure(ProblemException.forbidden("storage-blocked",
-                        "storage usage is over the quota; delete data before uploading code"));
-            }
-            long room = Math.max(0, admission.quotaBytes() - admission.usedBytes());
-            UUID id = UUID.randomUUID();
+        return admit(ownerId, -1).chain(admission -> {
+            String id = UUID.randomUUID().toString();
             return VertxContextSupport.executeBlocking(() -> {
-                StagedUpload staged = stager.stage(parts, unpack, room);
+                StagedUpload staged = stager.stage(parts, unpack, Math.max(0, admission.freeBytes()));
                 try {
-                    stager.publish(staged.directory(), stager.root().resolve(id.toString()));
+                    stager.publish(staged.directory(), stager.root().resolve(id));
                 } catch (RuntimeException e) {
                     stager.deleteQuietly(staged.directory());
                     throw e;
                 }
                 return staged;
-            }).chain(staged -> {
-                CodeUpload code = new CodeUpload();
-                code.id = id;
-                code.ownerId = ownerId;
-                code.totalBytes = staged.totalBytes();
-                code.files = CodeView.filesJson(staged.files());
-                code.createdAt = Instant.now();
-                return Panache.withTransaction(() -> code.<CodeUpload>persist()
-                        .call(c -> outbox.append(EventType.CODE_UPLOADED, id.toString(),
-                                new StoredBytes(id.toString(), ownerId, staged.totalBytes()))))
-                        .onFailure().call(() -> deleteFiles(id.toString()));
-            });
+            }).chain(staged -> storage.reserve(ownerId, staged.totalBytes())
+                    .onFailure().call(() -> deleteFiles(id))
+                    .chain(reservation -> record(ownerId, id, staged, reservation)
+                            .onFailure().call(() -> storage.release(reservation).chain(() -> deleteFiles(id)))));
         });
+    }
+
+    /**
+     * Whether the caller may upload code (storage is not blocked) and an upload of {@code bytes} (the request's
+     * declared length; -1 unknown) can fit what is left of the quota: asked before the body is read
+     * ({@link io.hyperai.common.rest.UploadGate}) and again when it has been.
+     */
+    public Uni<StorageAdmission> admit(String ownerId, long bytes) {
+        return storage.admission(ownerId).invoke(admission -> {
+            if (admission.blocked()) {
+                throw ProblemException.forbidden("storage-blocked",
+                        "storage usage is over the quota; delete data before uploading code");
+            }
+            if (bytes > admission.freeBytes() + UploadGate.FRAMING_ALLOWANCE) {
+                throw ProblemException.conflict(UploadStager.QUOTA_EXCEEDED, "the upload's " + bytes
+                        + " bytes do not fit the " + Math.max(0, admission.freeBytes())
+                        + " bytes left of the storage quota");
+            }
+        });
+    }
+
+    private Uni<CodeUpload> record(String ownerId, String id, StagedUpload staged, UUID reservation) {
+        CodeUpload code = new CodeUpload();
+        code.id = UUID.fromString(id);
+        code.ownerId = ownerId;
+        code.totalBytes = staged.totalBytes();
+        code.files = CodeView.filesJson(staged.files());
+        code.createdAt = Instant.now();
+        return Panache.withTransaction(() -> code.<CodeUpload>persist()
+                .call(c -> outbox.append(EventType.CODE_UPLOADED, id, new StoredBytes(id, ownerId,
+                        staged.totalBytes(), reservation == null ? null : reservation.toString()))));
     }
 
     @WithSession
@@ -97,8 +120,9 @@ public class CodeService {
     public Uni<Void> delete(String ownerId, String id) {
         return find(ownerId, id).chain(c -> Panache.withTransaction(() -> CodeUpload.deleteById(c.id)
                 .call(() -> outbox.append(EventType.CODE_DELETED, c.id.toString(),
-                        new StoredBytes(c.id.toString(), ownerId, c.totalBytes)))))
-                .chain(() -> deleteFiles(id));
+                        new StoredBytes(c.id.toString(), ownerId, c.totalBytes))))
+                // the canonical id: the directory is named by it, whatever case the caller wrote
+                .chain(() -> deleteFiles(c.id.toString())));
     }
 
     private Uni<Void> deleteFiles(String id) {

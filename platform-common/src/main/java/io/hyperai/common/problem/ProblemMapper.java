@@ -67,6 +67,16 @@ public class ProblemMapper {
                 currentTraceId()));
     }
 
+    /** Answers a plain Vert.x request with {@code problem}, as {@link #problem} would. */
+    public static void send(io.vertx.core.http.HttpServerRequest request, ProblemException problem) {
+        var response = request.response().setStatusCode(problem.status())
+                .putHeader(HttpHeaders.CONTENT_TYPE, Problem.MEDIA_TYPE);
+        if (problem.retryAfter() != null) {
+            response.putHeader(HttpHeaders.RETRY_AFTER, String.valueOf(retryAfterSeconds(problem)));
+        }
+        response.end(body(problem, request.path()));
+    }
+
     /** The {@code Retry-After} value of {@code e} in whole seconds (at least one); only when it has one. */
     public static long retryAfterSeconds(ProblemException e) {
         return Math.max(1, e.retryAfter().toSeconds());

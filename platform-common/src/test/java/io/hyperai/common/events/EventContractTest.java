@@ -49,7 +49,8 @@ class EventContractTest {
                 new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, 137, "MEMORY_LIMIT_EXCEEDED"));
         SAMPLES.put(EventType.EXECUTION_STOPPED,
                 new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, null, "BALANCE_EXHAUSTED"));
-        SAMPLES.put(EventType.CODE_UPLOADED, new StoredBytes("code-1", ALICE, 52_431));
+        SAMPLES.put(EventType.CODE_UPLOADED, new StoredBytes("code-1", ALICE, 52_431,
+                "5b0d2e1a-0000-4000-8000-00000000000a"));
         SAMPLES.put(EventType.CODE_DELETED, new StoredBytes("code-1", ALICE, 52_431));
         SAMPLES.put(EventType.OUTPUT_SAVED, new StoredBytes("exec-1", ALICE, 1_073_741_824L));
         SAMPLES.put(EventType.WORKDIR_DELETED, new StoredBytes("exec-1", ALICE, 1_073_741_824L));

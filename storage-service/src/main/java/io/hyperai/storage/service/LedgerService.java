@@ -54,8 +54,10 @@ public class LedgerService {
                 .chain(storage::reconcile);
     }
 
+    /** Bytes kept from now on; an upload's reservation is settled with them. */
     public Uni<Void> stored(StorageUsage.Kind kind, StoredBytes s) {
         return accounts.lock(required(s.ownerId(), "ownerId"))
+                .call(() -> settle(s.reservationId()))
                 .call(() -> accounts.putObject(s.ownerId(), kind, required(s.objectId(), "objectId"),
                         Math.max(0, s.bytes())))
                 .chain(storage::reconcile);

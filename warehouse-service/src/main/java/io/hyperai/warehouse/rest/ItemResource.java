@@ -28,6 +28,7 @@ import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
+import io.hyperai.common.files.UploadedPart;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.warehouse.WarehouseItem;
@@ -100,9 +101,8 @@ public abstract class ItemResource {
     @Path("{id}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload the next version", description = "Files (each part's file name is its path in the"
-            + " version), or one .tar, .tar.gz/.tgz or .zip archive that is unpacked unless `unpack=false`. A version"
-            + " never changes once uploaded.")
+    @Operation(summary = "Upload the next version", description = UploadedPart.CONVENTION
+            + " A version never changes once uploaded.")
     @APIResponse(responseCode = "201", description = "The new version (its URL is in `Location`)", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
     @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")

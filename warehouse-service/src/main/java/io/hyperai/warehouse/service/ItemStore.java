@@ -155,7 +155,7 @@ public class ItemStore {
                     .chain(() -> Panache.getSession().chain(s -> s.persistAll(rows.toArray())))
                     .chain(() -> outbox.append(EventType.WAREHOUSE_VERSION_CREATED, item.id.toString(),
                             new WarehouseVersionCreated(item.id.toString(), kind.label(), n, ownerId,
-                                    staged.totalBytes(), reservationId.toString())))
+                                    staged.totalBytes(), reservationId == null ? null : reservationId.toString())))
                     .chain(() -> Panache.flush())
                     .replaceWith(version)
                     .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(() -> files.deleteQuietly(target))));

@@ -7,14 +7,11 @@ import java.util.concurrent.Executors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
-import org.jboss.logging.Logger;
 
-import io.hyperai.common.client.DependencyFailures;
-import io.hyperai.common.client.RefusedByDependency;
-import io.hyperai.common.client.StorageClient;
+import io.hyperai.common.client.StorageReservations;
 import io.hyperai.common.problem.ProblemException;
-import io.hyperai.contracts.storage.StorageApi.ReservationRequest;
+import io.hyperai.common.rest.UploadGate;
+import io.hyperai.contracts.storage.StorageApi.StorageAdmission;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
 import io.hyperai.common.files.EntryPaths;
@@ -35,14 +32,11 @@ import io.smallrye.mutiny.Uni;
 @ApplicationScoped
 public class WarehouseService {
 
-    public static final String STORAGE = "storage-service";
-    private static final Logger LOG = Logger.getLogger(WarehouseService.class);
-
     private final ItemStore store;
     private final VersionFiles files;
-    private final StorageClient storage;
+    private final StorageReservations storage;
 
-    public WarehouseService(ItemStore store, VersionFiles files, @RestClient StorageClient storage) {
+    public WarehouseService(ItemStore store, VersionFiles files, StorageReservations storage) {
         this.store = store;
         this.files = files;
         this.storage = storage;
@@ -53,35 +47,36 @@ public class WarehouseService {
         if (parts == null || parts.isEmpty()) {
             return Uni.createFrom().failure(ProblemException.invalid(EntryPaths.FIELD, "at least one file is required"));
         }
-        return store.get(ownerId, kind, id)
-                .chain(item -> storage(storage.admission(ownerId)))
-                .chain(admission -> {
-                    if (admission.blocked()) {
-                        return Uni.createFrom().failure(quotaExceeded(admission.reason() == null
-                                ? "storage usage is over the quota; delete data to upload again"
-                                : admission.reason()));
-                    }
-                    return VertxContextSupport.executeBlocking(() -> files.stage(parts, unpack, admission.freeBytes()));
-                })
+        return admit(ownerId, kind, id, -1)
+                .chain(admission -> VertxContextSupport.executeBlocking(
+                        () -> files.stage(parts, unpack, admission.freeBytes())))
                 .chain(staged -> reserve(ownerId, staged)
                         .chain(reservation -> store.commitVersion(ownerId, kind, id, staged, reservation)
-                                .onFailure().call(e -> release(reservation)
+                                .onFailure().call(e -> storage.release(reservation)
                                         .chain(() -> deleteQuietly(staged.directory())))));
     }
 
-    private Uni<UUID> reserve(String ownerId, StagedUpload staged) {
-        return storage(storage.reserve(new ReservationRequest(ownerId, staged.totalBytes())))
-                .map(r -> UUID.fromString(r.getEntity().id()))
-                .onFailure().call(() -> deleteQuietly(staged.directory()));
+    /**
+     * Whether the caller may upload to the item (it exists and is theirs, storage is not blocked) and whether an
+     * upload of {@code bytes} (the request's declared length; -1 unknown) can fit what is left of the quota: asked
+     * before the body is read ({@link io.hyperai.common.rest.UploadGate}) and again when it has been.
+     */
+    public Uni<StorageAdmission> admit(String ownerId, WarehouseItem.Kind kind, String id, long bytes) {
+        return store.get(ownerId, kind, id).chain(item -> storage.admission(ownerId)).invoke(admission -> {
+            if (admission.blocked()) {
+                throw quotaExceeded(admission.reason() == null
+                        ? "storage usage is over the quota; delete data to upload again" : admission.reason());
+            }
+            if (bytes > admission.freeBytes() + UploadGate.FRAMING_ALLOWANCE) {
+                throw quotaExceeded("the upload's " + bytes + " bytes do not fit the " + Math.max(0,
+                        admission.freeBytes()) + " bytes left of the storage quota");
+            }
+        });
     }
 
-    /** Gives a reservation back; when storage cannot be told, the reservation expires on its own. */
-    private Uni<Void> release(UUID reservation) {
-        return storage(storage.release(reservation.toString()))
-                .onFailure().recoverWithUni(e -> {
-                    LOG.warnf("reservation %s not released (it expires by itself): %s", reservation, e.getMessage());
-                    return Uni.createFrom().voidItem();
-                });
+    private Uni<UUID> reserve(String ownerId, StagedUpload staged) {
+        return storage.reserve(ownerId, staged.totalBytes())
+                .onFailure().call(() -> deleteQuietly(staged.directory()));
     }
 
     /** The file to stream; its path comes from the version's own records and stays inside its directory. */
@@ -117,22 +112,6 @@ public class WarehouseService {
     private Uni<Void> deleteQuietly(Path directory) {
         return VertxContextSupport.executeBlocking(Executors.callable(() -> files.deleteQuietly(directory)))
                 .replaceWithVoid();
-    }
-
-    /**
-     * A call to storage-service: unavailable (down, slow, open circuit, 5xx) is a 503 with Retry-After;
-     * a refused reservation (409) is the quota problem; any other answer is storage misbehaving, also a 503.
-     */
-    private <T> Uni<T> storage(Uni<T> call) {
-        return DependencyFailures.guard(STORAGE, call.onFailure(e -> !overQuota(e))
-                .invoke(e -> LOG.warnf("storage-service call failed: %s", e.toString())))
-                .onFailure(WarehouseService::overQuota).transform(e -> quotaExceeded(
-                        "the upload would exceed the storage quota; delete data or ask for a larger quota"))
-                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER));
-    }
-
-    private static boolean overQuota(Throwable failure) {
-        return failure instanceof RefusedByDependency refused && refused.isConflict();
     }
 
     static ProblemException quotaExceeded(String detail) {
