@@ -60,7 +60,8 @@ class ContractWireFormTest {
         SAMPLES.put(ExecutionApi.Output.class,
                 new ExecutionApi.Output("exec-0", ALICE, "gear-1", "SUCCEEDED", "exec-0", 1_073_741_824L));
         SAMPLES.put(WarehouseApi.Version.class,
-                new WarehouseApi.Version("ds-1", "dataset", 3, ALICE, 734_003_200L, "datasets/ds-1/v3"));
+                new WarehouseApi.Version("ds-1", "dataset", 3, ALICE, 734_003_200L, "datasets/ds-1/v3",
+                        "public"));
         GearApi.Spec spec = new GearApi.Spec("gpu-a100-1", "GPU", 8, 65_536, 200, 1, "A100-80G", 1290, "CNY",
                 Map.of("hyperai.io/gpu", "a100"), false);
         GearApi.Image image = new GearApi.Image("pytorch-2.4-gpu", "pytorch", "2.4", "GPU", "hyperai/pytorch:2.4-gpu",

@@ -38,6 +38,11 @@ public class WarehouseItem extends PanacheEntityBase {
         }
     }
 
+    /** Private items are their owner's alone; public ones anyone may list, read and bind. */
+    public enum Visibility {
+        PRIVATE, PUBLIC
+    }
+
     @Id
     public UUID id;
     @Column(name = "owner_id")
@@ -48,7 +53,27 @@ public class WarehouseItem extends PanacheEntityBase {
     public String description;
     @Column(name = "created_at")
     public Instant createdAt;
+    @Enumerated(EnumType.STRING)
+    public Visibility visibility = Visibility.PRIVATE;
+    /** The owner's user name when the item was created or last changed: the first half of its handle. */
+    @Column(name = "owner_name")
+    public String ownerName;
+    /** Comma-separated. */
+    public String tags = "";
     /** The number the next uploaded version gets. */
     @Column(name = "next_version")
     public int nextVersion;
+
+    public boolean isPublic() {
+        return visibility == Visibility.PUBLIC;
+    }
+
+    /** {@code <owner name>/<name>}, how a public item is named. */
+    public String handle() {
+        return ownerName + "/" + name;
+    }
+
+    public java.util.List<String> tagList() {
+        return tags == null || tags.isEmpty() ? java.util.List.of() : java.util.List.of(tags.split(","));
+    }
 }

@@ -32,14 +32,14 @@ class ItemResourceTest {
     ItemStore store;
 
     @Test
-    void datasetsAndModelsHaveTheSameNineOperations() {
+    void datasetsAndModelsHaveTheSameTenOperations() {
         java.util.List<OpenApiOperations.Operation> ops = OpenApiOperations.read();
         java.util.function.Function<String, java.util.Set<String>> under = prefix -> ops.stream()
                 .filter(o -> o.path().startsWith(prefix))
                 .map(o -> o.method() + " " + o.path().substring(prefix.length()))
                 .collect(java.util.stream.Collectors.toSet());
         // the baseline test checks that each refuses a caller without a token
-        assertThat(under.apply("/api/v1/datasets")).hasSize(9).isEqualTo(under.apply("/api/v1/models"));
+        assertThat(under.apply("/api/v1/datasets")).hasSize(10).isEqualTo(under.apply("/api/v1/models"));
     }
 
     @Test
@@ -102,7 +102,8 @@ class ItemResourceTest {
     @RunOnVertxContext
     void theStoreAnswersNotFoundForAnotherOwner(UniAsserter asserter) {
         String owner = newUser();
-        asserter.assertThat(() -> store.create(owner, WarehouseItem.Kind.DATASET, "mine", null), item -> {
+        asserter.assertThat(() -> store.create(owner, owner, WarehouseItem.Kind.DATASET,
+                new io.hyperai.warehouse.mapping.ItemRequest("mine", null, null, null)), item -> {
             assertThat(item.nextVersion).isEqualTo(1);
             asserter.putData("id", item.id.toString());
         });

@@ -31,6 +31,13 @@ public class CurrentUser {
         return jwt.getSubject();
     }
 
+    /** The user's name ({@code preferred_username}), or the id when the token has none. */
+    public String name() {
+        String id = id();
+        String name = ((JsonWebToken) identity.getPrincipal()).getClaim("preferred_username");
+        return name == null || name.isBlank() ? id : name;
+    }
+
     public boolean isAdmin() {
         return identity.hasRole(ROLE_ADMIN);
     }

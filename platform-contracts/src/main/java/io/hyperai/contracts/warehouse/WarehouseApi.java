@@ -9,6 +9,7 @@ import jakarta.ws.rs.core.MediaType;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
+import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import io.smallrye.mutiny.Uni;
@@ -33,8 +34,30 @@ public interface WarehouseApi {
             @Parameter(description = "The dataset's or model's id") @PathParam("id") String id,
             @Parameter(description = "The version number") @PathParam("n") String n);
 
-    /** {@code storagePath} is below the warehouse's storage root. */
+    /**
+     * A public item's version, named by the item's handle ({@code <owner name>/<name>}); 404 for anything else,
+     * private items included.
+     */
+    @GET
+    @Path("{collection}/handles/{owner}/{name}/versions/{n}")
+    @Operation(summary = "A public dataset or model version by its handle")
+    Uni<Version> versionByHandle(
+            @Parameter(description = "datasets or models") @PathParam("collection") String collection,
+            @Parameter(description = "The owner's user name") @PathParam("owner") String owner,
+            @Parameter(description = "The item's name") @PathParam("name") String name,
+            @Parameter(description = "The version number") @PathParam("n") String n);
+
+    /**
+     * {@code storagePath} is below the warehouse's storage root; {@code visibility} is the item's now
+     * ({@code public} or {@code private}): a public version may be bound by anyone.
+     */
     @JsonIgnoreProperties(ignoreUnknown = true)
-    record Version(String itemId, String kind, int version, String ownerId, long totalBytes, String storagePath) {
+    record Version(String itemId, String kind, int version, String ownerId, long totalBytes, String storagePath,
+            String visibility) {
+
+        @JsonIgnore
+        public boolean isPublic() {
+            return "public".equals(visibility);
+        }
     }
 }

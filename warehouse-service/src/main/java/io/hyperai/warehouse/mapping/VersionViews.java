@@ -35,8 +35,8 @@ public final class VersionViews {
     }
 
     /** For the gear and execution services: whose it is, how big, where it lives below the storage root. */
-    public static WarehouseApi.Version internal(WarehouseItem.Kind kind, WarehouseVersion v) {
-        return new WarehouseApi.Version(v.itemId.toString(), kind.label(), v.version, v.ownerId, v.totalBytes,
-                v.storagePath);
+    public static WarehouseApi.Version internal(WarehouseItem item, WarehouseVersion v) {
+        return new WarehouseApi.Version(v.itemId.toString(), item.kind.label(), v.version, v.ownerId, v.totalBytes,
+                v.storagePath, item.visibility.name().toLowerCase(java.util.Locale.ROOT));
     }
 }

@@ -1,6 +1,8 @@
 package io.hyperai.warehouse.repository;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -36,6 +38,56 @@ public class WarehouseRepository {
                         throw ProblemException.notFound(kind.label(), id);
                     }
                 });
+    }
+
+    /** The caller's own item, or anyone's public one; 404 alike for the rest. */
+    public Uni<WarehouseItem> readable(String callerId, WarehouseItem.Kind kind, String id) {
+        UUID uuid = uuid(id);
+        if (uuid == null) {
+            return Uni.createFrom().failure(ProblemException.notFound(kind.label(), id));
+        }
+        return WarehouseItem.<WarehouseItem>findById(uuid)
+                .onItem().ifNull().failWith(() -> ProblemException.notFound(kind.label(), id))
+                .invoke(item -> {
+                    if (item.kind != kind || !(item.ownerId.equals(callerId) || item.isPublic())) {
+                        throw ProblemException.notFound(kind.label(), id);
+                    }
+                });
+    }
+
+    /**
+     * Public items of a kind, those whose name or description contains {@code q} and that carry {@code tag} (each
+     * optional), sorted by {@code name} or {@code newest}.
+     */
+    public Uni<Page<WarehouseItem>> publicItems(WarehouseItem.Kind kind, String q, String tag, String sort,
+            PageRequest request) {
+        StringBuilder where = new StringBuilder("kind = :kind and visibility = :public");
+        Map<String, Object> params = new HashMap<>();
+        params.put("kind", kind);
+        params.put("public", WarehouseItem.Visibility.PUBLIC);
+        if (q != null && !q.isBlank()) {
+            where.append(" and (lower(name) like :q or lower(coalesce(description, '')) like :q)");
+            params.put("q", "%" + like(q.toLowerCase(java.util.Locale.ROOT)) + "%");
+        }
+        if (tag != null && !tag.isBlank()) {
+            where.append(" and concat(',', tags, ',') like :tag");
+            params.put("tag", "%," + like(tag) + ",%");
+        }
+        Sort order = "newest".equals(sort) ? Sort.descending("createdAt").and("id") : Sort.ascending("name").and("id");
+        PanacheQuery<WarehouseItem> query = WarehouseItem.find(where.toString(), order, params);
+        return query.page(request.page(), request.size()).list()
+                .chain(items -> query.count().map(total -> new Page<>(items, request.page(), request.size(), total)));
+    }
+
+    /** A public item by its handle's halves. */
+    public Uni<WarehouseItem> byHandle(WarehouseItem.Kind kind, String ownerName, String name) {
+        return WarehouseItem.<WarehouseItem>find("kind = ?1 and ownerName = ?2 and name = ?3 and visibility = ?4",
+                kind, ownerName, name, WarehouseItem.Visibility.PUBLIC).firstResult()
+                .onItem().ifNull().failWith(() -> ProblemException.notFound(kind.label(), ownerName + "/" + name));
+    }
+
+    private static String like(String value) {
+        return value.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_");
     }
 
     /** A version of an item; any item (owner checks are the caller's). */

@@ -1,14 +1,10 @@
 package io.hyperai.warehouse.rest;
 
-import java.util.Arrays;
 
 import jakarta.annotation.security.RolesAllowed;
 
-import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.contracts.warehouse.WarehouseApi;
-import io.hyperai.warehouse.WarehouseItem;
-import io.hyperai.warehouse.mapping.VersionViews;
 import io.hyperai.warehouse.service.ItemStore;
 import io.smallrye.mutiny.Uni;
 
@@ -24,9 +20,11 @@ public class InternalVersionResource implements WarehouseApi {
 
     @Override
     public Uni<Version> version(String collection, String id, String n) {
-        WarehouseItem.Kind kind = Arrays.stream(WarehouseItem.Kind.values())
-                .filter(k -> k.collection().equals(collection)).findFirst()
-                .orElseThrow(() -> ProblemException.notFound("collection", collection));
-        return store.anyVersion(kind, id, n).map(v -> VersionViews.internal(kind, v));
+        return store.anyVersion(PublicItemResource.kind(collection), id, n);
+    }
+
+    @Override
+    public Uni<Version> versionByHandle(String collection, String owner, String name, String n) {
+        return store.publicVersion(PublicItemResource.kind(collection), owner, name, n);
     }
 }

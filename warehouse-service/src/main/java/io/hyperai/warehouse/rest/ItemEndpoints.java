@@ -17,6 +17,7 @@ import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.common.files.UploadedPart;
+import io.hyperai.warehouse.mapping.ItemPatch;
 import io.hyperai.warehouse.mapping.ItemRequest;
 import io.hyperai.warehouse.mapping.ItemView;
 import io.hyperai.warehouse.mapping.VersionViews;
@@ -28,8 +29,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * The user API of datasets and models, shared by {@link DatasetResource} and {@link ModelResource}
- * (which carry the JAX-RS and security annotations). Everything is the caller's own: another user's
- * item answers 404 like a missing one.
+ * (which carry the JAX-RS and security annotations). Changes are the owner's alone; reading is the owner's and,
+ * for public items, anyone's. Another user's private item answers 404 like a missing one.
  */
 @jakarta.enterprise.context.ApplicationScoped
 public class ItemEndpoints {
@@ -45,7 +46,7 @@ public class ItemEndpoints {
     }
 
     public Uni<RestResponse<ItemView>> create(WarehouseItem.Kind kind, ItemRequest request) {
-        return store.create(user.id(), kind, request.name(), request.description()).map(ItemView::of)
+        return store.create(user.id(), user.name(), kind, request).map(ItemView::of)
                 .map(view -> RestResponse.ResponseBuilder.<ItemView> created(
                         URI.create("/api/v1/" + kind.collection() + "/" + view.id())).entity(view).build());
     }
@@ -55,7 +56,11 @@ public class ItemEndpoints {
     }
 
     public Uni<ItemView> get(WarehouseItem.Kind kind, String id) {
-        return store.get(user.id(), kind, id).map(ItemView::of);
+        return store.read(user.id(), kind, id).map(ItemView::of);
+    }
+
+    public Uni<ItemView> change(WarehouseItem.Kind kind, String id, ItemPatch patch) {
+        return store.change(user.id(), user.name(), kind, id, patch).map(ItemView::of);
     }
 
     /** Deletes the item and every version of it, files included. */

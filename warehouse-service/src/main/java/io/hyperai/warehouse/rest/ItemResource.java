@@ -9,6 +9,7 @@ import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.DefaultValue;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
@@ -32,6 +33,7 @@ import io.hyperai.common.files.UploadedPart;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.warehouse.WarehouseItem;
+import io.hyperai.warehouse.mapping.ItemPatch;
 import io.hyperai.warehouse.mapping.ItemRequest;
 import io.hyperai.warehouse.mapping.ItemView;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
@@ -79,9 +81,26 @@ public abstract class ItemResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Get a dataset or model")
+    @Operation(summary = "Get a dataset or model", description = "The caller's own, or anyone's public one.")
     public Uni<ItemView> get(@Parameter(description = ITEM_ID) @PathParam("id") String id) {
         return endpoints.get(kind(), id);
+    }
+
+    @PATCH
+    @Path("{id}")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Change a dataset's or model's description, tags or visibility", description = "Absent"
+            + " fields stay as they are. A public item can be listed, read and bound by anyone, by its id or its"
+            + " handle `<owner name>/<name>`, and counts against its owner's storage only. Made private again, it"
+            + " can no longer be bound and gears binding it can no longer start; running executions keep it.")
+    @APIResponse(responseCode = "200", description = "The item as it is now", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ItemView.class)))
+    @APIResponse(responseCode = "409", description = "Another public item already has this handle (`handle-taken`).")
+    public Uni<ItemView> change(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @RequestBody(content = @Content(examples = @ExampleObject(name = "publish", value = """
+                    {"visibility": "public", "tags": ["vision", "classification"]}""")))
+            @Valid @NotNull ItemPatch patch) {
+        return endpoints.change(kind(), id, patch);
     }
 
     /** Deletes it with all its versions and their files. */

@@ -18,8 +18,11 @@ import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.warehouse.WarehouseApi;
 import io.hyperai.warehouse.WarehouseFile;
 import io.hyperai.warehouse.WarehouseItem;
+import io.hyperai.warehouse.mapping.ItemPatch;
+import io.hyperai.warehouse.mapping.ItemRequest;
 import io.hyperai.warehouse.WarehouseVersion;
 import io.hyperai.warehouse.files.VersionFiles;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
@@ -49,29 +52,89 @@ public class ItemStore {
     private final WarehouseRepository repository;
     private final VersionFiles files;
     private final Outbox outbox;
+    private final Visibility visibility;
 
-    public ItemStore(WarehouseRepository repository, VersionFiles files, Outbox outbox) {
+    public ItemStore(WarehouseRepository repository, VersionFiles files, Outbox outbox, Visibility visibility) {
         this.repository = repository;
         this.files = files;
         this.outbox = outbox;
+        this.visibility = visibility;
     }
 
     @WithTransaction
-    public Uni<WarehouseItem> create(String ownerId, WarehouseItem.Kind kind, String name, String description) {
+    public Uni<WarehouseItem> create(String ownerId, String ownerName, WarehouseItem.Kind kind, ItemRequest request) {
         WarehouseItem item = new WarehouseItem();
         item.id = UUID.randomUUID();
         item.ownerId = ownerId;
+        item.ownerName = ownerName;
         item.kind = kind;
-        item.name = name;
-        item.description = description;
+        item.name = request.name();
+        item.description = request.description();
+        item.tags = Visibility.tags(request.tags());
+        item.visibility = Visibility.of(request.visibility(), WarehouseItem.Visibility.PRIVATE);
         item.createdAt = Instant.now();
         item.nextVersion = 1;
-        return item.persist();
+        return visibility.check(item).chain(() -> item.<WarehouseItem>persist()).call(Panache::flush)
+                .onFailure(Visibility::handleTaken).transform(e -> Visibility.taken(item));
     }
 
+    /** Description, tags and visibility; a version never changes. */
+    @WithTransaction
+    public Uni<WarehouseItem> change(String ownerId, String ownerName, WarehouseItem.Kind kind, String id,
+            ItemPatch patch) {
+        return repository.owned(ownerId, kind, id, true).chain(item -> {
+            item.ownerName = ownerName;
+            if (patch.description() != null) {
+                item.description = patch.description();
+            }
+            if (patch.tags() != null) {
+                item.tags = Visibility.tags(patch.tags());
+            }
+            item.visibility = Visibility.of(patch.visibility(), item.visibility);
+            return visibility.check(item).call(Panache::flush).replaceWith(item);
+        }).onFailure(Visibility::handleTaken).transform(e -> Visibility.taken(null));
+    }
+
+    /** Owner only: for changes. */
     @WithSession
     public Uni<WarehouseItem> get(String ownerId, WarehouseItem.Kind kind, String id) {
         return repository.owned(ownerId, kind, id, false);
+    }
+
+    /** The caller's own, or anyone's public item: for reading. */
+    @WithSession
+    public Uni<WarehouseItem> read(String callerId, WarehouseItem.Kind kind, String id) {
+        return repository.readable(callerId, kind, id);
+    }
+
+    @WithSession
+    public Uni<Page<PublicItem>> publicItems(WarehouseItem.Kind kind, String q, String tag, String sort,
+            PageRequest page) {
+        return repository.publicItems(kind, q, tag, sort, page).chain(this::withLatest);
+    }
+
+    @WithSession
+    public Uni<PublicItem> byHandle(WarehouseItem.Kind kind, String owner, String name) {
+        return repository.byHandle(kind, owner, name)
+                .chain(item -> withLatest(new Page<>(List.of(item), 0, 1, 1)))
+                .map(p -> p.items().get(0));
+    }
+
+    /** A public item with its number of versions and its newest version's size. */
+    public record PublicItem(WarehouseItem item, int versions, Integer latestVersion, Long latestBytes) {
+    }
+
+    private Uni<Page<PublicItem>> withLatest(Page<WarehouseItem> items) {
+        List<UUID> ids = items.items().stream().map(i -> i.id).toList();
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(items.map(i -> new PublicItem(i, 0, null, null)));
+        }
+        return WarehouseVersion.<WarehouseVersion>list("itemId in ?1", ids).map(versions -> items.map(item -> {
+            List<WarehouseVersion> own = versions.stream().filter(v -> v.itemId.equals(item.id)).toList();
+            WarehouseVersion latest = own.stream().max(java.util.Comparator.comparingInt(v -> v.version)).orElse(null);
+            return new PublicItem(item, own.size(), latest == null ? null : latest.version,
+                    latest == null ? null : latest.totalBytes);
+        }));
     }
 
     @WithSession
@@ -80,29 +143,29 @@ public class ItemStore {
     }
 
     @WithSession
-    public Uni<Page<WarehouseVersion>> versions(String ownerId, WarehouseItem.Kind kind, String id, PageRequest page) {
-        return repository.owned(ownerId, kind, id, false).chain(item -> repository.versions(item.id, page));
+    public Uni<Page<WarehouseVersion>> versions(String callerId, WarehouseItem.Kind kind, String id, PageRequest page) {
+        return repository.readable(callerId, kind, id).chain(item -> repository.versions(item.id, page));
     }
 
     @WithSession
-    public Uni<VersionDetail> version(String ownerId, WarehouseItem.Kind kind, String id, String n) {
-        return repository.owned(ownerId, kind, id, false)
+    public Uni<VersionDetail> version(String callerId, WarehouseItem.Kind kind, String id, String n) {
+        return repository.readable(callerId, kind, id)
                 .chain(item -> repository.version(item, n))
                 .chain(v -> repository.files(v.itemId, v.version).map(f -> VersionViews.detail(kind, v, f)));
     }
 
     @WithSession
-    public Uni<FileLocation> file(String ownerId, WarehouseItem.Kind kind, String id, String n, String path) {
-        return repository.owned(ownerId, kind, id, false)
+    public Uni<FileLocation> file(String callerId, WarehouseItem.Kind kind, String id, String n, String path) {
+        return repository.readable(callerId, kind, id)
                 .chain(item -> repository.version(item, n))
                 .chain(v -> repository.file(v.itemId, v.version, path)
                         .onItem().ifNull().failWith(() -> ProblemException.notFound("file", path))
                         .map(f -> new FileLocation(f, v.storagePath)));
     }
 
-    /** For other services: any owner's version. */
+    /** For other services: any owner's version, with its item. */
     @WithSession
-    public Uni<WarehouseVersion> anyVersion(WarehouseItem.Kind kind, String id, String n) {
+    public Uni<WarehouseApi.Version> anyVersion(WarehouseItem.Kind kind, String id, String n) {
         UUID uuid = WarehouseRepository.uuid(id);
         if (uuid == null) {
             return Uni.createFrom().failure(ProblemException.notFound(kind.label(), id));
@@ -114,7 +177,14 @@ public class ItemStore {
                         throw ProblemException.notFound(kind.label(), id);
                     }
                 })
-                .chain(item -> repository.version(item, n));
+                .chain(item -> repository.version(item, n).map(v -> VersionViews.internal(item, v)));
+    }
+
+    /** For other services: a public item's version by the item's handle. */
+    @WithSession
+    public Uni<WarehouseApi.Version> publicVersion(WarehouseItem.Kind kind, String owner, String name, String n) {
+        return repository.byHandle(kind, owner, name)
+                .chain(item -> repository.version(item, n).map(v -> VersionViews.internal(item, v)));
     }
 
     /**
