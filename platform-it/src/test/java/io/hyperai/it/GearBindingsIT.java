@@ -8,6 +8,7 @@ import static io.hyperai.it.Api.gearTraces;
 import static io.hyperai.it.Api.newUser;
 import static io.hyperai.it.Api.random;
 import static io.hyperai.it.Api.token;
+import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
@@ -15,12 +16,14 @@ import static org.hamcrest.Matchers.hasItem;
 
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 
 import io.hyperai.infra.ServiceProcess;
+import io.restassured.http.ContentType;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -34,6 +37,7 @@ import io.restassured.response.Response;
 class GearBindingsIT {
 
     private static final String INPUT0 = "/hyperai/input/input0";
+    private static final Duration WAIT = Duration.ofSeconds(60);
     private static PackagedServices services;
     private static Api api;
 
@@ -90,6 +94,42 @@ class GearBindingsIT {
                 refused.statusCode(), refused.jsonPath().getString("type"),
                 refused.jsonPath().getString("errors[0].field"), refused.jsonPath().getString("errors[0].message"),
                 gearTraces(name));
+    }
+
+    /**
+     * A public version is anyone's to bind, by handle or by id, and counts against its owner only; made private
+     * again, it can no longer be bound.
+     */
+    @Test
+    void anyoneBindsAPublicVersionByHandleWhichCountsAgainstItsOwnerOnly() {
+        String alice = newUser("alice");
+        String aliceToken = token(alice);
+        String dataset = api.dataset(aliceToken, "cifar");
+        api.upload(aliceToken, dataset, "labels.bin", random(2_000, 11)).then().statusCode(201);
+        given().baseUri(services.url("warehouse")).auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                .body(Map.of("visibility", "public")).patch("/api/v1/datasets/" + dataset).then().statusCode(200);
+        String handle = alice + "/cifar";
+
+        String bob = newUser("bob");
+        String bobToken = token(bob);
+        Map<String, Object> byHandle = Map.of("mountPath", INPUT0, "source",
+                Map.of("kind", "dataset", "handle", handle, "version", 1));
+        String gear = api.createGear(bobToken, "public-" + bob, List.of(byHandle)).then().statusCode(201)
+                .body("bindings[0].source.id", equalTo(dataset)).extract().path("id");
+        api.createGear(bobToken, "public-by-id-" + bob, List.of(datasetBinding(INPUT0, dataset, 1))).then()
+                .statusCode(201);
+        assertThat(api.internalGear(gear).getString("bindings[0].storagePath")).isEqualTo("datasets/" + dataset + "/v1");
+        await().atMost(WAIT).until(() -> api.used(aliceToken) == 2_000);
+        assertThat(api.used(bobToken)).isZero();
+
+        given().baseUri(services.url("warehouse")).auth().oauth2(aliceToken).contentType(ContentType.JSON)
+                .body(Map.of("visibility", "private")).patch("/api/v1/datasets/" + dataset).then().statusCode(200);
+        api.createGear(bobToken, "private-again-" + bob, List.of(byHandle)).then().statusCode(400)
+                .body("errors.field", hasItem("bindings[0].source.handle"));
+        api.createGear(bobToken, "private-again-by-id-" + bob, List.of(datasetBinding(INPUT0, dataset, 1))).then()
+                .statusCode(400).body("errors.field", hasItem("bindings[0].source.id"));
+        System.out.printf("public binding: bob bound %s v1 by handle and by id; alice's usage %d, bob's %d; private"
+                + " again, refused%n", handle, api.used(aliceToken), api.used(bobToken));
     }
 
     @Test

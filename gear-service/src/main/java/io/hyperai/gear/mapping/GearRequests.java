@@ -21,6 +21,9 @@ public final class GearRequests {
     static final String NOT_BLANK = "(?s).*\\S.*";
     static final String REF = "[A-Za-z0-9][A-Za-z0-9._:-]{0,99}";
     static final String REF_MESSAGE = "must be 1-100 letters, digits, '.', '_', ':' or '-'";
+    /** A public dataset's or model's handle, {@code <owner name>/<name>}. */
+    static final String HANDLE = "[A-Za-z0-9][A-Za-z0-9._@-]{0,99}/[A-Za-z0-9][A-Za-z0-9._-]{0,99}";
+    static final String HANDLE_MESSAGE = "must be a public item's handle, <owner name>/<name>";
 
     private GearRequests() {
     }
@@ -50,6 +53,7 @@ public final class GearRequests {
             @NotNull @Pattern(regexp = "dataset|model|output", message = "must be dataset, model or output") String kind,
             @Pattern(regexp = REF, message = REF_MESSAGE) String id,
             @Positive Integer version,
-            @Pattern(regexp = REF, message = REF_MESSAGE) String executionId) {
+            @Pattern(regexp = REF, message = REF_MESSAGE) String executionId,
+            @Pattern(regexp = HANDLE, message = HANDLE_MESSAGE) String handle) {
     }
 }

@@ -74,9 +74,16 @@ public final class BindingRules {
             if (source.version() != null) {
                 errors.add(new FieldError(field + ".version", "must be absent for an output source"));
             }
+            if (source.handle() != null) {
+                errors.add(new FieldError(field + ".handle", "must be absent for an output source"));
+            }
         } else {
-            if (source.id() == null) {
-                errors.add(new FieldError(field + ".id", "is required for a " + source.kind() + " source"));
+            if (source.id() == null && source.handle() == null) {
+                errors.add(new FieldError(field + ".id", "is required for a " + source.kind()
+                        + " source (or the handle of a public one)"));
+            }
+            if (source.id() != null && source.handle() != null) {
+                errors.add(new FieldError(field + ".handle", "name the source by its id or its handle, not both"));
             }
             if (source.version() == null) {
                 errors.add(new FieldError(field + ".version", "is required for a " + source.kind() + " source"));

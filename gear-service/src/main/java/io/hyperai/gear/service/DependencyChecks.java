@@ -98,10 +98,19 @@ public class DependencyChecks {
                             EXECUTION, unknown));
         }
         String collection = GearBinding.DATASET.equals(source.kind()) ? WarehouseApi.DATASETS : WarehouseApi.MODELS;
-        FieldError unknown = new FieldError(field + ".id", "no " + source.kind() + " version of yours with this id and version");
-        return call(WAREHOUSE, warehouse.version(collection, source.id(), String.valueOf(source.version())))
-                .map(v -> v == null || !ownerId.equals(v.ownerId()) ? new Resolved(null, unknown)
-                        : new Resolved(new GearBinding(binding.mountPath(), source.kind(), source.id(),
+        String n = String.valueOf(source.version());
+        FieldError unknown = source.handle() != null
+                ? new FieldError(field + ".handle", "no public " + source.kind() + " version with this handle and version")
+                : new FieldError(field + ".id", "no " + source.kind() + " version of yours, or public, with this id and"
+                        + " version");
+        // anyone may bind a public version (it counts against its owner's storage only), otherwise only the owner
+        Uni<WarehouseApi.Version> lookup = source.handle() != null
+                ? warehouse.versionByHandle(collection, source.handle().substring(0, source.handle().indexOf('/')),
+                        source.handle().substring(source.handle().indexOf('/') + 1), n)
+                : warehouse.version(collection, source.id(), n);
+        return call(WAREHOUSE, lookup)
+                .map(v -> v == null || !(ownerId.equals(v.ownerId()) || v.isPublic()) ? new Resolved(null, unknown)
+                        : new Resolved(new GearBinding(binding.mountPath(), source.kind(), v.itemId(),
                                 source.version(), null, v.storagePath(), v.totalBytes(), null, null), null))
                 .onFailure(RefusedByDependency.class).recoverWithUni(e -> notFound((RefusedByDependency) e,
                         WAREHOUSE, unknown));
