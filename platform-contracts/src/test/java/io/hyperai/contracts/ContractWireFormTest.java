@@ -69,8 +69,9 @@ class ContractWireFormTest {
         GearApi.Source dataset = new GearApi.Source("dataset", "ds-1", 3, null);
         GearApi.Source output = new GearApi.Source("output", null, null, "exec-0");
         GearApi.Mount input = new GearApi.Mount("/hyperai/input/input0", true, dataset, "datasets/ds-1/v3",
-                734_003_200L, null, null);
-        GearApi.Mount home = new GearApi.Mount("/hyperai/home", false, output, null, null, "exec-0", 1_073_741_824L);
+                734_003_200L, null, null, null);
+        GearApi.Mount home = new GearApi.Mount("/hyperai/home", false, output, null, null, "exec-0", 1_073_741_824L,
+                "the saved output of execution exec-0 was deleted");
         SAMPLES.put(GearApi.Spec.class, spec);
         SAMPLES.put(GearApi.Image.class, image);
         SAMPLES.put(GearApi.Source.class, dataset);

@@ -119,11 +119,21 @@ class GearBindingsIT {
         api.createGear(bobToken, "public-by-id-" + bob, List.of(datasetBinding(INPUT0, dataset, 1))).then()
                 .statusCode(201);
         assertThat(api.internalGear(gear).getString("bindings[0].storagePath")).isEqualTo("datasets/" + dataset + "/v1");
+        given().baseUri(services.url("gear")).auth().oauth2(bobToken).get("/api/v1/gears/" + gear).then()
+                .statusCode(200).body("bindings[0].broken", equalTo(false));
         await().atMost(WAIT).until(() -> api.used(aliceToken) == 2_000);
         assertThat(api.used(bobToken)).isZero();
 
         given().baseUri(services.url("warehouse")).auth().oauth2(aliceToken).contentType(ContentType.JSON)
                 .body(Map.of("visibility", "private")).patch("/api/v1/datasets/" + dataset).then().statusCode(200);
+        // the gear made while it was public says so, and does not start
+        given().baseUri(services.url("gear")).auth().oauth2(bobToken).get("/api/v1/gears/" + gear).then()
+                .statusCode(200).body("bindings[0].broken", equalTo(true))
+                .body("bindings[0].brokenReason", equalTo("the dataset is no longer public"));
+        given().baseUri(services.url("execution")).auth().oauth2(bobToken).contentType(ContentType.JSON)
+                .body(Map.of("mode", "script", "entryCommand", "ls /hyperai/input/input0"))
+                .post("/api/v1/gears/" + gear + "/executions").then().statusCode(409)
+                .body("type", equalTo(PROBLEM + "binding-broken")).body("errors[0].field", equalTo("bindings[0]"));
         api.createGear(bobToken, "private-again-" + bob, List.of(byHandle)).then().statusCode(400)
                 .body("errors.field", hasItem("bindings[0].source.handle"));
         api.createGear(bobToken, "private-again-by-id-" + bob, List.of(datasetBinding(INPUT0, dataset, 1))).then()

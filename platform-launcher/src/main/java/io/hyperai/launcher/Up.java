@@ -118,6 +118,7 @@ final class Up {
                 start(group.stream().filter(wanted::contains).toList());
             }
             writeSkippedServicesEnv();
+            PublicSeed.run(ctx);
             ctx.state.set("launcher.ready", Instant.now());
             ctx.state.save();
             Summary.print(ctx, TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - t0), postgres, kafka, kubernetes);

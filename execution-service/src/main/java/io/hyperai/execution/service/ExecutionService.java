@@ -17,7 +17,9 @@ import io.hyperai.common.client.GearClient;
 import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
+import io.hyperai.common.problem.Problem;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.contracts.gear.GearApi.GearRuntime;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
@@ -156,6 +158,7 @@ public class ExecutionService {
                     if (!ownerId.equals(g.ownerId())) {
                         throw ProblemException.notFound("gear", gearId);
                     }
+                    brokenBindings(g);
                 });
         Uni<Void> space = DependencyFailures.guard("storage-service", storage.admission(ownerId)).invoke(s -> {
             if (s.blocked()) {
@@ -178,6 +181,21 @@ public class ExecutionService {
             }
             return (GearRuntime) g.item();
         });
+    }
+
+    /** A binding whose source was deleted or made private refuses the start, naming it, before anything is charged. */
+    private static void brokenBindings(GearRuntime gear) {
+        List<Problem.FieldError> broken = new java.util.ArrayList<>();
+        List<GearApi.Mount> mounts = gear.bindings() == null ? List.of() : gear.bindings();
+        for (int i = 0; i < mounts.size(); i++) {
+            if (mounts.get(i).brokenReason() != null) {
+                broken.add(new Problem.FieldError("bindings[" + i + "]", mounts.get(i).brokenReason()));
+            }
+        }
+        if (!broken.isEmpty()) {
+            throw new ProblemException(409, "binding-broken", "Conflict", "the gear binds what can no longer be"
+                    + " mounted; change its bindings to start it", broken, null);
+        }
     }
 
     private record Outcome<T>(T item, Throwable failure) {

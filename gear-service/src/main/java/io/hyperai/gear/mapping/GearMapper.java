@@ -16,7 +16,9 @@ public final class GearMapper {
     public record SourceView(String kind, String id, Integer version, String executionId) {
     }
 
-    public record BindingView(String mountPath, boolean readOnly, SourceView source) {
+    /** {@code broken} with its reason when the source can no longer be mounted; such a gear does not start. */
+    public record BindingView(String mountPath, boolean readOnly, SourceView source, boolean broken,
+            String brokenReason) {
     }
 
     /** A user's view: where things are stored is the platform's business, not theirs. */
@@ -28,19 +30,33 @@ public final class GearMapper {
     }
 
     public static GearView view(Gear g) {
-        return new GearView(g.id, g.name, g.computeSpecId, g.imageId,
-                g.bindings().stream().map(b -> new BindingView(b.mountPath(), b.readOnly(), source(b))).toList(),
-                g.revision, g.createdAt, g.updatedAt);
+        return view(g, null);
+    }
+
+    /** With each binding's broken reason ({@code broken} null: not checked, all taken as fine). */
+    public static GearView view(Gear g, List<String> broken) {
+        List<GearBinding> bindings = g.bindings();
+        List<BindingView> views = new java.util.ArrayList<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            GearBinding b = bindings.get(i);
+            String reason = broken == null ? null : broken.get(i);
+            views.add(new BindingView(b.mountPath(), b.readOnly(), source(b), reason != null, reason));
+        }
+        return new GearView(g.id, g.name, g.computeSpecId, g.imageId, views, g.revision, g.createdAt, g.updatedAt);
     }
 
     /** What the execution service runs and mounts: spec, image, each source and where its bytes are. */
-    public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image) {
+    public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image, List<String> broken) {
+        List<GearBinding> bindings = g.bindings();
+        List<GearApi.Mount> mounts = new java.util.ArrayList<>();
+        for (int i = 0; i < bindings.size(); i++) {
+            GearBinding b = bindings.get(i);
+            mounts.add(new GearApi.Mount(b.mountPath(), b.readOnly(),
+                    new GearApi.Source(b.sourceKind(), b.sourceId(), b.version(), b.executionId()),
+                    b.storagePath(), b.totalBytes(), b.workdirPath(), b.bytes(), broken.get(i)));
+        }
         return new GearApi.GearRuntime(g.id, g.ownerId, g.name, g.revision, CatalogueMapper.internal(spec),
-                CatalogueMapper.internal(image),
-                g.bindings().stream().map(b -> new GearApi.Mount(b.mountPath(), b.readOnly(),
-                        new GearApi.Source(b.sourceKind(), b.sourceId(), b.version(), b.executionId()),
-                        b.storagePath(), b.totalBytes(), b.workdirPath(), b.bytes())).toList(),
-                g.createdAt, g.updatedAt);
+                CatalogueMapper.internal(image), mounts, g.createdAt, g.updatedAt);
     }
 
     public static GearChanged event(Gear g) {

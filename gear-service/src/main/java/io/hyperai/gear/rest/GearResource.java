@@ -76,9 +76,11 @@ public class GearResource {
 
     @GET
     @Path("{id}")
-    @Operation(summary = "Get a gear")
+    @Operation(summary = "Get a gear", description = "Each binding says whether its source can still be mounted:"
+            + " `broken` with `brokenReason` when it was deleted or another user's item was made private (such a gear"
+            + " does not start until its bindings change).")
     public Uni<GearView> get(@Parameter(description = GEAR_ID) @PathParam("id") String id) {
-        return gears.get(user.id(), id).map(GearMapper::view);
+        return gears.get(user.id(), id).chain(gear -> gears.brokenReasons(gear).map(b -> GearMapper.view(gear, b)));
     }
 
     @Consumes(MediaType.APPLICATION_JSON)

@@ -86,6 +86,41 @@ public class DependencyChecks {
     private record Resolved(GearBinding binding, FieldError error) {
     }
 
+    /**
+     * For each binding of {@code ownerId}'s gear, why its source can no longer be mounted (its version or output was
+     * deleted, or another user's item is private now), or null while it can. Asked when a gear is read and when it
+     * starts, so a change of the source shows without any event.
+     */
+    public Uni<List<String>> brokenReasons(String ownerId, List<GearBinding> bindings) {
+        if (bindings.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        List<Uni<String>> checks = new ArrayList<>();
+        for (GearBinding b : bindings) {
+            checks.add(brokenReason(ownerId, b));
+        }
+        return Uni.join().all(checks).andFailFast();
+    }
+
+    private Uni<String> brokenReason(String ownerId, GearBinding b) {
+        if (GearBinding.OUTPUT.equals(b.sourceKind())) {
+            return call(EXECUTION, executions.output(b.executionId())).map(out -> (String) null)
+                    .onFailure(RefusedByDependency.class).recoverWithUni(e -> gone((RefusedByDependency) e, EXECUTION,
+                            "the saved output of execution " + b.executionId() + " was deleted"));
+        }
+        String collection = GearBinding.DATASET.equals(b.sourceKind()) ? WarehouseApi.DATASETS : WarehouseApi.MODELS;
+        return call(WAREHOUSE, warehouse.version(collection, b.sourceId(), String.valueOf(b.version())))
+                .map(v -> ownerId.equals(v.ownerId()) || v.isPublic() ? (String) null
+                        : "the " + b.sourceKind() + " is no longer public")
+                .onFailure(RefusedByDependency.class).recoverWithUni(e -> gone((RefusedByDependency) e, WAREHOUSE,
+                        "version " + b.version() + " of the " + b.sourceKind() + " was deleted"));
+    }
+
+    private static Uni<String> gone(RefusedByDependency refusal, String dependency, String reason) {
+        return refusal.isNotFound() ? Uni.createFrom().item(reason)
+                : Uni.createFrom().failure(outsideContract(dependency, refusal.status()));
+    }
+
     private Uni<Resolved> resolve(String ownerId, String field, BindingRequest binding) {
         SourceRequest source = binding.source();
         if (GearBinding.OUTPUT.equals(source.kind())) {

@@ -137,6 +137,11 @@ public class GearService {
                 .replaceWithVoid());
     }
 
+    /** Why each of the gear's bindings can no longer be mounted, or null for those that can. */
+    public Uni<List<String>> brokenReasons(Gear gear) {
+        return dependencies.brokenReasons(gear.ownerId, gear.bindings());
+    }
+
     /** Any user's gear, with its spec, image and where its bindings' sources are, for the execution service. */
     @WithSession
     public Uni<GearApi.GearRuntime> internal(String id) {
@@ -144,7 +149,8 @@ public class GearService {
                 .onItem().ifNull().failWith(() -> ProblemException.notFound("gear", id))
                 .chain(gear -> ComputeSpec.<ComputeSpec>findById(gear.computeSpecId)
                         .chain(spec -> RuntimeImage.<RuntimeImage>findById(gear.imageId)
-                                .map(image -> GearMapper.internal(gear, spec, image))));
+                                .chain(image -> dependencies.brokenReasons(gear.ownerId, gear.bindings())
+                                        .map(broken -> GearMapper.internal(gear, spec, image, broken)))));
     }
 
     /**

@@ -51,11 +51,12 @@ public interface GearApi {
 
     /**
      * One binding: {@code storagePath}/{@code totalBytes} for a dataset or model version, {@code workdirPath}/
-     * {@code bytes} for an execution's saved working directory.
+     * {@code bytes} for an execution's saved working directory. {@code brokenReason} says why the source can no
+     * longer be mounted (deleted, or another user's item made private), null while it can: such a gear does not start.
      */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record Mount(String mountPath, boolean readOnly, Source source, String storagePath, Long totalBytes,
-            String workdirPath, Long bytes) {
+            String workdirPath, Long bytes, String brokenReason) {
     }
 
     /** As the user named it: {@code kind} dataset or model with {@code id}/{@code version}, or output with {@code executionId}. */
