@@ -58,6 +58,9 @@ public class Execution extends PanacheEntityBase {
     public boolean stopRequested;
     @Column(name = "workdir_bytes")
     public Long workdirBytes;
+    /** When the owner deleted the saved working directory; null while it is kept. */
+    @Column(name = "workdir_deleted_at")
+    public Instant workdirDeletedAt;
     /** Stopped with reason DEADLINE this long after it started running; null: no limit. */
     @Column(name = "max_runtime_seconds")
     public Integer maxRuntimeSeconds;

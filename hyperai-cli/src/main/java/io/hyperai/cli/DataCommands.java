@@ -199,27 +199,13 @@ final class DataCommands implements Callable<Integer> {
             String item = base() + "/" + Paths.segment(id);
             int n = version != null ? version : latest(api, item);
             JsonNode detail = api.get("warehouse", item + "/versions/" + n);
-            List<String> paths = new ArrayList<>();
-            for (JsonNode f : detail.path("files")) {
-                if (only.isEmpty() || only.contains(text(f, "path"))) {
-                    paths.add(text(f, "path"));
-                }
-            }
-            for (String wanted : only) {
-                if (!paths.contains(wanted)) {
-                    throw new CliException("version " + n + " of " + kind() + " " + id + " has no file " + wanted);
-                }
-            }
+            List<String> listed = new ArrayList<>();
+            detail.path("files").forEach(f -> listed.add(text(f, "path")));
+            List<String> paths = Downloads.choose(listed, only,
+                    w -> "version " + n + " of " + kind() + " " + id + " has no file " + w);
             Path root = directory.toAbsolutePath().normalize();
-            long bytes = 0;
-            for (String path : paths) {
-                Path target = root.resolve(path).normalize();
-                if (!target.startsWith(root)) {
-                    throw new CliException("refusing to write outside " + root + ": " + path);
-                }
-                bytes += api.download("warehouse", item + "/versions/" + n + "/files/" + Paths.filePath(path), target,
-                        cli.progress(), path);
-            }
+            long bytes = Downloads.fetch(api, "warehouse", root, paths,
+                    path -> item + "/versions/" + n + "/files/" + Paths.filePath(path), cli.progress());
             if (json()) {
                 cli.json(detail);
             } else {

@@ -18,7 +18,7 @@ import picocli.CommandLine.Spec;
         subcommands = { AuthCommands.Login.class, AuthCommands.Logout.class, AuthCommands.Whoami.class,
                 CatalogueCommands.Specs.class, CatalogueCommands.Images.class, GearCommands.class, DataCommands.class,
                 ExecutionCommands.Run.class, ExecutionCommands.Jupyter.class, ExecutionCommands.Logs.class,
-                ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class,
+                ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class, OutputCommands.class,
                 AccountCommands.Storage.class, AccountCommands.Bill.class, Completion.class })
 final class Hyperai implements Callable<Integer> {
 

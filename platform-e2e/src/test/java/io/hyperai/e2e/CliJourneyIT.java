@@ -233,6 +233,26 @@ class CliJourneyIT {
         assertThat(logs.exitCode()).isZero();
         assertThat(logs.out()).startsWith("weights-42\n").contains("train.py");
         executions.add(next);
+        theSavedOutputIsListedDownloadedAndDeleted(next);
+    }
+
+    /** {@code hyperai output}: an ended execution's saved home, listed, downloaded and deleted. */
+    private static void theSavedOutputIsListedDownloadedAndDeleted(String id) {
+        // measured once saved, a moment after the end
+        await().atMost(Duration.ofSeconds(60)).until(() -> cli.run("output", "ls", id).exitCode() == 0);
+        assertThat(cli.run("output", "ls", id).out()).startsWith("PATH").contains("model.txt");
+        Path into;
+        try {
+            into = Files.createTempDirectory("hyperai-output");
+            Cli.Result get = cli.run("output", "get", id, "model.txt", "-C", into.toString());
+            assertThat(get.exitCode()).as(get.toString()).isZero();
+            assertThat(Files.readString(into.resolve("model.txt"))).startsWith("weights-42");
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        Cli.Result rm = cli.run("output", "rm", id);
+        assertThat(rm.exitCode()).as(rm.toString()).isZero();
+        assertThat(cli.run("output", "ls", id).exitCode()).isEqualTo(1);
     }
 
     @Test

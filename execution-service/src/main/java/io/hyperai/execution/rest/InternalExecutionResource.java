@@ -18,7 +18,7 @@ public class InternalExecutionResource implements ExecutionApi {
     @WithSession
     public Uni<Output> output(String id) {
         return Execution.<Execution>findById(ExecutionService.parse(id)).map(e -> {
-            if (e == null || !e.state.isTerminal() || e.startedAt == null) {
+            if (e == null || !e.state.isTerminal() || e.startedAt == null || e.workdirDeletedAt != null) {
                 throw ProblemException.notFound("execution output", id);
             }
             return new Output(e.id.toString(), e.ownerId, e.gearId, e.state.name(), e.id.toString(), e.workdirBytes);

@@ -1,0 +1,143 @@
+package io.hyperai.execution;
+
+import static io.restassured.RestAssured.given;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.hamcrest.Matchers.equalTo;
+
+import java.io.ByteArrayInputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
+import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
+import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.Topics;
+import io.hyperai.common.events.payload.StoredBytes;
+import io.hyperai.execution.runtime.HomeSave;
+import io.hyperai.execution.runtime.PodFactory;
+import io.hyperai.infra.k8s.FakeKubelet;
+import io.hyperai.infra.k8s.FakeKubelet.Outcome;
+import io.hyperai.test.KafkaProbe;
+import io.hyperai.test.Tokens;
+import io.quarkus.test.junit.QuarkusTest;
+import io.restassured.http.ContentType;
+
+/**
+ * A saved working directory is listed, downloaded file by file and whole, and deleted by its owner alone: deletion
+ * waits for the executions that use it and gives exactly its measured bytes back.
+ */
+@QuarkusTest
+class OutputsTest {
+
+    private static final Duration WAIT = Duration.ofSeconds(60);
+
+    @BeforeEach
+    void admitEverything() {
+        ExecutionTestResource.admitEverything();
+    }
+
+    @Test
+    void aSavedWorkingDirectoryIsListedDownloadedAndDeletedByItsOwnerOnly() throws Exception {
+        String alice = Tokens.alice();
+        String gearId = ExecutionTestResource.cpuGear("alice");
+        FakeKubelet.Plan once = ExecutionTestResource.kubelet.plan(
+                FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.SUCCEED, Duration.ofMillis(200));
+        String id = given().auth().oauth2(alice).contentType(ContentType.JSON)
+                .body("{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+        String output = "/api/v1/executions/" + id + "/output";
+        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(field(alice, id, "state")));
+        once.cancel();
+        await().atMost(WAIT).until(() -> pod(HomeSave.podName(id)) != null);
+        given().auth().oauth2(alice).get(output).then().statusCode(404);
+
+        // what the save pod copies: two files, and a link user code left that must never be followed
+        Path saved = ExecutionTestResource.workdirs.resolve(id);
+        byte[] weights = new byte[3_000];
+        weights[7] = 42;
+        Files.createDirectories(saved.resolve("checkpoints"));
+        Files.writeString(saved.resolve("notes.txt"), "hello\n");
+        Files.write(saved.resolve("checkpoints/last.pt"), weights);
+        Files.createSymbolicLink(saved.resolve("passwd"), Path.of("/etc/passwd"));
+        ExecutionTestResource.kubelet.finish(HomeSave.podName(id), 0);
+        StoredBytes measured = event(id, "execution.output.saved");
+
+        given().auth().oauth2(alice).get(output).then().statusCode(200).body("total", equalTo(2))
+                .body("items.path", equalTo(List.of("checkpoints/last.pt", "notes.txt")))
+                .body("items.sizeBytes", equalTo(List.of(3_000, 6)));
+        given().auth().oauth2(alice).queryParam("size", 1).queryParam("page", 1).get(output).then().statusCode(200)
+                .body("items.path", equalTo(List.of("notes.txt"))).body("total", equalTo(2));
+        assertThat(given().auth().oauth2(alice).get(output + "/files/checkpoints/last.pt").then().statusCode(200)
+                .extract().asByteArray()).isEqualTo(weights);
+        for (String escape : List.of("passwd", "../" + id + "/notes.txt/..", "..%2F..%2Fetc%2Fpasswd", "nothing")) {
+            given().auth().oauth2(alice).urlEncodingEnabled(false).get(output + "/files/" + escape).then()
+                    .statusCode(404);
+        }
+        assertThat(entries(given().auth().oauth2(alice).get(output + "/archive").then().statusCode(200)
+                .contentType("application/gzip").extract().asByteArray()))
+                .containsOnlyKeys("checkpoints/last.pt", "notes.txt")
+                .containsEntry("notes.txt", "hello\n".getBytes(StandardCharsets.UTF_8))
+                .containsEntry("checkpoints/last.pt", weights);
+
+        // another user: as if there were nothing
+        for (String path : List.of(output, output + "/files/notes.txt", output + "/archive")) {
+            given().auth().oauth2(Tokens.bob()).get(path).then().statusCode(404);
+        }
+        given().auth().oauth2(Tokens.bob()).delete(output).then().statusCode(404);
+
+        // in use by a queued or running continuation: refused, nothing changes
+        String next = given().auth().oauth2(alice).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/executions/" + id + "/continue").then().statusCode(201).extract().path("id");
+        given().auth().oauth2(alice).delete(output).then().statusCode(409)
+                .body("type", equalTo("urn:hyperai:problem:output-in-use"));
+        given().auth().oauth2(alice).post("/api/v1/executions/" + next + "/stop").then().statusCode(200);
+        await().atMost(WAIT).until(() -> List.of("STOPPED", "SUCCEEDED", "FAILED").contains(field(alice, next, "state")));
+
+        given().auth().oauth2(alice).delete(output).then().statusCode(204);
+        assertThat(event(id, "execution.workdir.deleted")).isEqualTo(measured);
+        assertThat(saved).doesNotExist();
+        given().auth().oauth2(alice).get(output).then().statusCode(404);
+        given().auth().oauth2(alice).delete(output).then().statusCode(404);
+        given().auth().oauth2(Tokens.service("gear-service")).get("/internal/executions/" + id + "/output").then()
+                .statusCode(404);
+    }
+
+    private static StoredBytes event(String id, String type) {
+        return KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains(type)))
+                .stream().filter(r -> id.equals(r.key())).map(r -> EventCodec.read(r.value()))
+                .filter(e -> e.type().equals(type)).map(e -> EventCodec.payload(e, StoredBytes.class))
+                .findFirst().orElseThrow();
+    }
+
+    private static Map<String, byte[]> entries(byte[] tarGz) throws Exception {
+        Map<String, byte[]> entries = new LinkedHashMap<>();
+        try (TarArchiveInputStream tar = new TarArchiveInputStream(
+                new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
+            TarArchiveEntry entry;
+            while ((entry = tar.getNextEntry()) != null) {
+                entries.put(entry.getName(), tar.readAllBytes());
+            }
+        }
+        return entries;
+    }
+
+    private static String field(String token, String id, String name) {
+        return given().auth().oauth2(token).get("/api/v1/executions/" + id).then().statusCode(200).extract().path(name);
+    }
+
+    private static io.fabric8.kubernetes.api.model.Pod pod(String name) {
+        return ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                .withName(name).get();
+    }
+}
