@@ -17,7 +17,7 @@ import io.smallrye.mutiny.Uni;
 /**
  * The idempotent consumer: an event id is claimed in the same transaction as the effect of the
  * event, so a redelivered event finds its claim and changes nothing, and a failed effect rolls the
- * claim back with it (the event is then retried or dead-lettered, never lost).
+ * claim back with it (the event is then tried again, never lost).
  * <p>
  * {@link #apply} is what an {@code @Incoming} method calls: it opens the transaction itself, because a failed attempt
  * must be retried in a new transaction (PostgreSQL refuses every statement of a transaction after one failed), and an
@@ -39,32 +39,35 @@ public class EventInbox {
     }
 
     /**
-     * {@link #process} in a transaction of its own, tried again after a growing pause while it fails for any reason
-     * but the record itself (the database restarting, a serialization conflict, a lock timeout): the partition waits
-     * meanwhile, so the consumer's events keep their order. A record that is not an event, or a failure that outlasts
-     * the attempts, is left to the channel's failure strategy (the dead-letter topic, with the reason).
+     * {@link #process} in a transaction of its own, tried again after a growing pause (up to
+     * {@code hyperai.inbox.retry.max-backoff}) for as long as it fails for any reason but the record itself: a
+     * database, broker or service away for minutes or hours is waited out, the partition waits meanwhile (so the
+     * consumer's events keep their order, and the connector stops fetching once its queue is full), and the stream
+     * resumes where it stopped. Only a record that can never succeed (not an event) goes to the dead-letter topic.
      */
     public Uni<Void> apply(String consumer, String record, EventHandler handler) {
-        Uni<Void> attempt = Uni.createFrom()
-                .deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler)));
-        if (config.attempts() == 0) {
-            return attempt;
-        }
+        return untilApplied(consumer,
+                Uni.createFrom().deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler))));
+    }
+
+    /**
+     * The retry policy of every consumer, for one record or a batch: {@code attempt} (which must open its own
+     * transaction on each subscription) again after each transient failure, indefinitely, logging the first failures
+     * and then every tenth so that an outage of hours does not flood the log.
+     */
+    public <T> Uni<T> untilApplied(String consumer, Uni<T> attempt) {
         AtomicInteger failures = new AtomicInteger(); // per record, across its attempts
         return attempt
                 .onFailure(EventInbox::transientFailure).invoke(failure -> {
                     int n = failures.incrementAndGet();
-                    if (n <= config.attempts()) {
-                        LOG.warnf("%s: an event failed (%d of %d retries left): %s", consumer,
-                                config.attempts() - n + 1, config.attempts(), failure.toString());
-                    } else {
-                        LOG.errorf("%s: an event failed %d times; it goes to the dead-letter topic: %s", consumer, n,
-                                failure.toString());
+                    if (n <= 3 || n % 10 == 0) {
+                        LOG.warnf("%s: an event failed %d time(s) so far; it is tried again until it is applied: %s",
+                                consumer, n, failure.toString());
                     }
                     registry.counter("hyperai_events_attempts_failed", "consumer", consumer).increment();
                 })
                 .onFailure(EventInbox::transientFailure).retry()
-                .withBackOff(config.initialBackoff(), config.maxBackoff()).atMost(config.attempts());
+                .withBackOff(config.initialBackoff(), config.maxBackoff()).indefinitely();
     }
 
     /** Whatever is not the record's own fault may go away: only a malformed record fails the same way every time. */
