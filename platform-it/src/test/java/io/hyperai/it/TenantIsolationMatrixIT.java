@@ -2,6 +2,8 @@ package io.hyperai.it;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
@@ -42,11 +44,23 @@ class TenantIsolationMatrixIT {
         return fixture;
     }
 
+    static void savedFile(String executionId, String path) {
+        try {
+            Path saved = SharedServices.get().dataDir().resolve("workdirs").resolve(executionId);
+            Files.createDirectories(saved);
+            Files.writeString(saved.resolve(path), "print('matrix')\n");
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
     @Test
     void everyOperationKeepsTenantsApartAndRefusesBadTokens() {
         Map<String, String> urls = urls();
         Credentials credentials = new OidcCredentials(Tokens.provider());
         ResourceFixture fixture = alice(urls, credentials);
+        // what a real save copies, the code the execution ran in its home: the fake kubelet copies nothing
+        savedFile(fixture.owned().value("executions").orElseThrow(), "main.py");
 
         MatrixReport report = TenantIsolationMatrix.run(urls, credentials, fixture.owned(), "bob");
         System.out.println(report);

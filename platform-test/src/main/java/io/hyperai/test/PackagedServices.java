@@ -79,7 +79,7 @@ public final class PackagedServices implements AutoCloseable {
             env.put("HYPERAI_" + other.toUpperCase(Locale.ROOT) + "_URL", url(other));
         }
         env.put("HYPERAI_WAREHOUSE_STORAGE_ROOT", target().resolve("warehouse").toString());
-        env.put("HYPERAI_DATA_DIR", target().resolve("data").toString());
+        env.put("HYPERAI_DATA_DIR", dataDir().toString());
         // cross-service tests want events promptly
         env.put("HYPERAI_OUTBOX_POLL_INTERVAL", "0.1s");
         return env;
@@ -92,6 +92,11 @@ public final class PackagedServices implements AutoCloseable {
 
     public static Path root() {
         return Path.of(System.getProperty("hyperai.root", "..")).toAbsolutePath().normalize();
+    }
+
+    /** {@code HYPERAI_DATA_DIR} of every service started here. */
+    public Path dataDir() {
+        return target().resolve("data");
     }
 
     private Path target() {

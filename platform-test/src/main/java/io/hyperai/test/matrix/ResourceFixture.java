@@ -55,6 +55,7 @@ public final class ResourceFixture {
         f.item("datasets");
         f.item("models");
         f.catalogue();
+        f.publicCatalogue();
         f.gear();
         f.execution();
         return f;
@@ -147,6 +148,8 @@ public final class ResourceFixture {
             return;
         }
         owned.put("executions", id).marker(id);
+        // a path in its saved working directory: the code it ran is copied there
+        owned.put("executions/files", "main.py");
         // stopped while running (a script may also end by itself first), so it has a saved working directory
         String state = awaitState(id, List.of("RUNNING", "SUCCEEDED", "FAILED", "STOPPED"));
         if ("RUNNING".equals(state)) {
@@ -161,6 +164,12 @@ public final class ResourceFixture {
             return;
         }
         awaitSavedOutput(id);
+    }
+
+    /** Public datasets and models are everyone's to read: a catalogue, nothing of the owner's. */
+    private void publicCatalogue() {
+        owned.shared("public", "datasets").shared("public/{collection}", "hyperai")
+                .shared("public/{collection}/{owner}", "cifar-100");
     }
 
     private String awaitState(String id, List<String> states) {
