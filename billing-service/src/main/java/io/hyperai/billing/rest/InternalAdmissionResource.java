@@ -23,7 +23,7 @@ public class InternalAdmissionResource implements BillingApi {
     }
 
     @Override
-    public Uni<ExhaustedUsers> exhausted(UsersQuery query) {
+    public Uni<ExhaustedUsers> exhausted(UsersRequest query) {
         return accounts.exhaustedAmong(query.userIds()).map(ExhaustedUsers::new);
     }
 }

@@ -13,7 +13,7 @@ import org.jboss.logging.Logger;
 
 import io.hyperai.common.client.BillingClient;
 import io.hyperai.common.client.DependencyFailures;
-import io.hyperai.contracts.billing.BillingApi.UsersQuery;
+import io.hyperai.contracts.billing.BillingApi.UsersRequest;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
@@ -76,7 +76,7 @@ public class ExhaustedOwnersPass {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int i = 0; i < owners.size(); i += CHUNK) {
             List<String> chunk = owners.subList(i, Math.min(owners.size(), i + CHUNK));
-            chain = chain.chain(() -> DependencyFailures.guard("billing-service", billing.exhausted(new UsersQuery(chunk)))
+            chain = chain.chain(() -> DependencyFailures.guard("billing-service", billing.exhausted(new UsersRequest(chunk)))
                     .invoke(answer -> all.addAll(answer.userIds())).replaceWithVoid());
         }
         return chain.replaceWith(all);

@@ -41,13 +41,13 @@ public interface BillingApi {
     @Path("exhausted")
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Which of these users have used up their balance")
-    Uni<ExhaustedUsers> exhausted(@Valid @NotNull UsersQuery query);
+    Uni<ExhaustedUsers> exhausted(@Valid @NotNull UsersRequest query);
 
     @JsonIgnoreProperties(ignoreUnknown = true)
     record BillingAdmission(String userId, long balanceMinor, String currency, boolean allowed) {
     }
 
-    record UsersQuery(@NotNull @Size(max = 1000) List<@NotBlank @Size(max = 200) String> userIds) {
+    record UsersRequest(@NotNull @Size(max = 1000) List<@NotBlank @Size(max = 200) String> userIds) {
     }
 
     @JsonIgnoreProperties(ignoreUnknown = true)
