@@ -62,8 +62,15 @@ class BalanceTest {
         admission(user).body("allowed", equalTo(false)).body("balanceMinor", equalTo((int) expected))
                 .body("currency", equalTo("CNY"));
 
+        // what execution-service asks on every pass: this user, and one who never had an account, may run nothing
+        String stranger = newId("nobody");
+        String rich = newId("dave");
+        topUp(rich, 500, newId("ref")).statusCode(201);
+        exhausted(List.of(user, stranger, rich)).body("userIds", equalTo(List.of(user, stranger)));
+
         topUp(user, 2000, newId("ref")).statusCode(201).body("balanceAfterMinor", equalTo((int) expected + 2000));
         admission(user).body("allowed", equalTo(true));
+        exhausted(List.of(user, rich)).body("userIds", equalTo(List.of()));
         List<EventEnvelope> events = balanceEvents(user, 2);
         assertThat(events).extracting(EventEnvelope::type)
                 .containsExactly("billing.balance.exhausted", "billing.balance.restored");
@@ -104,5 +111,10 @@ class BalanceTest {
     static io.restassured.response.ValidatableResponse admission(String user) {
         return given().auth().oauth2(Tokens.service("execution-service")).get("/internal/billing/admission/" + user)
                 .then().statusCode(200).body("userId", equalTo(user));
+    }
+
+    private static io.restassured.response.ValidatableResponse exhausted(List<String> users) {
+        return given().auth().oauth2(Tokens.service("execution-service")).contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("userIds", users)).post("/internal/billing/exhausted").then().statusCode(200);
     }
 }

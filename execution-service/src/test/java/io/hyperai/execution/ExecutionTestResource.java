@@ -57,12 +57,13 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         // shared for the JVM
     }
 
-    /** Storage and billing admit every start. */
+    /** Storage and billing admit every start, and nobody's balance is used up. */
     static void admitEverything() {
         dependencies.reset();
         dependencies
                 .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json("{\"blocked\":false}"))
-                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"));
+                .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"))
+                .on("POST", "/internal/billing/exhausted", r -> Answer.json("{\"userIds\":[]}"));
     }
 
     /** A new gear of {@code owner}'s on a small CPU spec (20 GiB disk), served by the stand-in gear-service. */

@@ -21,4 +21,9 @@ public class InternalAdmissionResource implements BillingApi {
     public Uni<BillingAdmission> admission(String userId) {
         return accounts.admission(userId);
     }
+
+    @Override
+    public Uni<ExhaustedUsers> exhausted(UsersRequest query) {
+        return accounts.exhaustedAmong(query.userIds()).map(ExhaustedUsers::new);
+    }
 }

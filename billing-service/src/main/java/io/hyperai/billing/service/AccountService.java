@@ -102,6 +102,16 @@ public class AccountService {
                 : new BillingAdmission(userId, a.balanceMinor, a.currency, a.balanceMinor > 0 && !a.exhausted));
     }
 
+    /** Those of {@code userIds} that may not run anything: no balance above zero, or used up (the exhausted flag). */
+    @WithSession
+    public Uni<List<String>> exhaustedAmong(List<String> userIds) {
+        return BillingAccount.<BillingAccount>list("userId in ?1", userIds).map(accounts -> {
+            java.util.Set<String> allowed = new java.util.HashSet<>();
+            accounts.stream().filter(a -> a.balanceMinor > 0 && !a.exhausted).forEach(a -> allowed.add(a.userId));
+            return userIds.stream().distinct().filter(id -> !allowed.contains(id)).toList();
+        });
+    }
+
     /**
      * Credits a balance once per reference. The account row is locked first, so top-ups and charges
      * of one user serialise; a reference already used returns its first result when the user and the

@@ -78,6 +78,10 @@ public interface ExecutionConfig {
     @WithDefault("5s")
     String deadlineCheck();
 
+    /** How often billing is asked which users with executions have used up their balance (ExhaustedOwnersPass). */
+    @WithDefault("10s")
+    String exhaustionCheck();
+
     /** A QUEUED execution without a pod for this long gets its pod (again). */
     @WithDefault("10s")
     Duration podCreationGrace();
