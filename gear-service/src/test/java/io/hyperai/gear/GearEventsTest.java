@@ -17,6 +17,7 @@ import java.util.List;
 import java.util.Map;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
@@ -127,9 +128,12 @@ class GearEventsTest {
         awaitProcessed(send(EventType.EXECUTION_STARTED, execution, new ExecutionStarted(execution, id, "alice",
                 "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z"))));
         given().auth().oauth2(Tokens.alice()).delete("/api/v1/gears/" + id).then().statusCode(409);
-        List<ConsumerRecord<String, String>> dead = KafkaProbe.shared().readUntil(Topics.EXECUTION + Topics.DLQ_SUFFIX,
-                WAIT, read -> read.stream().anyMatch(r -> execution.equals(r.key())));
-        assertThat(dead).anyMatch(r -> execution.equals(r.key()) && "this is not an event".equals(r.value()));
+        // kept for an admin, in this service's database
+        await(WAIT, () -> count("SELECT count(*) FROM dead_letter WHERE consumer = 'gear-service.executions'"
+                + " AND record = 'this is not an event'") == 1);
+        List<String> records = given().auth().oauth2(Tokens.admin()).get("/api/v1/admin/gear-service/dead-letters")
+                .then().statusCode(200).extract().jsonPath().getList("items.record");
+        assertThat(records).contains("this is not an event");
     }
 
     private static EventEnvelope send(EventType type, String executionId, EventPayload payload) {

@@ -61,6 +61,12 @@ class ContractWireFormTest {
         SAMPLES.put(BillingApi.ExhaustedUsers.class, new BillingApi.ExhaustedUsers(List.of(ALICE)));
         SAMPLES.put(ExecutionApi.Output.class,
                 new ExecutionApi.Output("exec-0", ALICE, "gear-1", "SUCCEEDED", "exec-0", 1_073_741_824L));
+        SAMPLES.put(ExecutionApi.EndedRequest.class, new ExecutionApi.EndedRequest(List.of("exec-0", "exec-1")));
+        ExecutionApi.Ended ended = new ExecutionApi.Ended("exec-0", "gear-1", ALICE, "STOPPED", T0, T1, null,
+                "USER_STOPPED");
+        SAMPLES.put(ExecutionApi.Ended.class, ended);
+        SAMPLES.put(ExecutionApi.EndedExecutions.class, new ExecutionApi.EndedExecutions(List.of(ended),
+                List.of("exec-1")));
         SAMPLES.put(WarehouseApi.Version.class,
                 new WarehouseApi.Version("ds-1", "dataset", 3, ALICE, 734_003_200L, "datasets/ds-1/v3",
                         "public"));

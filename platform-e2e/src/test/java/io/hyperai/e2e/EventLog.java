@@ -79,6 +79,18 @@ final class EventLog {
         }
     }
 
+    /** Produces one record as any client of the broker could. */
+    void publish(String topic, String key, String value) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        p.put(ProducerConfig.ACKS_CONFIG, "all");
+        try (KafkaProducer<String, String> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new StringSerializer())) {
+            producer.send(new ProducerRecord<>(topic, key, value));
+            producer.flush();
+        }
+    }
+
     /** The platform's consumer groups and how many records each still has to read (summed over partitions). */
     Map<String, Long> lag() {
         Properties p = new Properties();

@@ -44,4 +44,11 @@ public interface BillingConfig {
     /** How often the running-executions and ledger-lag gauges are read from the database. */
     @WithDefault("15s")
     String metricsRefresh();
+
+    /**
+     * How often execution-service is asked which of the runs still open here have ended (OpenRunsPass, read by its
+     * {@code @Scheduled} expression): a lost end event is charged at most this late, and exactly.
+     */
+    @WithDefault("60s")
+    String openRunsCheck();
 }

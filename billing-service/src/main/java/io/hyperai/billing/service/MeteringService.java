@@ -1,5 +1,6 @@
 package io.hyperai.billing.service;
 
+import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +14,7 @@ import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.MalformedEventException;
 import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
+import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 
@@ -23,7 +25,7 @@ import io.smallrye.mutiny.Uni;
  * as both are known, in the transaction that claims the event.
  */
 @ApplicationScoped
-public class MeteringService {
+public class MeteringService implements EventConsumer {
 
     public static final String CONSUMER = "billing-metering";
     private static final Logger LOG = Logger.getLogger(MeteringService.class);
@@ -38,6 +40,17 @@ public class MeteringService {
         this.runs = runs;
         this.ledger = ledger;
         this.metrics = metrics;
+    }
+
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
+    /** A redriven event; its accrual outcome is not counted in the metrics. */
+    @Override
+    public Uni<Void> handle(EventEnvelope envelope, EventType type) {
+        return effect(envelope, type).replaceWithVoid();
     }
 
     /** Applies one record of {@code execution-events} once; metrics move after the commit. */
@@ -65,14 +78,28 @@ public class MeteringService {
             case EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STOPPED -> {
                 ExecutionEnded ended = EventCodec.payload(envelope, ExecutionEnded.class);
                 require(envelope, ended.executionId(), ended.ownerId(), ended.endedAt());
-                return runs.close(ended, ledger.intervalSeconds())
-                        .chain(() -> ledger.settle(ended.executionId()));
+                return ended(ended);
             }
             default -> {
                 LOG.debugf("event %s of type %s does not concern billing", envelope.id(), envelope.type());
                 return Uni.createFrom().item(AccrualOutcome.NOTHING);
             }
         }
+    }
+
+    /** Closes a run at its true end and charges the rest, in the caller's transaction. */
+    private Uni<AccrualOutcome> ended(ExecutionEnded ended) {
+        return runs.close(ended, ledger.intervalSeconds()).chain(() -> ledger.settle(ended.executionId()));
+    }
+
+    /**
+     * The same from execution-service's answer when the end event was lost ({@link OpenRunsPass}): empty when the run
+     * was closed meanwhile (the event came after all), which then changes nothing.
+     */
+    Uni<Optional<AccrualOutcome>> endedMeanwhile(ExecutionEnded ended) {
+        return runs.close(ended, ledger.intervalSeconds()).chain(closed -> closed == 0
+                ? Uni.createFrom().item(Optional.<AccrualOutcome>empty())
+                : ledger.settle(ended.executionId()).map(Optional::of));
     }
 
     private static void require(EventEnvelope envelope, Object... fields) {

@@ -1,5 +1,12 @@
 package io.hyperai.execution.rest;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
 import jakarta.annotation.security.RolesAllowed;
 
 import io.hyperai.common.problem.ProblemException;
@@ -10,7 +17,10 @@ import io.hyperai.execution.service.ExecutionService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
-/** For gear-service: an ended execution's saved working directory, to bind as an input or home. */
+/**
+ * For gear-service: an ended execution's saved working directory, to bind as an input or home. For billing-service:
+ * which executions have ended.
+ */
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
 public class InternalExecutionResource implements ExecutionApi {
 
@@ -22,6 +32,33 @@ public class InternalExecutionResource implements ExecutionApi {
                 throw ProblemException.notFound("execution output", id);
             }
             return new Output(e.id.toString(), e.ownerId, e.gearId, e.state.name(), e.id.toString(), e.workdirBytes);
+        });
+    }
+
+    @Override
+    @WithSession
+    public Uni<EndedExecutions> ended(EndedRequest query) {
+        List<UUID> ids = new ArrayList<>();
+        List<String> unknown = new ArrayList<>();
+        for (String id : new LinkedHashSet<>(query.executionIds())) {
+            try {
+                ids.add(UUID.fromString(id));
+            } catch (IllegalArgumentException notAnId) {
+                unknown.add(id);
+            }
+        }
+        return Execution.<Execution>list("id in ?1", ids).map(found -> {
+            Set<UUID> known = new HashSet<>();
+            List<Ended> ended = new ArrayList<>();
+            for (Execution e : found) {
+                known.add(e.id);
+                if (e.state.isTerminal() && e.endedAt != null) {
+                    ended.add(new Ended(e.id.toString(), e.gearId, e.ownerId, e.state.name(), e.startedAt, e.endedAt,
+                            e.exitCode, e.reason));
+                }
+            }
+            ids.stream().filter(id -> !known.contains(id)).forEach(id -> unknown.add(id.toString()));
+            return new EndedExecutions(ended, unknown);
         });
     }
 }

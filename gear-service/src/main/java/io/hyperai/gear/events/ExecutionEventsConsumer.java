@@ -5,10 +5,13 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionQueued;
 import io.hyperai.common.events.payload.ExecutionStarted;
+import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.gear.repository.GearRepository;
 import io.smallrye.mutiny.Uni;
@@ -19,7 +22,7 @@ import io.smallrye.mutiny.Uni;
  * active; succeeded, failed and stopped end it for good.
  */
 @ApplicationScoped
-public class ExecutionEventsConsumer {
+public class ExecutionEventsConsumer implements EventConsumer {
 
     static final String CONSUMER = "gear-service.executions";
 
@@ -31,9 +34,19 @@ public class ExecutionEventsConsumer {
         this.gears = gears;
     }
 
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
     @Incoming(Topics.EXECUTION)
     public Uni<Void> consume(String record) {
-        return inbox.apply(CONSUMER, record, (envelope, type) -> switch (type) {
+        return inbox.apply(this, record);
+    }
+
+    @Override
+    public Uni<Void> handle(EventEnvelope envelope, EventType type) {
+        return switch (type) {
             case EXECUTION_QUEUED -> {
                 ExecutionQueued e = EventCodec.payload(envelope, ExecutionQueued.class);
                 yield gears.executionActive(e.executionId(), e.gearId(), e.ownerId());
@@ -47,6 +60,6 @@ public class ExecutionEventsConsumer {
                 yield gears.executionEnded(e.executionId(), e.gearId(), e.ownerId());
             }
             default -> Uni.createFrom().voidItem();
-        });
+        };
     }
 }

@@ -32,10 +32,12 @@ public class EventInbox {
 
     private final MeterRegistry registry;
     private final InboxConfig config;
+    private final DeadLetters deadLetters;
 
-    public EventInbox(MeterRegistry registry, InboxConfig config) {
+    public EventInbox(MeterRegistry registry, InboxConfig config, DeadLetters deadLetters) {
         this.registry = registry;
         this.config = config;
+        this.deadLetters = deadLetters;
     }
 
     /**
@@ -43,11 +45,19 @@ public class EventInbox {
      * {@code hyperai.inbox.retry.max-backoff}) for as long as it fails for any reason but the record itself: a
      * database, broker or service away for minutes or hours is waited out, the partition waits meanwhile (so the
      * consumer's events keep their order, and the connector stops fetching once its queue is full), and the stream
-     * resumes where it stopped. Only a record that can never succeed (not an event) goes to the dead-letter topic.
+     * resumes where it stopped. Only a record that can never succeed as it is (not an event, unreadable data) is
+     * kept aside in {@link DeadLetters} (waiting out an outage the same way), for an admin to read and redrive.
      */
     public Uni<Void> apply(String consumer, String record, EventHandler handler) {
         return untilApplied(consumer,
-                Uni.createFrom().deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler))));
+                Uni.createFrom().deferred(() -> Panache.withTransaction(() -> process(consumer, record, handler))))
+                .onFailure(MalformedEventException.class).recoverWithUni(malformed -> untilApplied(consumer,
+                        Uni.createFrom().deferred(() -> deadLetters.keep(consumer, record, malformed.getMessage()))));
+    }
+
+    /** {@link #apply(String, String, EventHandler)} for a consumer bean. */
+    public Uni<Void> apply(EventConsumer consumer, String record) {
+        return apply(consumer.consumer(), record, consumer);
     }
 
     /**
@@ -77,7 +87,7 @@ public class EventInbox {
 
     /**
      * Reads a raw record and applies it once, in the caller's transaction ({@link #apply} opens one). Records that
-     * are not events fail (and go to the dead-letter topic); events of types this consumer does not know are claimed
+     * are not events fail ({@link MalformedEventException}); events of types this consumer does not know are claimed
      * and skipped.
      */
     public Uni<Void> process(String consumer, String record, EventHandler handler) {

@@ -153,17 +153,58 @@ class OutboxAndInboxTest {
 
     @Test
     @Order(5)
-    void recordsThatAreNotEventsGoToTheDeadLetterTopicWithTheReason() {
+    void recordsThatCanNeverBeAppliedAreKeptAsDeadLettersAndRedrivenOnce() throws Exception {
+        String deadLetters = "/api/v1/admin/outbox-test/dead-letters";
         KafkaProbe.shared().send(Topics.GEAR, "garbage-key", "this is not an event", Map.of());
-        List<ConsumerRecord<String, String>> dead = KafkaProbe.shared().readUntil(Topics.GEAR + Topics.DLQ_SUFFIX, WAIT,
-                rs -> rs.stream().anyMatch(r -> "garbage-key".equals(r.key())));
-        ConsumerRecord<String, String> record = dead.stream().filter(r -> "garbage-key".equals(r.key())).findFirst()
-                .orElseThrow(() -> new AssertionError("no dead letter for the garbage record"));
-        assertThat(record.value()).isEqualTo("this is not an event");
-        assertThat(KafkaProbe.header(record, "dead-letter-reason")).contains("not a JSON event envelope");
+        KafkaProbe.shared().send(Topics.GEAR, "garbage-key", "this is not an event", Map.of());
+        String poison = createWidget("poison-1");
         // the consumer goes on with the next records
-        String id = createWidget("after-garbage");
-        await().atMost(WAIT).until(() -> applications(id, "gear.created") == 1);
+        String after = createWidget("after-garbage");
+        await().atMost(WAIT).until(() -> applications(after, "gear.created") == 1);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM dead_letter WHERE redriven_at IS NULL") == 2);
+        assertThat(applications(poison, "gear.created")).isZero();
+
+        // one row per record: delivered twice, counted twice
+        given().auth().oauth2(Tokens.alice()).get(deadLetters).then().statusCode(403);
+        var list = given().auth().oauth2(Tokens.admin()).queryParam("state", "WAITING").get(deadLetters)
+                .then().statusCode(200).body("total", equalTo(2)).extract().jsonPath();
+        assertThat(list.getString("items[1].record")).isEqualTo("this is not an event");
+        assertThat(list.getString("items[1].reason")).contains("not a JSON event envelope");
+        assertThat(list.getInt("items[1].deliveries")).isEqualTo(2);
+        assertThat(list.getString("items[0].consumer")).isEqualTo("widget-counter");
+        assertThat(list.getString("items[0].eventType")).isEqualTo("gear.created");
+        assertThat(list.getString("items[0].reason")).contains("poison-1 is not understood yet");
+        long poisonLetter = list.getLong("items[0].id");
+        long garbageLetter = list.getLong("items[1].id");
+
+        // still refused: it stays waiting, with the attempt counted, and nothing is applied
+        given().auth().oauth2(Tokens.admin()).post(deadLetters + "/" + poisonLetter + "/redrive").then()
+                .statusCode(409).body("type", containsString("still-malformed"));
+        given().auth().oauth2(Tokens.admin()).get(deadLetters + "/" + poisonLetter).then().statusCode(200)
+                .body("state", equalTo("WAITING")).body("redriveAttempts", equalTo(1));
+        assertThat(applications(poison, "gear.created")).isZero();
+
+        // the consumer learns the shape: a redrive applies it once; a second redrive and redrive-all change nothing
+        WidgetConsumer.ACCEPTS_POISON.set(true);
+        try {
+            given().auth().oauth2(Tokens.admin()).post(deadLetters + "/" + poisonLetter + "/redrive").then()
+                    .statusCode(200).body("state", equalTo("REDRIVEN")).body("redrivenAt", not(equalTo(null)));
+            given().auth().oauth2(Tokens.admin()).post(deadLetters + "/" + poisonLetter + "/redrive").then()
+                    .statusCode(200).body("state", equalTo("REDRIVEN"));
+            given().auth().oauth2(Tokens.admin()).post(deadLetters + "/redrive").then().statusCode(200)
+                    .body("applied", equalTo(0)).body("stillWaiting", equalTo(1));
+        } finally {
+            WidgetConsumer.ACCEPTS_POISON.set(false);
+        }
+        assertThat(applications(poison, "gear.created")).isEqualTo(1);
+        given().auth().oauth2(Tokens.admin()).get(deadLetters + "/" + garbageLetter).then().statusCode(200)
+                .body("state", equalTo("WAITING")).body("redriveAttempts", equalTo(1));
+        given().auth().oauth2(Tokens.admin()).get(deadLetters + "/999999").then().statusCode(404);
+        given().auth().oauth2(Tokens.admin()).queryParam("state", "GONE").get(deadLetters).then().statusCode(400);
+        // nothing goes to the dead-letter topic any more
+        List<ConsumerRecord<String, String>> dead = KafkaProbe.shared().readUntil(Topics.GEAR + Topics.DLQ_SUFFIX,
+                Duration.ofSeconds(3), rs -> false);
+        assertThat(dead).noneMatch(r -> "garbage-key".equals(r.key()));
     }
 
     @Test

@@ -1,6 +1,15 @@
 package io.hyperai.contracts.execution;
 
+import java.time.Instant;
+import java.util.List;
+
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -13,7 +22,7 @@ import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
 import io.smallrye.mutiny.Uni;
 
-/** execution-service for gear-service. */
+/** execution-service for gear-service (saved working directories) and billing-service (which runs have ended). */
 @Path("/internal/executions")
 @Produces(MediaType.APPLICATION_JSON)
 public interface ExecutionApi {
@@ -26,6 +35,30 @@ public interface ExecutionApi {
     @Path("{id}/output")
     @Operation(summary = "An ended execution's saved working directory")
     Uni<Output> output(@Parameter(description = "The execution's id") @PathParam("id") String id);
+
+    /**
+     * Which of these executions have ended, with the times and reason their end event carries: billing asks on every
+     * pass about the runs it still believes open, so a lost end event costs at most one pass. Ids this service does
+     * not know are listed as {@code unknown}.
+     */
+    @POST
+    @Path("ended")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Which of these executions have ended, and when")
+    Uni<EndedExecutions> ended(@Valid @NotNull EndedRequest query);
+
+    record EndedRequest(@NotNull @Size(max = 1000) List<@NotBlank @Size(max = 100) String> executionIds) {
+    }
+
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record EndedExecutions(List<Ended> ended, List<String> unknown) {
+    }
+
+    /** {@code startedAt} is null when it ended before it ever ran. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record Ended(String executionId, String gearId, String ownerId, String state, Instant startedAt, Instant endedAt,
+            Integer exitCode, String reason) {
+    }
 
     /** {@code workdirPath} is below the workdirs root; {@code bytes} is null until the directory was measured. */
     @JsonIgnoreProperties(ignoreUnknown = true)

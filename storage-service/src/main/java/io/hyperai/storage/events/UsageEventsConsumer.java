@@ -11,6 +11,7 @@ import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.events.payload.WarehouseItemDeleted;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
 import io.hyperai.common.events.payload.WarehouseVersionDeleted;
+import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.storage.StorageUsage;
 import io.hyperai.storage.service.LedgerService;
@@ -21,7 +22,7 @@ import io.smallrye.mutiny.Uni;
  * once, in the transaction that claims its id; other event types on these topics are skipped.
  */
 @ApplicationScoped
-public class UsageEventsConsumer {
+public class UsageEventsConsumer implements EventConsumer {
 
     static final String CONSUMER = "storage-ledger";
 
@@ -33,17 +34,23 @@ public class UsageEventsConsumer {
         this.ledger = ledger;
     }
 
+    @Override
+    public String consumer() {
+        return CONSUMER;
+    }
+
     @Incoming("warehouse-events")
     public Uni<Void> warehouse(String record) {
-        return inbox.apply(CONSUMER, record, this::apply);
+        return inbox.apply(this, record);
     }
 
     @Incoming("execution-events")
     public Uni<Void> execution(String record) {
-        return inbox.apply(CONSUMER, record, this::apply);
+        return inbox.apply(this, record);
     }
 
-    private Uni<Void> apply(EventEnvelope envelope, EventType type) {
+    @Override
+    public Uni<Void> handle(EventEnvelope envelope, EventType type) {
         return switch (type) {
             case WAREHOUSE_VERSION_CREATED -> ledger.versionCreated(EventCodec.payload(envelope, WarehouseVersionCreated.class));
             case WAREHOUSE_VERSION_DELETED -> ledger.versionDeleted(EventCodec.payload(envelope, WarehouseVersionDeleted.class));
