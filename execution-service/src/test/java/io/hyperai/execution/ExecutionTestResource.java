@@ -42,6 +42,7 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         config.put("hyperai.execution.namespace", NAMESPACE);
         config.put("hyperai.execution.resync-interval", "2s");
         config.put("hyperai.execution.pod-creation-grace", "1s");
+        config.put("hyperai.execution.reconcile-pass-timeout", "15s");
         for (String service : new String[] { "gear", "storage", "billing" }) {
             config.put("quarkus.rest-client." + service + ".url", dependencies.url());
         }

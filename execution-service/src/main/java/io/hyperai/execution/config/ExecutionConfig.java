@@ -74,6 +74,13 @@ public interface ExecutionConfig {
     @WithDefault("30s")
     Duration resyncInterval();
 
+    /**
+     * A pass still running after this long is given up (logged) so the next one can start: a pass waiting forever on
+     * a call that never answers would otherwise hold every later pass back ({@code SKIP} while one runs).
+     */
+    @WithDefault("5m")
+    Duration reconcilePassTimeout();
+
     /** How soon after its deadline an execution with {@code maxRuntimeSeconds} is stopped (read by its {@code @Scheduled}). */
     @WithDefault("5s")
     String deadlineCheck();

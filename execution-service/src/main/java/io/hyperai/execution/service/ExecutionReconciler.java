@@ -76,7 +76,10 @@ public class ExecutionReconciler {
     @Scheduled(identity = "execution-reconcile", every = "${hyperai.execution.resync-interval:30s}", delayed = "1s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> periodicPass() {
-        return reconcileAll().onFailure().invoke(e -> LOG.warnf(e, "reconciliation failed; the next pass retries"))
+        return reconcileAll().ifNoItem().after(config.reconcilePassTimeout())
+                .failWith(() -> new java.util.concurrent.TimeoutException("the pass ran longer than "
+                        + config.reconcilePassTimeout() + " and was given up"))
+                .onFailure().invoke(e -> LOG.warnf(e, "reconciliation failed; the next pass retries"))
                 .onFailure().recoverWithNull();
     }
 
