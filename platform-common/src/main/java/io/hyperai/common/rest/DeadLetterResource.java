@@ -13,6 +13,7 @@ import jakarta.ws.rs.QueryParam;
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
+import org.eclipse.microprofile.openapi.annotations.security.SecurityRequirement;
 
 import io.hyperai.common.inbox.DeadLetter;
 import io.hyperai.common.inbox.DeadLetters;
@@ -25,7 +26,8 @@ import io.smallrye.mutiny.Uni;
 /**
  * The dead letters of one service's consumers, for admins: each service that consumes events gives this its own path
  * ({@code /api/v1/admin/<service>/dead-letters}), so an Ingress routes each to its service. The security annotation
- * is repeated on the subclasses: a class-level one covers the methods its class declares.
+ * is repeated on the subclasses: a class-level one covers the methods its class declares; the OpenAPI security
+ * requirement is written out on each method, because it is not derived from {@code @RolesAllowed} on inherited ones.
  */
 @RolesAllowed(CurrentUser.ROLE_ADMIN)
 public abstract class DeadLetterResource {
@@ -40,6 +42,7 @@ public abstract class DeadLetterResource {
 
     @GET
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
+    @SecurityRequirement(name = "SecurityScheme", scopes = CurrentUser.ROLE_ADMIN)
     @Operation(summary = "List the records this service's consumers could not apply", description = "Newest first,"
             + " with the reason and how often each was delivered; `state` filters (`WAITING` or `REDRIVEN`).")
     public Uni<Page<DeadLetter>> list(@Parameter(description = "`WAITING` or `REDRIVEN`; both when absent")
@@ -51,6 +54,7 @@ public abstract class DeadLetterResource {
     @GET
     @Path("{id}")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
+    @SecurityRequirement(name = "SecurityScheme", scopes = CurrentUser.ROLE_ADMIN)
     @Operation(summary = "Get one dead letter with its record")
     public Uni<DeadLetter> get(@Parameter(description = ID) @PathParam("id") long id) {
         return deadLetters.get(id);
@@ -59,6 +63,7 @@ public abstract class DeadLetterResource {
     @POST
     @Path("{id}/redrive")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
+    @SecurityRequirement(name = "SecurityScheme", scopes = CurrentUser.ROLE_ADMIN)
     @Operation(summary = "Apply a dead letter again", description = "Through the same idempotent consumer: one"
             + " already redriven, or an event applied since, changes nothing.")
     @APIResponse(responseCode = "200", description = "The dead letter, now `REDRIVEN`")
@@ -71,6 +76,7 @@ public abstract class DeadLetterResource {
     @POST
     @Path("redrive")
     @RolesAllowed(CurrentUser.ROLE_ADMIN)
+    @SecurityRequirement(name = "SecurityScheme", scopes = CurrentUser.ROLE_ADMIN)
     @Operation(summary = "Apply every waiting dead letter again", description = "Oldest first; says how many were"
             + " applied and how many still cannot be.")
     public Uni<RedriveSummary> redriveAll() {
