@@ -71,6 +71,16 @@ class OutputsTest {
         Files.createSymbolicLink(saved.resolve("passwd"), Path.of("/etc/passwd"));
         ExecutionTestResource.kubelet.finish(HomeSave.podName(id), 0);
         StoredBytes measured = event(id, "execution.output.saved");
+        // what storage-service and billing-service are told
+        given().auth().oauth2(Tokens.service("storage-service")).contentType(ContentType.JSON)
+                .body(Map.of("ownerIds", List.of(measured.ownerId()))).post("/internal/executions/stored").then()
+                .statusCode(200).body("objects.findAll { it.objectId == '" + id + "' }.kind",
+                        equalTo(List.of("WORKING_DIRECTORY")))
+                .body("objects.findAll { it.objectId == '" + id + "' }.bytes", equalTo(List.of((int) measured.bytes())));
+        given().auth().oauth2(Tokens.service("billing-service")).contentType(ContentType.JSON)
+                .body(Map.of("executionIds", List.of(id, "not-an-execution"))).post("/internal/executions/ended").then()
+                .statusCode(200).body("ended.executionId", equalTo(List.of(id)))
+                .body("ended[0].state", equalTo("SUCCEEDED")).body("unknown", equalTo(List.of("not-an-execution")));
 
         given().auth().oauth2(alice).get(output).then().statusCode(200).body("total", equalTo(2))
                 .body("items.path", equalTo(List.of("checkpoints/last.pt", "notes.txt")))
@@ -110,6 +120,9 @@ class OutputsTest {
         given().auth().oauth2(alice).delete(output).then().statusCode(404);
         given().auth().oauth2(Tokens.service("gear-service")).get("/internal/executions/" + id + "/output").then()
                 .statusCode(404);
+        given().auth().oauth2(Tokens.service("storage-service")).contentType(ContentType.JSON)
+                .body(Map.of("ownerIds", List.of(measured.ownerId()))).post("/internal/executions/stored").then()
+                .statusCode(200).body("objects.objectId", org.hamcrest.Matchers.not(org.hamcrest.Matchers.hasItem(id)));
     }
 
     private static StoredBytes event(String id, String type) {

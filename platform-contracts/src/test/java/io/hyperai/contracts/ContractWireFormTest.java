@@ -27,6 +27,7 @@ import com.fasterxml.jackson.datatype.jsr310.JavaTimeModule;
 import io.hyperai.contracts.billing.BillingApi;
 import io.hyperai.contracts.execution.ExecutionApi;
 import io.hyperai.contracts.gear.GearApi;
+import io.hyperai.contracts.storage.OwnedBytes;
 import io.hyperai.contracts.storage.StorageApi;
 import io.hyperai.contracts.warehouse.WarehouseApi;
 
@@ -38,7 +39,7 @@ import io.hyperai.contracts.warehouse.WarehouseApi;
 class ContractWireFormTest {
 
     private static final Path GOLDEN = Path.of("src/test/resources/contracts");
-    private static final List<Class<?>> APIS = List.of(StorageApi.class, BillingApi.class, ExecutionApi.class,
+    private static final List<Class<?>> APIS = List.of(OwnedBytes.class, StorageApi.class, BillingApi.class, ExecutionApi.class,
             WarehouseApi.class, GearApi.class);
     private static final Instant T0 = Instant.parse("2026-11-29T08:00:00Z");
     private static final Instant T1 = Instant.parse("2026-11-29T09:30:15Z");
@@ -61,6 +62,10 @@ class ContractWireFormTest {
         SAMPLES.put(BillingApi.ExhaustedUsers.class, new BillingApi.ExhaustedUsers(List.of(ALICE)));
         SAMPLES.put(ExecutionApi.Output.class,
                 new ExecutionApi.Output("exec-0", ALICE, "gear-1", "SUCCEEDED", "exec-0", 1_073_741_824L));
+        OwnedBytes.StoredObject object = new OwnedBytes.StoredObject("DATASET", "item-1/v2", ALICE, 734_003_200L, T0);
+        SAMPLES.put(OwnedBytes.StoredObject.class, object);
+        SAMPLES.put(OwnedBytes.StoredObjects.class, new OwnedBytes.StoredObjects(List.of(object)));
+        SAMPLES.put(OwnedBytes.ObjectsRequest.class, new OwnedBytes.ObjectsRequest(List.of(ALICE, "bob")));
         SAMPLES.put(ExecutionApi.EndedRequest.class, new ExecutionApi.EndedRequest(List.of("exec-0", "exec-1")));
         ExecutionApi.Ended ended = new ExecutionApi.Ended("exec-0", "gear-1", ALICE, "STOPPED", T0, T1, null,
                 "USER_STOPPED");

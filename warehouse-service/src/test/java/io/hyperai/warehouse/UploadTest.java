@@ -95,6 +95,12 @@ class UploadTest {
                 .body("totalBytes", equalTo(a.length + b.length))
                 .body("storagePath", equalTo("datasets/" + id + "/v1")).extract().jsonPath();
         assertThat(internal.getString("ownerId")).startsWith("user-");
+        // what storage-service recounts usage from
+        given().auth().oauth2(Tokens.service("storage-service")).contentType(io.restassured.http.ContentType.JSON)
+                .body(java.util.Map.of("ownerIds", List.of(internal.getString("ownerId"))))
+                .post("/internal/warehouse/stored").then().statusCode(200)
+                .body("objects.findAll { it.objectId == '" + id + "/v1' }.kind", equalTo(List.of("DATASET")))
+                .body("objects.findAll { it.objectId == '" + id + "/v1' }.bytes", equalTo(List.of(a.length + b.length)));
         assertThat(files.root().resolve("datasets/" + id + "/v1/nested/deep/b.bin")).hasBinaryContent(b);
         given().auth().oauth2(Tokens.service("gear-service")).get("/internal/warehouse/models/" + id + "/versions/1")
                 .then().statusCode(404).contentType("application/problem+json");

@@ -12,6 +12,10 @@ import jakarta.annotation.security.RolesAllowed;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.contracts.execution.ExecutionApi;
+import io.hyperai.contracts.storage.OwnedBytes.ObjectsRequest;
+import io.hyperai.contracts.storage.OwnedBytes.StoredObject;
+import io.hyperai.contracts.storage.OwnedBytes.StoredObjects;
+import io.hyperai.execution.CodeUpload;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.service.ExecutionService;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -19,7 +23,7 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * For gear-service: an ended execution's saved working directory, to bind as an input or home. For billing-service:
- * which executions have ended.
+ * which executions have ended. For storage-service: the bytes some users keep here.
  */
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
 public class InternalExecutionResource implements ExecutionApi {
@@ -33,6 +37,24 @@ public class InternalExecutionResource implements ExecutionApi {
             }
             return new Output(e.id.toString(), e.ownerId, e.gearId, e.state.name(), e.id.toString(), e.workdirBytes);
         });
+    }
+
+    @Override
+    @WithSession
+    public Uni<StoredObjects> stored(ObjectsRequest query) {
+        List<String> owners = query.ownerIds();
+        if (owners.isEmpty()) {
+            return Uni.createFrom().item(new StoredObjects(List.of()));
+        }
+        return CodeUpload.<CodeUpload>list("ownerId in ?1", owners).chain(codes -> Execution.<Execution>list(
+                "ownerId in ?1 and workdirBytes is not null and workdirDeletedAt is null", owners).map(outputs -> {
+                    List<StoredObject> all = new ArrayList<>();
+                    codes.forEach(c -> all.add(new StoredObject("CODE", c.id.toString(), c.ownerId, c.totalBytes,
+                            c.createdAt)));
+                    outputs.forEach(e -> all.add(new StoredObject("WORKING_DIRECTORY", e.id.toString(), e.ownerId,
+                            e.workdirBytes, e.endedAt)));
+                    return new StoredObjects(all);
+                }));
     }
 
     @Override

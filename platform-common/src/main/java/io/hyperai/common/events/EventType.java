@@ -33,6 +33,7 @@ public enum EventType {
 
     STORAGE_QUOTA_EXCEEDED("storage.quota.exceeded", Topics.STORAGE, StorageQuotaState.class),
     STORAGE_QUOTA_RESTORED("storage.quota.restored", Topics.STORAGE, StorageQuotaState.class),
+    STORAGE_USAGE_CORRECTED("storage.usage.corrected", Topics.STORAGE, StorageUsageCorrected.class),
 
     BILLING_BALANCE_EXHAUSTED("billing.balance.exhausted", Topics.BILLING, BillingBalanceState.class),
     BILLING_BALANCE_RESTORED("billing.balance.restored", Topics.BILLING, BillingBalanceState.class);

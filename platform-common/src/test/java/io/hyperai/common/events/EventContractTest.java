@@ -62,6 +62,7 @@ class EventContractTest {
         SAMPLES.put(EventType.STORAGE_QUOTA_EXCEEDED,
                 new StorageQuotaState(ALICE, 21_474_836_480L, 21_474_836_481L));
         SAMPLES.put(EventType.STORAGE_QUOTA_RESTORED, new StorageQuotaState(ALICE, 21_474_836_480L, 1_000L));
+        SAMPLES.put(EventType.STORAGE_USAGE_CORRECTED, new StorageUsageCorrected(ALICE, 1, 1, 0, 2_000L, 5_000L));
         SAMPLES.put(EventType.BILLING_BALANCE_EXHAUSTED, new BillingBalanceState(ALICE, -37, "CNY"));
         SAMPLES.put(EventType.BILLING_BALANCE_RESTORED, new BillingBalanceState(ALICE, 10_000, "CNY"));
     }

@@ -20,6 +20,8 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.hyperai.contracts.storage.OwnedBytes.ObjectsRequest;
+import io.hyperai.contracts.storage.OwnedBytes.StoredObjects;
 import io.smallrye.mutiny.Uni;
 
 /** execution-service for gear-service (saved working directories) and billing-service (which runs have ended). */
@@ -46,6 +48,16 @@ public interface ExecutionApi {
     @Consumes(MediaType.APPLICATION_JSON)
     @Operation(summary = "Which of these executions have ended, and when")
     Uni<EndedExecutions> ended(@Valid @NotNull EndedRequest query);
+
+    /**
+     * Every code bundle and measured, undeleted saved working directory these users own, with its bytes:
+     * storage-service recounts their usage from it.
+     */
+    @POST
+    @Path("stored")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every code bundle and saved working directory these users own, with its size")
+    Uni<StoredObjects> stored(@Valid @NotNull ObjectsRequest query);
 
     record EndedRequest(@NotNull @Size(max = 1000) List<@NotBlank @Size(max = 100) String> executionIds) {
     }

@@ -1,6 +1,10 @@
 package io.hyperai.contracts.warehouse;
 
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
@@ -12,15 +16,24 @@ import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import com.fasterxml.jackson.annotation.JsonIgnoreProperties;
 
+import io.hyperai.contracts.storage.OwnedBytes.ObjectsRequest;
+import io.hyperai.contracts.storage.OwnedBytes.StoredObjects;
 import io.smallrye.mutiny.Uni;
 
-/** warehouse-service for the gear and execution services. */
+/** warehouse-service for the gear, execution and storage services. */
 @Path("/internal/warehouse")
 @Produces(MediaType.APPLICATION_JSON)
 public interface WarehouseApi {
 
     String DATASETS = "datasets";
     String MODELS = "models";
+
+    /** Every version these users own, with its bytes: storage-service recounts their usage from it. */
+    @POST
+    @Path("stored")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Every dataset and model version these users own, with its size")
+    Uni<StoredObjects> stored(@Valid @NotNull ObjectsRequest query);
 
     /**
      * Owner, size and location of any user's version, to validate and mount bindings. {@code collection} is

@@ -22,4 +22,15 @@ public interface StorageConfig {
     /** How often expired reservations are deleted (read by the {@code @Scheduled} expression). */
     @WithDefault("1m")
     String reservationPurgeInterval();
+
+    /** How often the usage is recounted from the owners of the bytes (UsageRecount, read by its @Scheduled). */
+    @WithDefault("10m")
+    String recountPeriod();
+
+    /**
+     * An object recorded less than this before the owners were asked is not removed by a recount: the owner's answer
+     * may predate it.
+     */
+    @WithDefault("PT5M")
+    Duration recountGrace();
 }

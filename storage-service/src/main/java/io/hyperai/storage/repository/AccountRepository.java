@@ -115,6 +115,58 @@ public class AccountRepository {
         });
     }
 
+    /** The user's used bytes, summed in the database (not through entities the session may hold). */
+    public Uni<Long> usedBytes(String userId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "SELECT coalesce(sum(bytes), 0)::bigint FROM storage_usage WHERE user_id = :user", Long.class)
+                .setParameter("user", userId).getSingleResult());
+    }
+
+    /** One stored object as the ledger holds it. */
+    public record StoredObjectRow(StorageUsage.Kind kind, String objectId, long bytes, Instant createdAt) {
+    }
+
+    /** Every object recorded for the user. */
+    public Uni<List<StoredObjectRow>> objects(String userId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "SELECT kind, object_id, bytes, created_at FROM storage_object WHERE user_id = :user", Object[].class)
+                .setParameter("user", userId).getResultList())
+                .map(rows -> rows.stream().map(r -> new StoredObjectRow(StorageUsage.Kind.valueOf((String) r[0]),
+                        (String) r[1], ((Number) r[2]).longValue(), instant(r[3]))).toList());
+    }
+
+    /**
+     * Sets the user's usage per kind to the sum of their objects where it drifted (a floor at zero once hid a
+     * subtraction); returns how many kinds changed.
+     */
+    public Uni<Integer> resum(String userId) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                INSERT INTO storage_usage (user_id, kind, bytes)
+                SELECT :user, t.kind, t.bytes FROM (
+                    SELECT k.kind, coalesce((SELECT sum(o.bytes) FROM storage_object o
+                                              WHERE o.user_id = :user AND o.kind = k.kind), 0) AS bytes
+                      FROM (VALUES ('DATASET'), ('MODEL'), ('CODE'), ('WORKING_DIRECTORY')) AS k(kind)) t
+                 WHERE t.bytes > 0 OR EXISTS (SELECT 1 FROM storage_usage u WHERE u.user_id = :user AND u.kind = t.kind)
+                ON CONFLICT (user_id, kind) DO UPDATE SET bytes = EXCLUDED.bytes, updated_at = now()
+                 WHERE storage_usage.bytes <> EXCLUDED.bytes""").setParameter("user", userId).executeUpdate());
+    }
+
+    private static Instant instant(Object value) {
+        if (value instanceof Instant i) {
+            return i;
+        }
+        if (value instanceof java.time.OffsetDateTime o) {
+            return o.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp t) {
+            return t.toInstant();
+        }
+        if (value instanceof java.time.LocalDateTime l) {
+            return l.toInstant(java.time.ZoneOffset.UTC);
+        }
+        throw new IllegalStateException("not a time: " + value);
+    }
+
     private Uni<Long> adjustUsage(String userId, StorageUsage.Kind kind, long delta) {
         if (delta == 0) {
             return Uni.createFrom().item(0L);

@@ -3,7 +3,9 @@ package io.hyperai.warehouse.service;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 
@@ -18,6 +20,7 @@ import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.storage.OwnedBytes;
 import io.hyperai.contracts.warehouse.WarehouseApi;
 import io.hyperai.warehouse.WarehouseFile;
 import io.hyperai.warehouse.WarehouseItem;
@@ -96,6 +99,23 @@ public class ItemStore {
     }
 
     /** Owner only: for changes. */
+    /** Every version these users own, as storage-service counts it ({@code <itemId>/v<n>}, its bytes). */
+    @WithSession
+    public Uni<OwnedBytes.StoredObjects> stored(List<String> ownerIds) {
+        if (ownerIds.isEmpty()) {
+            return Uni.createFrom().item(new OwnedBytes.StoredObjects(List.of()));
+        }
+        return WarehouseItem.<WarehouseItem>list("ownerId in ?1", ownerIds).chain(items -> {
+            Map<UUID, WarehouseItem.Kind> kinds = new HashMap<>();
+            items.forEach(i -> kinds.put(i.id, i.kind));
+            return WarehouseVersion.<WarehouseVersion>list("ownerId in ?1", ownerIds).map(versions ->
+                    new OwnedBytes.StoredObjects(versions.stream().filter(v -> kinds.containsKey(v.itemId))
+                            .map(v -> new OwnedBytes.StoredObject(kinds.get(v.itemId).name(),
+                                    v.itemId + "/v" + v.version, v.ownerId, v.totalBytes, v.createdAt))
+                            .toList()));
+        });
+    }
+
     @WithSession
     public Uni<WarehouseItem> get(String ownerId, WarehouseItem.Kind kind, String id) {
         return repository.owned(ownerId, kind, id, false);
