@@ -66,7 +66,7 @@ public class UsageRecount {
         this.registry = registry;
     }
 
-    @Scheduled(identity = "storage-recount", every = "${hyperai.storage.recount-period:10m}", delayed = "30s",
+    @Scheduled(identity = "storage-recount", every = "${hyperai.storage.recount-period:10m}", delayed = "10m",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> scheduled() {
         return pass().onFailure().invoke(e -> LOG.warnf("the usage recount failed; the next one tries again: %s",
