@@ -21,6 +21,7 @@ import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.StorageUsageCorrected;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
+import io.hyperai.common.events.payload.WarehouseVersionDeleted;
 import io.hyperai.storage.service.UsageRecount;
 import io.hyperai.test.KafkaProbe;
 import io.quarkus.test.common.QuarkusTestResource;
@@ -81,6 +82,22 @@ class UsageRecountTest {
                 .map(e -> EventCodec.payload(e, StorageUsageCorrected.class)).toList();
         assertThat(corrections).containsExactly(new StorageUsageCorrected(user, 1, 0, 1, 3600, 4200),
                 new StorageUsageCorrected(user, 0, 1, 0, 4200, 2200));
+    }
+
+    @Test
+    void anObjectDeletedWhileTheOwnersAreAskedIsNotBroughtBack() throws Throwable {
+        String user = newUser();
+        setQuota(user, 1_000_000);
+        String c = UUID.randomUUID().toString();
+        // the owner answered while c/v1 still existed; its delete event was applied before the correction
+        OwnersStandIn.keeps("warehouse", user, List.of(OwnersStandIn.object("DATASET", c + "/v1", user, 300)));
+        publish(EventType.WAREHOUSE_VERSION_CREATED, c, new WarehouseVersionCreated(c, "dataset", 1, user, 300, null));
+        await().atMost(WAIT).until(() -> used(user) == 300);
+        publish(EventType.WAREHOUSE_VERSION_DELETED, c, new WarehouseVersionDeleted(c, "dataset", 1, user, 300));
+        await().atMost(WAIT).until(() -> used(user) == 0);
+
+        assertThat(recountNow(user)).isZero();
+        assertThat(used(user)).isZero();
     }
 
     private static List<ConsumerRecord<String, String>> corrections(List<ConsumerRecord<String, String>> records,

@@ -33,10 +33,12 @@ public enum EventType {
 
     STORAGE_QUOTA_EXCEEDED("storage.quota.exceeded", Topics.STORAGE, StorageQuotaState.class),
     STORAGE_QUOTA_RESTORED("storage.quota.restored", Topics.STORAGE, StorageQuotaState.class),
-    STORAGE_USAGE_CORRECTED("storage.usage.corrected", Topics.STORAGE, StorageUsageCorrected.class),
 
     BILLING_BALANCE_EXHAUSTED("billing.balance.exhausted", Topics.BILLING, BillingBalanceState.class),
-    BILLING_BALANCE_RESTORED("billing.balance.restored", Topics.BILLING, BillingBalanceState.class);
+    BILLING_BALANCE_RESTORED("billing.balance.restored", Topics.BILLING, BillingBalanceState.class),
+
+    // appended, not grouped by topic: the golden files number event ids by ordinal
+    STORAGE_USAGE_CORRECTED("storage.usage.corrected", Topics.STORAGE, StorageUsageCorrected.class);
 
     private static final Map<String, EventType> BY_TYPE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));

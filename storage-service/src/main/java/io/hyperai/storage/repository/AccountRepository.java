@@ -96,12 +96,20 @@ public class AccountRepository {
                 if (rows.isEmpty()) {
                     return Uni.createFrom().item(0L);
                 }
+                // remembered for the recount, which must not bring back what was removed after the owners answered
+                var remember = s.createNativeQuery("INSERT INTO storage_object_removed (kind, object_id, user_id) "
+                        + "SELECT kind, object_id, user_id FROM storage_object WHERE " + where
+                        + " ON CONFLICT (kind, object_id) DO UPDATE SET removed_at = now()")
+                        .setParameter("kind", kind.name()).setParameter("object", objectId);
+                if (withChildren) {
+                    remember.setParameter("prefix", objectId + "/");
+                }
                 var delete = s.createNativeQuery("DELETE FROM storage_object WHERE " + where)
                         .setParameter("kind", kind.name()).setParameter("object", objectId);
                 if (withChildren) {
                     delete.setParameter("prefix", objectId + "/");
                 }
-                Uni<Long> chain = delete.executeUpdate().replaceWith(0L);
+                Uni<Long> chain = remember.executeUpdate().chain(() -> delete.executeUpdate()).replaceWith(0L);
                 long freed = 0;
                 for (Object[] row : rows) {
                     String owner = (String) row[0];
@@ -120,6 +128,21 @@ public class AccountRepository {
         return Panache.getSession().chain(s -> s.createNativeQuery(
                 "SELECT coalesce(sum(bytes), 0)::bigint FROM storage_usage WHERE user_id = :user", Long.class)
                 .setParameter("user", userId).getSingleResult());
+    }
+
+    /** The user's objects removed from the ledger at or after {@code since}, as "KIND/objectId". */
+    public Uni<java.util.Set<String>> removedSince(String userId, Instant since) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT kind || '/' || object_id "
+                + "FROM storage_object_removed WHERE user_id = :user AND removed_at >= :since", String.class)
+                .setParameter("user", userId).setParameter("since", since).getResultList())
+                .map(java.util.Set::copyOf);
+    }
+
+    /** Forgets removals older than {@code before}; says how many. */
+    public Uni<Integer> pruneRemoved(Instant before) {
+        return Panache.getSession().chain(s -> s.createNativeQuery(
+                "DELETE FROM storage_object_removed WHERE removed_at < :before")
+                .setParameter("before", before).executeUpdate());
     }
 
     /** One stored object as the ledger holds it. */

@@ -86,6 +86,8 @@ public class UsageRecount {
                     }
                     return chain;
                 })
+                .chain(() -> Panache.withTransaction(() -> accounts.pruneRemoved(Instant.now().minus(
+                        config.recountGrace().multipliedBy(2)).minus(java.time.Duration.ofHours(1)))))
                 .map(v -> corrected.get());
     }
 
@@ -130,7 +132,9 @@ public class UsageRecount {
     private Uni<Boolean> correct(String user, List<StoredObject> truth, Instant asked) {
         Instant settledBefore = asked.minus(config.recountGrace());
         return accounts.lock(user).chain(account -> accounts.usedBytes(user).chain(before -> accounts.objects(user)
-                .chain(ledger -> {
+                .chain(rows -> accounts.removedSince(user, settledBefore).map(removed -> new Ledger(rows, removed)))
+                .chain(current -> {
+                    List<StoredObjectRow> ledger = current.rows();
                     Map<String, StoredObjectRow> held = new HashMap<>();
                     ledger.forEach(r -> held.put(r.kind() + "/" + r.objectId(), r));
                     int[] counts = new int[3]; // added, removed, resized
@@ -140,6 +144,9 @@ public class UsageRecount {
                         StorageUsage.Kind kind = StorageUsage.Kind.valueOf(o.kind());
                         kept.add(kind + "/" + o.objectId());
                         StoredObjectRow row = held.get(kind + "/" + o.objectId());
+                        if (row == null && current.removed().contains(kind + "/" + o.objectId())) {
+                            continue; // deleted while the owners were being asked: its delete event was applied
+                        }
                         if (row == null || row.bytes() != o.bytes()) {
                             counts[row == null ? 0 : 2]++;
                             LOG.infof("usage of %s: %s %s %s recorded with %d bytes (was %s)", user, kind, o.objectId(),
@@ -168,5 +175,8 @@ public class UsageRecount {
                                 .chain(() -> storage.reconcile(account)).replaceWith(true);
                     });
                 })));
+    }
+
+    private record Ledger(List<StoredObjectRow> rows, Set<String> removed) {
     }
 }

@@ -98,7 +98,6 @@ public class ItemStore {
         }).onFailure(Visibility::handleTaken).transform(e -> Visibility.taken(null));
     }
 
-    /** Owner only: for changes. */
     /** Every version these users own, as storage-service counts it ({@code <itemId>/v<n>}, its bytes). */
     @WithSession
     public Uni<OwnedBytes.StoredObjects> stored(List<String> ownerIds) {
@@ -116,6 +115,7 @@ public class ItemStore {
         });
     }
 
+    /** Owner only: for changes. */
     @WithSession
     public Uni<WarehouseItem> get(String ownerId, WarehouseItem.Kind kind, String id) {
         return repository.owned(ownerId, kind, id, false);
