@@ -81,27 +81,7 @@ final class BillingFixtures {
 
     /** Sends many records through one producer, in order (records of one key stay in order). */
     static void sendAll(List<String[]> keyAndValue) {
-        java.util.Properties props = new java.util.Properties();
-        props.put("bootstrap.servers", SharedInfrastructure.kafka().bootstrapServers());
-        props.put("acks", "all");
-        props.put("linger.ms", "5");
-        KafkaProbe.withKafkaClassLoader(() -> {
-            try (org.apache.kafka.clients.producer.KafkaProducer<String, String> producer =
-                    new org.apache.kafka.clients.producer.KafkaProducer<>(props,
-                            new org.apache.kafka.common.serialization.StringSerializer(),
-                            new org.apache.kafka.common.serialization.StringSerializer())) {
-                List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
-                for (String[] kv : keyAndValue) {
-                    sent.add(producer.send(new org.apache.kafka.clients.producer.ProducerRecord<>(Topics.EXECUTION,
-                            kv[0], kv[1])));
-                }
-                for (java.util.concurrent.Future<?> f : sent) {
-                    f.get(60, java.util.concurrent.TimeUnit.SECONDS);
-                }
-            } catch (Exception e) {
-                throw new IllegalStateException("cannot send the records", e);
-            }
-        });
+        KafkaProbe.shared().sendAll(Topics.EXECUTION, keyAndValue);
     }
 
     static long number(String sql, Object... params) {

@@ -68,6 +68,28 @@ public final class KafkaProbe {
         withKafkaClassLoader(() -> sendWith(props, topic, key, value, headers));
     }
 
+    /** Sends many records ({key, value} pairs) with one producer, in order, and waits until all are written. */
+    public void sendAll(String topic, List<String[]> keyAndValue) {
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        props.put(ProducerConfig.ACKS_CONFIG, "all");
+        props.put(ProducerConfig.LINGER_MS_CONFIG, "5");
+        withKafkaClassLoader(() -> {
+            try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
+                    new StringSerializer())) {
+                List<java.util.concurrent.Future<?>> sent = new java.util.ArrayList<>();
+                for (String[] kv : keyAndValue) {
+                    sent.add(producer.send(new ProducerRecord<>(topic, kv[0], kv[1])));
+                }
+                for (java.util.concurrent.Future<?> f : sent) {
+                    f.get(60, TimeUnit.SECONDS);
+                }
+            } catch (Exception e) {
+                throw new IllegalStateException("cannot send the records to " + topic, e);
+            }
+        });
+    }
+
     private static void sendWith(Properties props, String topic, String key, String value, Map<String, String> headers) {
         try (KafkaProducer<String, String> producer = new KafkaProducer<>(props, new StringSerializer(),
                 new StringSerializer())) {

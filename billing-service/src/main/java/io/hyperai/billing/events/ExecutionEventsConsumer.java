@@ -1,5 +1,7 @@
 package io.hyperai.billing.events;
 
+import java.util.List;
+
 import jakarta.enterprise.context.ApplicationScoped;
 
 import org.eclipse.microprofile.reactive.messaging.Incoming;
@@ -18,8 +20,9 @@ public class ExecutionEventsConsumer {
         this.metering = metering;
     }
 
+    /** A whole poll at once ({@code batch=true}): one transaction and one offset commit for all of it. */
     @Incoming(Topics.EXECUTION)
-    public Uni<Void> consume(String record) {
-        return metering.consume(record);
+    public Uni<Void> consume(List<String> records) {
+        return metering.consume(records);
     }
 }

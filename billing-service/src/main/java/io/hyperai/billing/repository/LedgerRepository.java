@@ -13,6 +13,8 @@ import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The SQL that writes metering state and the ledger. Every method runs in the caller's transaction
@@ -26,14 +28,17 @@ public class LedgerRepository {
     private static final String SEPARATOR = "\u001f";
 
     /**
-     * Opens a run, or completes one whose end arrived first. The first start wins: a replayed or
-     * second start never changes the price or the start time of a run billing already knows.
+     * Opens runs, or completes those whose end arrived first (one row per execution, the first start of a batch). The
+     * first start wins: a replayed or second start never changes the price or the start time of a run billing knows.
      */
     static final String OPEN = """
             INSERT INTO metered_run (execution_id, owner_id, gear_id, compute_spec_id, mode, price_per_hour_minor,
                                      currency, interval_seconds, started_at)
-            VALUES (:executionId, :ownerId, :gearId, :specId, :mode, :price, :currency, :intervalSeconds,
-                    CAST(:startedAt AS timestamptz))
+            SELECT r.execution_id, r.owner_id, r.gear_id, r.compute_spec_id, r.mode, r.price, r.currency,
+                   :intervalSeconds, r.started_at
+              FROM jsonb_to_recordset(CAST(CAST(:runs AS text) AS jsonb)) AS r(execution_id text, owner_id text, gear_id text,
+                   compute_spec_id text, mode text, price bigint, currency text, started_at timestamptz)
+             ORDER BY r.execution_id
             ON CONFLICT (execution_id) DO UPDATE
                SET gear_id = COALESCE(EXCLUDED.gear_id, metered_run.gear_id),
                    compute_spec_id = EXCLUDED.compute_spec_id, mode = EXCLUDED.mode,
@@ -42,13 +47,15 @@ public class LedgerRepository {
              WHERE metered_run.price_per_hour_minor IS NULL""";
 
     /**
-     * Records an end; the first end wins. Until the start is seen the start time of the end event is
-     * kept (the start event's own time replaces it), and no price means no charge.
+     * Records ends (one row per execution, the first end of a batch); the first end wins. Until the start is seen the
+     * start time of the end event is kept (the start event's own time replaces it), and no price means no charge.
      */
     static final String CLOSE = """
             INSERT INTO metered_run (execution_id, owner_id, gear_id, interval_seconds, started_at, ended_at, end_reason)
-            VALUES (:executionId, :ownerId, :gearId, :intervalSeconds, CAST(:startedAt AS timestamptz),
-                    CAST(:endedAt AS timestamptz), :reason)
+            SELECT r.execution_id, r.owner_id, r.gear_id, :intervalSeconds, r.started_at, r.ended_at, r.reason
+              FROM jsonb_to_recordset(CAST(CAST(:runs AS text) AS jsonb)) AS r(execution_id text, owner_id text, gear_id text,
+                   started_at timestamptz, ended_at timestamptz, reason text)
+             ORDER BY r.execution_id
             ON CONFLICT (execution_id) DO UPDATE
                SET ended_at = EXCLUDED.ended_at, end_reason = EXCLUDED.end_reason,
                    started_at = COALESCE(metered_run.started_at, EXCLUDED.started_at), updated_at = now()
@@ -158,50 +165,57 @@ public class LedgerRepository {
     public record Exhausted(String userId, long balanceMinor, String currency) {
     }
 
-    public Uni<Integer> open(ExecutionStarted started, int intervalSeconds) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(OPEN)
-                .setParameter("executionId", started.executionId())
-                .setParameter("ownerId", started.ownerId())
-                .setParameter("gearId", started.gearId())
-                .setParameter("specId", started.computeSpecId())
-                .setParameter("mode", started.mode())
-                .setParameter("price", started.pricePerHourMinor())
-                .setParameter("currency", started.currency())
-                .setParameter("intervalSeconds", intervalSeconds)
-                .setParameter("startedAt", utc(started.startedAt()))
-                .executeUpdate());
+    /** Opens the runs of these starts (at most one per execution); says how many rows changed. */
+    public Uni<Integer> open(Collection<ExecutionStarted> starts, int intervalSeconds) {
+        JsonArray rows = new JsonArray();
+        starts.forEach(st -> rows.add(new JsonObject().put("execution_id", st.executionId())
+                .put("owner_id", st.ownerId()).put("gear_id", st.gearId()).put("compute_spec_id", st.computeSpecId())
+                .put("mode", st.mode()).put("price", st.pricePerHourMinor()).put("currency", st.currency())
+                .put("started_at", text(st.startedAt()))));
+        return upsert(OPEN, rows, intervalSeconds);
     }
 
-    public Uni<Integer> close(ExecutionEnded ended, int intervalSeconds) {
-        return Panache.getSession().chain(s -> s.createNativeQuery(CLOSE)
-                .setParameter("executionId", ended.executionId())
-                .setParameter("ownerId", ended.ownerId())
-                .setParameter("gearId", ended.gearId())
-                .setParameter("intervalSeconds", intervalSeconds)
-                .setParameter("startedAt", utc(ended.startedAt()))
-                .setParameter("endedAt", utc(ended.endedAt()))
-                .setParameter("reason", ended.reason())
-                .executeUpdate());
+    /** Records these ends (at most one per execution); says how many runs they closed. */
+    public Uni<Integer> close(Collection<ExecutionEnded> ends, int intervalSeconds) {
+        JsonArray rows = new JsonArray();
+        ends.forEach(e -> rows.add(new JsonObject().put("execution_id", e.executionId()).put("owner_id", e.ownerId())
+                .put("gear_id", e.gearId()).put("started_at", text(e.startedAt()))
+                .put("ended_at", text(e.endedAt())).put("reason", e.reason())));
+        return upsert(CLOSE, rows, intervalSeconds);
+    }
+
+    private static Uni<Integer> upsert(String sql, JsonArray rows, int intervalSeconds) {
+        if (rows.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery(sql).setParameter("runs", rows.encode())
+                .setParameter("intervalSeconds", intervalSeconds).executeUpdate());
+    }
+
+    private static String text(Instant instant) {
+        return instant == null ? null : instant.toString();
     }
 
     /**
-     * Charges what is due. With {@code executionId} null: every run, running ones up to their last
-     * complete interval (skipping runs another accrual holds). With an execution id: that run only, and
+     * Charges what is due. With {@code executionIds} null: every run, running ones up to their last
+     * complete interval (skipping runs another accrual holds). With execution ids: those runs only, each
      * only once it has ended (its settlement; running time is the periodic accrual's business, so a start
      * read from a backlog does not charge time its end, queued right behind it, would take back).
      * {@code asOf} null means the database's clock.
      */
-    public Uni<List<Charged>> accrue(String executionId, Instant asOf, String currency) {
+    public Uni<List<Charged>> accrue(Collection<String> executionIds, Instant asOf, String currency) {
         String sql = ACCRUE.formatted(asOf == null ? "now()" : "CAST(:asOf AS timestamptz)",
-                executionId == null ? "" : "AND r.execution_id = :executionId AND r.ended_at IS NOT NULL",
-                executionId == null ? "SKIP LOCKED" : "");
+                executionIds == null ? "" : "AND r.execution_id = ANY (string_to_array(:executionIds, :separator))"
+                        + " AND r.ended_at IS NOT NULL",
+                executionIds == null ? "SKIP LOCKED" : "");
         return Panache.getSession().chain(s -> {
             var query = s.createNativeQuery(sql).setParameter("currency", currency);
             if (asOf != null) {
                 query.setParameter("asOf", utc(asOf));
             }
-            if (executionId != null) {
-                query.setParameter("executionId", executionId);
+            if (executionIds != null) {
+                query.setParameter("executionIds", String.join(SEPARATOR, executionIds));
+                query.setParameter("separator", SEPARATOR);
             }
             return query.getResultList();
         }).map(rows -> {

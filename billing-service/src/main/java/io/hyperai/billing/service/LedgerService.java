@@ -1,6 +1,7 @@
 package io.hyperai.billing.service;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
@@ -45,13 +46,16 @@ public class LedgerService {
     }
 
     /**
-     * Charges the rest of one execution if it has ended (and its start is known); otherwise nothing.
-     * A span of its own (child of the consumed event's) shows what the event charged in its trace.
+     * Charges the rest of these executions, each that has ended (and whose start is known); the others nothing.
+     * A span of its own (child of the consumed events') shows what the events charged in their trace.
      */
-    Uni<AccrualOutcome> settle(String executionId) {
-        Span span = tracer.spanBuilder("billing settle").setAttribute("hyperai.execution.id", executionId)
+    Uni<AccrualOutcome> settle(Collection<String> executionIds) {
+        Span span = tracer.spanBuilder("billing settle").setAttribute("hyperai.billing.executions", executionIds.size())
                 .startSpan();
-        return accrue(executionId, null)
+        if (executionIds.size() == 1) {
+            span.setAttribute("hyperai.execution.id", executionIds.iterator().next());
+        }
+        return accrue(executionIds, null)
                 .invoke(outcome -> span.setAttribute("hyperai.billing.entries", outcome.entries())
                         .setAttribute("hyperai.billing.charged_minor", outcome.chargedMinor()))
                 .onTermination().invoke((outcome, failure, cancelled) -> {
@@ -62,8 +66,8 @@ public class LedgerService {
                 });
     }
 
-    private Uni<AccrualOutcome> accrue(String executionId, Instant asOf) {
-        return ledger.accrue(executionId, asOf, config.currency()).chain(charged -> {
+    private Uni<AccrualOutcome> accrue(Collection<String> executionIds, Instant asOf) {
+        return ledger.accrue(executionIds, asOf, config.currency()).chain(charged -> {
             Set<String> owners = new LinkedHashSet<>();
             charged.forEach(c -> owners.add(c.ownerId()));
             return ledger.exhaust(owners).call(this::publishExhausted)

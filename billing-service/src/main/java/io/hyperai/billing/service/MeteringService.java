@@ -1,6 +1,11 @@
 package io.hyperai.billing.service;
 
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -14,7 +19,7 @@ import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.MalformedEventException;
 import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
-import io.hyperai.common.inbox.EventConsumer;
+import io.hyperai.common.inbox.BatchConsumer;
 import io.hyperai.common.inbox.EventInbox;
 import io.smallrye.mutiny.Uni;
 
@@ -22,18 +27,24 @@ import io.smallrye.mutiny.Uni;
  * Metering from execution events. A start opens a run at the price it carries (the periodic accrual
  * charges it while it runs); an end closes it and charges the rest to the second. Either may come
  * first or twice: the run row keeps the first start and the first end, and a run is settled as soon
- * as both are known, in the transaction that claims the event.
+ * as both are known, in the transaction that claims the event. A poll of events is one transaction.
  */
 @ApplicationScoped
-public class MeteringService implements EventConsumer {
+public class MeteringService implements BatchConsumer<MeteringService.Metered> {
 
     public static final String CONSUMER = "billing-metering";
     private static final Logger LOG = Logger.getLogger(MeteringService.class);
+
+    /** What one lifecycle event tells billing: a start or an end. */
+    public record Metered(ExecutionStarted started, ExecutionEnded ended) {
+    }
 
     private final EventInbox inbox;
     private final LedgerRepository runs;
     private final LedgerService ledger;
     private final BillingMetrics metrics;
+    // what the batch being applied charged; read after its commit (one batch at a time per channel)
+    private final AtomicReference<AccrualOutcome> lastOutcome = new AtomicReference<>(AccrualOutcome.NOTHING);
 
     public MeteringService(EventInbox inbox, LedgerRepository runs, LedgerService ledger, BillingMetrics metrics) {
         this.inbox = inbox;
@@ -47,24 +58,14 @@ public class MeteringService implements EventConsumer {
         return CONSUMER;
     }
 
-    /** A redriven event; its accrual outcome is not counted in the metrics. */
+    /** Applies a poll of {@code execution-events} in one transaction, each event once; metrics move after the commit. */
+    public Uni<Void> consume(List<String> records) {
+        lastOutcome.set(AccrualOutcome.NOTHING);
+        return inbox.applyBatch(this, records).invoke(() -> metrics.record(lastOutcome.getAndSet(AccrualOutcome.NOTHING)));
+    }
+
     @Override
-    public Uni<Void> handle(EventEnvelope envelope, EventType type) {
-        return effect(envelope, type).replaceWithVoid();
-    }
-
-    /** Applies one record of {@code execution-events} once; metrics move after the commit. */
-    public Uni<Void> consume(String record) {
-        AtomicReference<AccrualOutcome> outcome = new AtomicReference<>(AccrualOutcome.NOTHING);
-        return apply(record, outcome).invoke(() -> metrics.record(outcome.get()));
-    }
-
-    private Uni<Void> apply(String record, AtomicReference<AccrualOutcome> outcome) {
-        return inbox.apply(CONSUMER, record, (envelope, type) -> effect(envelope, type).invoke(outcome::set)
-                .replaceWithVoid());
-    }
-
-    private Uni<AccrualOutcome> effect(EventEnvelope envelope, EventType type) {
+    public Metered read(EventEnvelope envelope, EventType type) {
         switch (type) {
             case EXECUTION_STARTED -> {
                 ExecutionStarted started = EventCodec.payload(envelope, ExecutionStarted.class);
@@ -72,24 +73,42 @@ public class MeteringService implements EventConsumer {
                 if (started.pricePerHourMinor() < 0) {
                     throw new MalformedEventException("event " + envelope.id() + " carries a negative price");
                 }
-                return runs.open(started, ledger.intervalSeconds())
-                        .chain(() -> ledger.settle(started.executionId()));
+                return new Metered(started, null);
             }
             case EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STOPPED -> {
                 ExecutionEnded ended = EventCodec.payload(envelope, ExecutionEnded.class);
                 require(envelope, ended.executionId(), ended.ownerId(), ended.endedAt());
-                return ended(ended);
+                return new Metered(null, ended);
             }
             default -> {
                 LOG.debugf("event %s of type %s does not concern billing", envelope.id(), envelope.type());
-                return Uni.createFrom().item(AccrualOutcome.NOTHING);
+                return null;
             }
         }
     }
 
-    /** Closes a run at its true end and charges the rest, in the caller's transaction. */
-    private Uni<AccrualOutcome> ended(ExecutionEnded ended) {
-        return runs.close(ended, ledger.intervalSeconds()).chain(() -> ledger.settle(ended.executionId()));
+    /**
+     * Opens the runs started, closes those ended, and settles every one of them that has ended, with one statement
+     * each: a start and an end commute (the first start and the first end win, whichever comes first), so applying a
+     * batch's starts, then its ends, is what applying them one by one in order does.
+     */
+    @Override
+    public Uni<Void> applyAll(List<Metered> fresh) {
+        Map<String, ExecutionStarted> starts = new LinkedHashMap<>();
+        Map<String, ExecutionEnded> ends = new LinkedHashMap<>();
+        for (Metered m : fresh) {
+            if (m.started() != null) {
+                starts.putIfAbsent(m.started().executionId(), m.started());
+            } else {
+                ends.putIfAbsent(m.ended().executionId(), m.ended());
+            }
+        }
+        Set<String> touched = new LinkedHashSet<>(starts.keySet());
+        touched.addAll(ends.keySet());
+        return runs.open(starts.values(), ledger.intervalSeconds())
+                .chain(() -> runs.close(ends.values(), ledger.intervalSeconds()))
+                .chain(() -> ledger.settle(touched))
+                .invoke(lastOutcome::set).replaceWithVoid();
     }
 
     /**
@@ -97,9 +116,9 @@ public class MeteringService implements EventConsumer {
      * was closed meanwhile (the event came after all), which then changes nothing.
      */
     Uni<Optional<AccrualOutcome>> endedMeanwhile(ExecutionEnded ended) {
-        return runs.close(ended, ledger.intervalSeconds()).chain(closed -> closed == 0
+        return runs.close(List.of(ended), ledger.intervalSeconds()).chain(closed -> closed == 0
                 ? Uni.createFrom().item(Optional.<AccrualOutcome>empty())
-                : ledger.settle(ended.executionId()).map(Optional::of));
+                : ledger.settle(List.of(ended.executionId())).map(Optional::of));
     }
 
     private static void require(EventEnvelope envelope, Object... fields) {

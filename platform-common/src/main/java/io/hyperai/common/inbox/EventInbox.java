@@ -1,5 +1,9 @@
 package io.hyperai.common.inbox;
 
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -13,6 +17,8 @@ import io.hyperai.common.events.MalformedEventException;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.json.JsonArray;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The idempotent consumer: an event id is claimed in the same transaction as the effect of the
@@ -29,6 +35,10 @@ public class EventInbox {
     private static final Logger LOG = Logger.getLogger(EventInbox.class);
     private static final String CLAIM = "INSERT INTO inbox_event (consumer, event_id, event_type) "
             + "VALUES (:consumer, :eventId, :eventType) ON CONFLICT DO NOTHING";
+    // one statement for a whole batch; RETURNING names the ids seen for the first time
+    private static final String CLAIM_ALL = "INSERT INTO inbox_event (consumer, event_id, event_type) "
+            + "SELECT :consumer, e.id, e.type FROM jsonb_to_recordset(CAST(CAST(:events AS text) AS jsonb)) AS e(id text, type text) "
+            + "ON CONFLICT DO NOTHING RETURNING event_id";
 
     private final MeterRegistry registry;
     private final InboxConfig config;
@@ -61,6 +71,66 @@ public class EventInbox {
     }
 
     /**
+     * A poll of records applied in one transaction, with the same guarantees as {@link #apply} for each: every event is
+     * read by the consumer first (a record that can never be applied is dead-lettered on its own and the others go
+     * on), then the batch's ids are claimed with one statement and the consumer applies the events seen for the first
+     * time, in order, in the same transaction. A transient failure rolls the whole batch back and tries it again
+     * until it is applied; a redelivered batch finds its claims and changes nothing.
+     */
+    public <T> Uni<Void> applyBatch(BatchConsumer<T> consumer, List<String> records) {
+        String name = consumer.consumer();
+        long t0 = System.nanoTime();
+        List<Read<T>> events = new ArrayList<>(records.size());
+        Uni<Void> deadLettered = Uni.createFrom().voidItem();
+        for (String record : records) {
+            try {
+                EventEnvelope envelope = EventCodec.read(record);
+                T item = EventType.of(envelope.type()).map(type -> consumer.read(envelope, type)).orElse(null);
+                events.add(new Read<>(envelope, item, EventType.of(envelope.type()).isPresent()));
+            } catch (MalformedEventException malformed) {
+                deadLettered = deadLettered.chain(() -> untilApplied(name,
+                        Uni.createFrom().deferred(() -> deadLetters.keep(name, record, malformed.getMessage()))));
+            }
+        }
+        if (events.isEmpty()) {
+            return deadLettered;
+        }
+        List<Boolean> fresh = new ArrayList<>();
+        return deadLettered.chain(() -> untilApplied(name, Uni.createFrom().deferred(() -> Panache.withTransaction(
+                () -> claimAll(name, events).chain(claimed -> {
+                    fresh.clear();
+                    List<T> items = new ArrayList<>();
+                    for (Read<T> event : events) {
+                        boolean first = claimed.remove(event.envelope().id()); // a repeat within the batch is not
+                        fresh.add(first);
+                        if (first && event.item() != null) {
+                            items.add(event.item());
+                        }
+                    }
+                    return items.isEmpty() ? Uni.createFrom().voidItem() : consumer.applyAll(items);
+                })))))
+                .invoke(() -> {
+                    LOG.debugf("%s: a batch of %d events applied in %d ms", name, events.size(), (System.nanoTime() - t0) / 1_000_000);
+                    for (int i = 0; i < events.size(); i++) {
+                        Read<T> event = events.get(i);
+                        count(name, event.envelope().type(),
+                                !fresh.get(i) ? "duplicate" : event.known() ? "applied" : "ignored");
+                    }
+                });
+    }
+
+    private record Read<T>(EventEnvelope envelope, T item, boolean known) {
+    }
+
+    private Uni<Set<String>> claimAll(String consumer, List<? extends Read<?>> events) {
+        JsonArray ids = new JsonArray();
+        events.forEach(e -> ids.add(new JsonObject().put("id", e.envelope().id()).put("type", e.envelope().type())));
+        return Panache.getSession().chain(s -> s.createNativeQuery(CLAIM_ALL, String.class)
+                .setParameter("consumer", consumer).setParameter("events", ids.encode()).getResultList())
+                .map(HashSet::new);
+    }
+
+    /**
      * The retry policy of every consumer, for one record or a batch: {@code attempt} (which must open its own
      * transaction on each subscription) again after each transient failure, indefinitely, logging the first failures
      * and then every tenth so that an outage of hours does not flood the log.
@@ -71,7 +141,7 @@ public class EventInbox {
                 .onFailure(EventInbox::transientFailure).invoke(failure -> {
                     int n = failures.incrementAndGet();
                     if (n <= 3 || n % 10 == 0) {
-                        LOG.warnf("%s: an event failed %d time(s) so far; it is tried again until it is applied: %s",
+                        LOG.warnf("%s: applying events failed %d time(s) so far; they are tried again until applied: %s",
                                 consumer, n, failure.toString());
                     }
                     registry.counter("hyperai_events_attempts_failed", "consumer", consumer).increment();

@@ -1,6 +1,7 @@
 package io.hyperai.storage.repository;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -16,6 +17,9 @@ import io.smallrye.mutiny.Uni;
 /** Queries on accounts, usage and reservations; callers provide the session and transaction. */
 @ApplicationScoped
 public class AccountRepository {
+
+    /** Separates ids in one text parameter (no array binding needed). */
+    private static final String SEPARATOR = "\u001f";
 
     /** Used bytes by kind and bytes held by live reservations. */
     public record Totals(Map<StorageUsage.Kind, Long> usedByKind, long reservedBytes) {
@@ -159,19 +163,68 @@ public class AccountRepository {
     }
 
     /**
-     * Sets the user's usage per kind to the sum of their objects where it drifted (a floor at zero once hid a
-     * subtraction); returns how many kinds changed.
+     * Sets the users' usage per kind to the sum of their objects where it differs (the ledger's definition of usage;
+     * a floor at zero once hid a subtraction); returns how many (user, kind) rows changed.
      */
-    public Uni<Integer> resum(String userId) {
+    public Uni<Integer> resum(Collection<String> userIds) {
+        if (userIds.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
         return Panache.getSession().chain(s -> s.createNativeQuery("""
                 INSERT INTO storage_usage (user_id, kind, bytes)
-                SELECT :user, t.kind, t.bytes FROM (
-                    SELECT k.kind, coalesce((SELECT sum(o.bytes) FROM storage_object o
-                                              WHERE o.user_id = :user AND o.kind = k.kind), 0) AS bytes
-                      FROM (VALUES ('DATASET'), ('MODEL'), ('CODE'), ('WORKING_DIRECTORY')) AS k(kind)) t
-                 WHERE t.bytes > 0 OR EXISTS (SELECT 1 FROM storage_usage u WHERE u.user_id = :user AND u.kind = t.kind)
+                SELECT t.user_id, t.kind, t.bytes FROM (
+                    SELECT u.user_id, k.kind, coalesce((SELECT sum(o.bytes) FROM storage_object o
+                                                        WHERE o.user_id = u.user_id AND o.kind = k.kind), 0) AS bytes
+                      FROM unnest(string_to_array(:users, :separator)) AS u(user_id)
+                     CROSS JOIN (VALUES ('DATASET'), ('MODEL'), ('CODE'), ('WORKING_DIRECTORY')) AS k(kind)) t
+                 WHERE t.bytes > 0
+                    OR EXISTS (SELECT 1 FROM storage_usage x WHERE x.user_id = t.user_id AND x.kind = t.kind)
+                 ORDER BY t.user_id, t.kind
                 ON CONFLICT (user_id, kind) DO UPDATE SET bytes = EXCLUDED.bytes, updated_at = now()
-                 WHERE storage_usage.bytes <> EXCLUDED.bytes""").setParameter("user", userId).executeUpdate());
+                 WHERE storage_usage.bytes <> EXCLUDED.bytes""")
+                .setParameter("users", String.join(SEPARATOR, userIds)).setParameter("separator", SEPARATOR)
+                .executeUpdate());
+    }
+
+    /**
+     * Records (or re-sizes) many objects with one statement: a JSON array of {@code {kind, object_id, user_id,
+     * bytes}}, at most one per object. The per-kind usage is not touched: {@link #resum} follows.
+     */
+    public Uni<Integer> putObjects(String objects) {
+        return Panache.getSession().chain(s -> s.createNativeQuery("""
+                INSERT INTO storage_object (kind, object_id, user_id, bytes)
+                SELECT o.kind, o.object_id, o.user_id, o.bytes
+                  FROM jsonb_to_recordset(CAST(CAST(:objects AS text) AS jsonb)) AS o(kind text, object_id text, user_id text, bytes bigint)
+                 ORDER BY o.kind, o.object_id
+                ON CONFLICT (kind, object_id) DO UPDATE SET bytes = EXCLUDED.bytes, updated_at = now()
+                 WHERE storage_object.bytes <> EXCLUDED.bytes""").setParameter("objects", objects).executeUpdate());
+    }
+
+    /**
+     * Forgets many objects with two statements (a JSON array of {@code {kind, object_id}}), remembering each for the
+     * recount like {@link #removeObjects}. The per-kind usage is not touched: {@link #resum} follows.
+     */
+    public Uni<Integer> removeObjects(String objects) {
+        String removed = "jsonb_to_recordset(CAST(CAST(:objects AS text) AS jsonb)) AS r(kind text, object_id text)";
+        return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO storage_object_removed "
+                + "(kind, object_id, user_id) SELECT o.kind, o.object_id, o.user_id FROM storage_object o JOIN "
+                + removed + " ON o.kind = r.kind AND o.object_id = r.object_id"
+                + " ON CONFLICT (kind, object_id) DO UPDATE SET removed_at = now()")
+                .setParameter("objects", objects).executeUpdate()
+                .chain(() -> s.createNativeQuery("DELETE FROM storage_object o USING " + removed
+                        + " WHERE o.kind = r.kind AND o.object_id = r.object_id")
+                        .setParameter("objects", objects).executeUpdate()));
+    }
+
+    /** Deletes these reservations (settled by what they reserved for). */
+    public Uni<Integer> deleteReservations(Collection<java.util.UUID> ids) {
+        if (ids.isEmpty()) {
+            return Uni.createFrom().item(0);
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery("DELETE FROM storage_reservation "
+                + "WHERE id = ANY (CAST(string_to_array(:ids, :separator) AS uuid[]))")
+                .setParameter("ids", String.join(SEPARATOR, ids.stream().map(Object::toString).toList()))
+                .setParameter("separator", SEPARATOR).executeUpdate());
     }
 
     private static Instant instant(Object value) {

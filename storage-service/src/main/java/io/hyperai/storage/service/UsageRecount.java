@@ -164,7 +164,7 @@ public class UsageRecount {
                                     .replaceWithVoid());
                         }
                     }
-                    return chain.chain(() -> accounts.resum(user)).chain(resummed -> {
+                    return chain.chain(() -> accounts.resum(List.of(user))).chain(resummed -> {
                         if (counts[0] + counts[1] + counts[2] == 0 && resummed == 0) {
                             return Uni.createFrom().item(false);
                         }
