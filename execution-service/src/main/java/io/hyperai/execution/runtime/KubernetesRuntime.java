@@ -142,7 +142,7 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
      */
     @Override
     public boolean saved(String executionId) {
-        if (!synced() || cached(PodFactory.podName(executionId)).isPresent()) {
+        if (!synced() || (cached(PodFactory.podName(executionId)).isPresent() && exists(PodFactory.podName(executionId)))) {
             return false;
         }
         Optional<Pod> save = cached(HomeSave.podName(executionId));
@@ -208,6 +208,14 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     private void deleteHome(String executionId) {
         client.persistentVolumeClaims().inNamespace(config.namespace()).withName(HomeSave.claimName(executionId))
                 .delete();
+    }
+
+    /**
+     * Asks the API server itself: the informer's cache may still hold a pod whose deletion it has not seen (a watch
+     * event lost), and the save must not wait on it forever.
+     */
+    private boolean exists(String podName) {
+        return client.pods().inNamespace(config.namespace()).withName(podName).get() != null;
     }
 
     private Optional<Pod> cached(String podName) {
