@@ -73,6 +73,9 @@ class DatabaseOutageTest {
         }
         assertThat(number("SELECT count(*) FROM dead_letter WHERE consumer = 'billing-metering'"))
                 .isEqualTo(deadBefore);
+        // and the service is ready again: its pools let go of the connections the outage ended
+        await().atMost(Duration.ofSeconds(60)).until(() -> io.restassured.RestAssured.get("/q/health/ready")
+                .statusCode() == 200);
         assertThat(balance(owner)).isEqualTo(-runs.stream().mapToLong(r -> ChargeRule.costOf(r.price(), r.seconds()))
                 .sum());
     }

@@ -80,6 +80,9 @@ class DatabaseOutageTest {
         assertThat(Sql.number(() -> SharedInfrastructure.postgres().connect("storage"),
                 "SELECT coalesce(sum(bytes), 0) FROM storage_object WHERE user_id = ?", user)).isEqualTo(kept);
         assertThat(dead()).isEqualTo(deadBefore);
+        // and the service is ready again: its pools let go of the connections the outage ended
+        await().atMost(Duration.ofSeconds(60)).until(() -> io.restassured.RestAssured.get("/q/health/ready")
+                .statusCode() == 200);
     }
 
     private static long dead() {
