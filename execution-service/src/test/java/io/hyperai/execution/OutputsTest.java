@@ -5,29 +5,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.equalTo;
 
-import java.io.ByteArrayInputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
-import org.apache.commons.compress.archivers.tar.TarArchiveInputStream;
-import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
-import io.hyperai.common.events.EventCodec;
-import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.StoredBytes;
-import io.hyperai.execution.runtime.HomeSave;
-import io.hyperai.execution.runtime.PodFactory;
-import io.hyperai.infra.k8s.FakeKubelet;
-import io.hyperai.infra.k8s.FakeKubelet.Outcome;
-import io.hyperai.test.KafkaProbe;
 import io.hyperai.test.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.http.ContentType;
@@ -49,27 +37,19 @@ class OutputsTest {
     @Test
     void aSavedWorkingDirectoryIsListedDownloadedAndDeletedByItsOwnerOnly() throws Exception {
         String alice = Tokens.alice();
-        String gearId = ExecutionTestResource.cpuGear("alice");
-        FakeKubelet.Plan once = ExecutionTestResource.kubelet.plan(
-                FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.SUCCEED, Duration.ofMillis(200));
-        String id = given().auth().oauth2(alice).contentType(ContentType.JSON)
-                .body("{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}")
-                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+        String id = SavedOutputs.ended(alice, "alice");
         String output = "/api/v1/executions/" + id + "/output";
-        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(field(alice, id, "state")));
-        once.cancel();
-        await().atMost(WAIT).until(() -> pod(HomeSave.podName(id)) != null);
         given().auth().oauth2(alice).get(output).then().statusCode(404);
 
         // what the save pod copies: two files, and a link user code left that must never be followed
-        Path saved = ExecutionTestResource.workdirs.resolve(id);
+        Path saved = SavedOutputs.directory(id);
         byte[] weights = new byte[3_000];
         weights[7] = 42;
         Files.createDirectories(saved.resolve("checkpoints"));
         Files.writeString(saved.resolve("notes.txt"), "hello\n");
         Files.write(saved.resolve("checkpoints/last.pt"), weights);
         Files.createSymbolicLink(saved.resolve("passwd"), Path.of("/etc/passwd"));
-        ExecutionTestResource.kubelet.finish(HomeSave.podName(id), 0);
+        SavedOutputs.finishSave(id);
         StoredBytes measured = event(id, "execution.output.saved");
         // what storage-service and billing-service are told
         given().auth().oauth2(Tokens.service("storage-service")).contentType(ContentType.JSON)
@@ -126,31 +106,14 @@ class OutputsTest {
     }
 
     private static StoredBytes event(String id, String type) {
-        return KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
-                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains(type)))
-                .stream().filter(r -> id.equals(r.key())).map(r -> EventCodec.read(r.value()))
-                .filter(e -> e.type().equals(type)).map(e -> EventCodec.payload(e, StoredBytes.class))
-                .findFirst().orElseThrow();
+        return SavedOutputs.events(id, type, 1).get(0);
     }
 
     private static Map<String, byte[]> entries(byte[] tarGz) throws Exception {
-        Map<String, byte[]> entries = new LinkedHashMap<>();
-        try (TarArchiveInputStream tar = new TarArchiveInputStream(
-                new GzipCompressorInputStream(new ByteArrayInputStream(tarGz)))) {
-            TarArchiveEntry entry;
-            while ((entry = tar.getNextEntry()) != null) {
-                entries.put(entry.getName(), tar.readAllBytes());
-            }
-        }
-        return entries;
+        return SavedOutputs.entries(tarGz);
     }
 
     private static String field(String token, String id, String name) {
-        return given().auth().oauth2(token).get("/api/v1/executions/" + id).then().statusCode(200).extract().path(name);
-    }
-
-    private static io.fabric8.kubernetes.api.model.Pod pod(String name) {
-        return ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
-                .withName(name).get();
+        return SavedOutputs.field(token, id, name);
     }
 }

@@ -32,9 +32,18 @@ public final class StandInService implements AutoCloseable {
         }
     }
 
-    public record Answer(int status, String body) {
+    public record Answer(int status, String body, byte[] raw, String contentType) {
+        public Answer(int status, String body) {
+            this(status, body, null, null);
+        }
+
         public static Answer json(String body) {
             return new Answer(200, body);
+        }
+
+        /** A 200 with these bytes as they are (an archive, a file). */
+        public static Answer bytes(byte[] raw, String contentType) {
+            return new Answer(200, null, raw, contentType);
         }
 
         public static Answer status(int status) {
@@ -149,9 +158,10 @@ public final class StandInService implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
-        byte[] bytes = answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type",
-                answer.status() >= 400 ? "application/problem+json" : "application/json");
+        byte[] bytes = answer.raw() != null ? answer.raw()
+                : answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", answer.contentType() != null ? answer.contentType()
+                : answer.status() >= 400 ? "application/problem+json" : "application/json");
         exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
         if (bytes.length > 0) {
             try (OutputStream out = exchange.getResponseBody()) {

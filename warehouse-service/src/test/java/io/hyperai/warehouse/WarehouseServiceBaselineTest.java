@@ -8,10 +8,11 @@ import io.quarkus.test.junit.QuarkusTest;
 
 /**
  * The module's one declaration of its test infrastructure, which every test class shares (one boot):
- * the real PostgreSQL, Kafka and OIDC provider, and the stand-in for storage-service.
+ * the real PostgreSQL, Kafka and OIDC provider, and the stand-ins for storage-service and execution-service.
  */
 @QuarkusTest
 @QuarkusTestResource(value = PlatformTestResource.class, initArgs = @ResourceArg(name = "service", value = "warehouse-service"))
 @QuarkusTestResource(StorageStandInResource.class)
+@QuarkusTestResource(ExecutionStandInResource.class)
 class WarehouseServiceBaselineTest extends ServiceBaselineTest {
 }

@@ -1,5 +1,12 @@
 package io.hyperai.execution.rest;
 
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashSet;
@@ -18,15 +25,56 @@ import io.hyperai.contracts.storage.OwnedBytes.StoredObjects;
 import io.hyperai.execution.CodeUpload;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.service.ExecutionService;
+import io.hyperai.execution.service.OutputService;
+import io.quarkus.vertx.VertxContextSupport;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
 import io.smallrye.mutiny.Uni;
 
 /**
  * For gear-service: an ended execution's saved working directory, to bind as an input or home. For billing-service:
- * which executions have ended. For storage-service: the bytes some users keep here.
+ * which executions have ended. For storage-service: the bytes some users keep here. For warehouse-service: a saved
+ * directory to promote.
  */
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
 public class InternalExecutionResource implements ExecutionApi {
+
+    private final OutputService outputs;
+
+    public InternalExecutionResource(OutputService outputs) {
+        this.outputs = outputs;
+    }
+
+    /**
+     * Blocking (a worker thread): the archive is written to a temporary file, which goes when the response has been
+     * read. The access checks run first, on a Vert.x context.
+     */
+    @Override
+    public InputStream outputArchive(String id, String owner, String path) {
+        if (owner == null || owner.isBlank()) {
+            throw ProblemException.invalid("owner", "the user who promotes the output is required");
+        }
+        Path dir;
+        try {
+            dir = VertxContextSupport.subscribeAndAwait(() -> outputs.promotable(owner, id, path));
+        } catch (Throwable e) {
+            throw e instanceof RuntimeException r ? r : new IllegalStateException(e);
+        }
+        try {
+            Path archive = Files.createTempFile("promote-", ".tar.gz");
+            try (OutputStream out = Files.newOutputStream(archive)) {
+                OutputService.writeArchive(dir, out);
+            }
+            return new FilterInputStream(Files.newInputStream(archive)) {
+                @Override
+                public void close() throws IOException {
+                    super.close();
+                    Files.deleteIfExists(archive);
+                }
+            };
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot archive the output " + id, e);
+        }
+    }
 
     @Override
     @WithSession

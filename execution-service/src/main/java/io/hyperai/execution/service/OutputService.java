@@ -8,6 +8,7 @@ import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 import java.util.stream.Stream;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -26,6 +27,7 @@ import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.mapping.OutputFileView;
+import io.hyperai.execution.runtime.Dirs;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -112,33 +114,121 @@ public class OutputService {
                     if (e.workdirDeletedAt != null) {
                         throw ProblemException.notFound("execution output", id);
                     }
-                    if (!e.state.isTerminal()) {
-                        throw ProblemException.conflict("output-in-use", "the execution is " + e.state
-                                + "; its working directory is saved when it ends");
-                    }
-                    if (e.workdirBytes == null) {
-                        throw ProblemException.conflict("output-not-saved",
-                                "the working directory is still being saved; try again shortly");
-                    }
-                    return Panache.getSession().chain(s -> s.createNativeQuery(LIVE, Long.class)
-                            .setParameter("id", e.id)
-                            .setParameter("mount", "%\"volume\":\"workdirs\",\"subPath\":\"" + e.id + "\"%")
-                            .getSingleResult())
-                            .chain(live -> {
-                                if (live > 0) {
-                                    throw ProblemException.conflict("output-in-use", "an execution that continues"
-                                            + " from it or binds it is queued or running; stop it first");
-                                }
-                                e.workdirDeletedAt = Instant.now();
-                                return outbox.append(EventType.WORKDIR_DELETED, e.id.toString(),
-                                        new StoredBytes(e.id.toString(), e.ownerId, e.workdirBytes));
-                            });
+                    return unused(e).chain(() -> {
+                        e.workdirDeletedAt = Instant.now();
+                        return outbox.append(EventType.WORKDIR_DELETED, e.id.toString(),
+                                new StoredBytes(e.id.toString(), e.ownerId, e.workdirBytes));
+                    });
                 }))
                 .chain(() -> RuntimeCalls.blocking(() -> {
                     UploadStager.deleteRecursively(workdirs.workdir(found.id.toString()));
                     return null;
                 })))
                 .replaceWithVoid();
+    }
+
+    /** 409 while the directory is not saved yet, or an execution uses it (itself, or one continuing from or binding it). */
+    private Uni<Void> unused(Execution e) {
+        if (!e.state.isTerminal()) {
+            throw ProblemException.conflict("output-in-use", "the execution is " + e.state
+                    + "; its working directory is saved when it ends");
+        }
+        if (e.workdirBytes == null) {
+            throw ProblemException.conflict("output-not-saved",
+                    "the working directory is still being saved; try again shortly");
+        }
+        return Panache.getSession().chain(s -> s.createNativeQuery(LIVE, Long.class)
+                .setParameter("id", e.id)
+                .setParameter("mount", "%\"volume\":\"workdirs\",\"subPath\":\"" + e.id + "\"%")
+                .getSingleResult())
+                .invoke(live -> {
+                    if (live > 0) {
+                        throw ProblemException.conflict("output-in-use", "an execution that continues"
+                                + " from it or binds it is queued or running; stop it first");
+                    }
+                }).replaceWithVoid();
+    }
+
+    /**
+     * For a promotion (warehouse-service): the directory to archive, {@code path} in the owner's saved directory (all
+     * of it when blank), once nothing uses it; 404 for anyone else's, or when {@code path} is not a directory in it.
+     */
+    public Uni<Path> promotable(String ownerId, String id, String path) {
+        return executions.find(ownerId, id).chain(found -> Panache.withSession(() -> Execution.<Execution>findById(
+                found.id).chain(e -> {
+                    if (e.workdirDeletedAt != null) {
+                        throw ProblemException.notFound("execution output", id);
+                    }
+                    return unused(e).replaceWith(workdirs.workdir(e.id.toString()));
+                })))
+                .chain(root -> RuntimeCalls.blocking(() -> {
+                    Path dir = inside(root, path);
+                    if (dir == null) {
+                        throw ProblemException.notFound("directory", path);
+                    }
+                    return dir;
+                }));
+    }
+
+    /**
+     * A promoted version was created (its event applied here, in the consumer's transaction): what moved leaves the
+     * saved directory, so its bytes count once. All of it: the directory is deleted as by the user
+     * ({@code execution.workdir.deleted}); one directory in it: that directory goes and the rest is measured again
+     * ({@code execution.output.saved} with the new size). Nothing when the output is gone already (a redelivery).
+     */
+    public Uni<Void> promoted(String executionId, String ownerId, String path) {
+        UUID id;
+        try {
+            id = UUID.fromString(executionId);
+        } catch (IllegalArgumentException e) {
+            return Uni.createFrom().voidItem();
+        }
+        return Execution.<Execution>findById(id, LockModeType.PESSIMISTIC_WRITE).chain(e -> {
+            if (e == null || !e.ownerId.equals(ownerId) || e.workdirDeletedAt != null || e.workdirBytes == null) {
+                return Uni.createFrom().voidItem();
+            }
+            Path root = workdirs.workdir(e.id.toString());
+            if (path == null || path.isBlank()) {
+                e.workdirDeletedAt = Instant.now();
+                return outbox.append(EventType.WORKDIR_DELETED, e.id.toString(),
+                        new StoredBytes(e.id.toString(), e.ownerId, e.workdirBytes))
+                        .chain(() -> RuntimeCalls.blocking(() -> {
+                            UploadStager.deleteRecursively(root);
+                            return null;
+                        })).replaceWithVoid();
+            }
+            return RuntimeCalls.blocking(() -> {
+                Path dir = inside(root, path);
+                if (dir != null) {
+                    UploadStager.deleteRecursively(dir);
+                }
+                return Dirs.size(root);
+            }).chain(bytes -> {
+                if (bytes == e.workdirBytes.longValue()) {
+                    return Uni.createFrom().voidItem();
+                }
+                e.workdirBytes = bytes;
+                return outbox.append(EventType.OUTPUT_SAVED, e.id.toString(),
+                        new StoredBytes(e.id.toString(), e.ownerId, bytes)).replaceWithVoid();
+            });
+        });
+    }
+
+    /** The directory {@code path} below {@code root} (root itself when blank), reached without following a link. */
+    private static Path inside(Path root, String path) {
+        if (path == null || path.isBlank()) {
+            return root;
+        }
+        Path dir = root.resolve(path).normalize();
+        if (!dir.startsWith(root) || dir.equals(root)) {
+            return null;
+        }
+        for (Path p = dir; !p.equals(root); p = p.getParent()) {
+            if (Files.isSymbolicLink(p)) {
+                return null;
+            }
+        }
+        return Files.isDirectory(dir, java.nio.file.LinkOption.NOFOLLOW_LINKS) ? dir : null;
     }
 
     /** Regular files below {@code root} (links neither listed nor followed), by path. */

@@ -39,6 +39,21 @@ public interface ExecutionApi {
     Uni<Output> output(@Parameter(description = "The execution's id") @PathParam("id") String id);
 
     /**
+     * For warehouse-service promoting a saved working directory (or the directory {@code path} in it) to a dataset or
+     * model version: its regular files as a tar.gz. 404 unless the execution is {@code owner}'s, ended, saved and not
+     * deleted, and {@code path} is a directory in it; 409 {@code output-in-use} while an execution uses it (what is
+     * promoted moves out of it).
+     */
+    @GET
+    @Path("{id}/output/archive")
+    @Produces("application/gzip")
+    @Operation(summary = "A saved working directory, or one directory in it, as a tar.gz to promote")
+    java.io.InputStream outputArchive(@Parameter(description = "The execution's id") @PathParam("id") String id,
+            @Parameter(description = "The user who promotes it") @jakarta.ws.rs.QueryParam("owner") String owner,
+            @Parameter(description = "A directory in it; all of it when absent") @jakarta.ws.rs.QueryParam("path")
+            String path);
+
+    /**
      * Which of these executions have ended, with the times and reason their end event carries: billing asks on every
      * pass about the runs it still believes open, so a lost end event costs at most one pass. Ids this service does
      * not know are listed as {@code unknown}.

@@ -19,6 +19,8 @@ import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.mapping.ItemPatch;
 import io.hyperai.warehouse.mapping.ItemRequest;
+import io.hyperai.warehouse.mapping.PromoteRequest;
+import io.hyperai.warehouse.WarehouseVersion;
 import io.hyperai.warehouse.mapping.ItemView;
 import io.hyperai.warehouse.mapping.VersionViews;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
@@ -79,8 +81,19 @@ public class ItemEndpoints {
         List<UploadedPart> parts = files == null ? List.of()
                 : files.stream().map(f -> new UploadedPart(f.fileName(), f.uploadedFile(), f.size())).toList();
         String owner = user.id();
-        return warehouse.upload(owner, kind, id, parts, unpack)
-                .chain(v -> store.version(owner, kind, id, Integer.toString(v.version)))
+        return created(kind, id, owner, warehouse.upload(owner, kind, id, parts, unpack));
+    }
+
+    /** The next version from a saved working directory ({@link WarehouseService#promote}). */
+    public Uni<RestResponse<VersionDetail>> promote(WarehouseItem.Kind kind, String id, PromoteRequest request) {
+        String owner = user.id();
+        return created(kind, id, owner,
+                warehouse.promote(owner, kind, id, request.fromExecutionOutput(), request.path()));
+    }
+
+    private Uni<RestResponse<VersionDetail>> created(WarehouseItem.Kind kind, String id, String owner,
+            Uni<WarehouseVersion> committed) {
+        return committed.chain(v -> store.version(owner, kind, id, Integer.toString(v.version)))
                 .map(detail -> RestResponse.ResponseBuilder.<VersionDetail> created(URI.create(
                         "/api/v1/" + kind.collection() + "/" + id + "/versions/" + detail.version()))
                         .entity(detail).build());

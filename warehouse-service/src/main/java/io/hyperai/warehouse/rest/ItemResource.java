@@ -35,6 +35,7 @@ import io.hyperai.common.paging.PageRequest;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.mapping.ItemPatch;
 import io.hyperai.warehouse.mapping.ItemRequest;
+import io.hyperai.warehouse.mapping.PromoteRequest;
 import io.hyperai.warehouse.mapping.ItemView;
 import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
 import io.hyperai.warehouse.mapping.VersionViews.VersionView;
@@ -57,6 +58,16 @@ public abstract class ItemResource {
     protected ItemResource(ItemEndpoints endpoints) {
         this.endpoints = endpoints;
     }
+
+    // one operation in the API reference for both bodies (an upload, or a promotion in JSON): the same texts on both
+    private static final String NEXT_VERSION = "Upload or promote the next version";
+    private static final String NEXT_VERSION_DESCRIPTION = UploadedPart.CONVENTION + " Or, as `application/json`,"
+            + " `{\"fromExecutionOutput\": \"<execution id>\", \"path\": \"optional/dir\"}`: the files of an ended"
+            + " execution's saved working directory (or of one directory in it) move into the version, leaving the"
+            + " output once the version exists, so they count once toward the quota. A version never changes once made.";
+    private static final String NEXT_VERSION_404 = "No such item of the caller's, or no such saved output of theirs.";
+    private static final String NEXT_VERSION_409 = "The upload does not fit the caller's quota (`quota-exceeded`), or the"
+            + " output to promote is still being saved or used by a queued or running execution (`output-in-use`).";
 
     /** Which items this resource serves. */
     protected abstract WarehouseItem.Kind kind();
@@ -120,16 +131,32 @@ public abstract class ItemResource {
     @Path("{id}/versions")
     @Consumes(MediaType.MULTIPART_FORM_DATA)
     @Produces(MediaType.APPLICATION_JSON)
-    @Operation(summary = "Upload the next version", description = UploadedPart.CONVENTION
-            + " A version never changes once uploaded.")
+    @Operation(summary = NEXT_VERSION, description = NEXT_VERSION_DESCRIPTION)
     @APIResponse(responseCode = "201", description = "The new version (its URL is in `Location`)", content = @Content(
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
-    @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")
+    @APIResponse(responseCode = "404", description = NEXT_VERSION_404)
+    @APIResponse(responseCode = "409", description = NEXT_VERSION_409)
     public Uni<RestResponse<VersionDetail>> upload(@Parameter(description = ITEM_ID) @PathParam("id") String id,
             @RestForm(FileUpload.ALL) List<FileUpload> files,
             @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
             @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
         return endpoints.upload(kind(), id, files, unpack);
+    }
+
+    @POST
+    @Path("{id}/versions")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Produces(MediaType.APPLICATION_JSON)
+    @Operation(summary = NEXT_VERSION, description = NEXT_VERSION_DESCRIPTION)
+    @APIResponse(responseCode = "201", description = "The new version (its URL is in `Location`)", content = @Content(
+            mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
+    @APIResponse(responseCode = "404", description = NEXT_VERSION_404)
+    @APIResponse(responseCode = "409", description = NEXT_VERSION_409)
+    public Uni<RestResponse<VersionDetail>> promote(@Parameter(description = ITEM_ID) @PathParam("id") String id,
+            @RequestBody(content = @Content(examples = @ExampleObject(name = "checkpoint", value = """
+                    {"fromExecutionOutput": "0b9a3c55-2f1d-4c43-9a57-2c1b1f0e7a10", "path": "checkpoints/final"}""")))
+            @Valid @NotNull PromoteRequest request) {
+        return endpoints.promote(kind(), id, request);
     }
 
     @GET

@@ -213,9 +213,15 @@ public class ItemStore {
      * {@code warehouse.version.created} (which settles {@code reservationId}). When recording fails the
      * directory is removed again before the lock is given up.
      */
-    @WithTransaction
     public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedUpload staged,
             UUID reservationId) {
+        return commitVersion(ownerId, kind, id, staged, reservationId, null, null);
+    }
+
+    /** The same for a version promoted from a saved working directory, which its event names. */
+    @WithTransaction
+    public Uni<WarehouseVersion> commitVersion(String ownerId, WarehouseItem.Kind kind, String id, StagedUpload staged,
+            UUID reservationId, String fromExecutionOutput, String outputPath) {
         return repository.owned(ownerId, kind, id, true).chain(item -> {
             int n = item.nextVersion;
             item.nextVersion = n + 1;
@@ -245,7 +251,8 @@ public class ItemStore {
                     .chain(() -> Panache.getSession().chain(s -> s.persistAll(rows.toArray())))
                     .chain(() -> outbox.append(EventType.WAREHOUSE_VERSION_CREATED, item.id.toString(),
                             new WarehouseVersionCreated(item.id.toString(), kind.label(), n, ownerId,
-                                    staged.totalBytes(), reservationId == null ? null : reservationId.toString())))
+                                    staged.totalBytes(), reservationId == null ? null : reservationId.toString(),
+                                    fromExecutionOutput, outputPath)))
                     .chain(() -> Panache.flush())
                     .replaceWith(version)
                     .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(() -> files.deleteQuietly(target))));

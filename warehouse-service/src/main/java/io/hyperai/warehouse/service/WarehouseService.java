@@ -1,6 +1,10 @@
 package io.hyperai.warehouse.service;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
@@ -8,6 +12,10 @@ import java.util.concurrent.Executors;
 import jakarta.enterprise.context.ApplicationScoped;
 
 
+import org.eclipse.microprofile.rest.client.inject.RestClient;
+
+import io.hyperai.common.client.DependencyFailures;
+import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.client.StorageReservations;
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.common.rest.UploadGate;
@@ -35,11 +43,14 @@ public class WarehouseService {
     private final ItemStore store;
     private final VersionFiles files;
     private final StorageReservations storage;
+    private final ExecutionClient executions;
 
-    public WarehouseService(ItemStore store, VersionFiles files, StorageReservations storage) {
+    public WarehouseService(ItemStore store, VersionFiles files, StorageReservations storage,
+            @RestClient ExecutionClient executions) {
         this.store = store;
         this.files = files;
         this.storage = storage;
+        this.executions = executions;
     }
 
     public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, List<UploadedPart> parts,
@@ -54,6 +65,57 @@ public class WarehouseService {
                         .chain(reservation -> store.commitVersion(ownerId, kind, id, staged, reservation)
                                 .onFailure().call(e -> storage.release(reservation)
                                         .chain(() -> deleteQuietly(staged.directory())))));
+    }
+
+    /**
+     * The next version made of an ended execution's saved working directory, or of the directory {@code path} in it:
+     * fetched from execution-service as an archive and staged like an upload, then committed with an event naming the
+     * output, on which execution-service drops what moved (so the bytes count once: no reservation is taken). The
+     * version is committed first; nothing is lost whatever fails.
+     */
+    public Uni<WarehouseVersion> promote(String ownerId, WarehouseItem.Kind kind, String id, String executionId,
+            String path) {
+        String dir = path == null || path.isBlank() ? null : path.strip();
+        return store.get(ownerId, kind, id)
+                .chain(item -> VertxContextSupport.executeBlocking(() -> fetch(ownerId, executionId, dir)))
+                .chain(archive -> VertxContextSupport.executeBlocking(() -> {
+                    try {
+                        return files.stage(List.of(new UploadedPart("output.tar.gz", archive, Files.size(archive))),
+                                true, Long.MAX_VALUE);
+                    } finally {
+                        Files.deleteIfExists(archive);
+                    }
+                }))
+                .chain(staged -> store.commitVersion(ownerId, kind, id, staged, null, executionId, dir)
+                        .onFailure().call(e -> deleteQuietly(staged.directory())));
+    }
+
+    private Path fetch(String ownerId, String executionId, String dir) throws IOException {
+        Path archive = Files.createTempFile("promote-", ".tar.gz");
+        try (InputStream in = executions.outputArchive(executionId, ownerId, dir)) {
+            Files.copy(in, archive, StandardCopyOption.REPLACE_EXISTING);
+            return archive;
+        } catch (RuntimeException e) {
+            Files.deleteIfExists(archive);
+            int status = DependencyFailures.status(e);
+            if (status == 404) {
+                throw dir == null ? ProblemException.notFound("execution output", executionId)
+                        : ProblemException.invalid("path", "not a directory in the saved working directory of "
+                                + executionId + " (or no such output)");
+            }
+            if (status == 409) {
+                throw ProblemException.conflict("output-in-use", "the working directory of " + executionId
+                        + " is still being saved, or an execution that continues from it or binds it is queued or"
+                        + " running");
+            }
+            if (DependencyFailures.isUnavailability(e)) {
+                throw ProblemException.unavailable("execution-service", DependencyFailures.RETRY_AFTER);
+            }
+            throw e;
+        } catch (IOException e) {
+            Files.deleteIfExists(archive);
+            throw e;
+        }
     }
 
     /**
