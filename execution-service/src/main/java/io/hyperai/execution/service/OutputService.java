@@ -18,6 +18,8 @@ import org.apache.commons.compress.archivers.tar.TarArchiveEntry;
 import org.apache.commons.compress.archivers.tar.TarArchiveOutputStream;
 import org.apache.commons.compress.compressors.gzip.GzipCompressorOutputStream;
 
+import org.jboss.logging.Logger;
+
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.files.UploadStager;
@@ -39,6 +41,8 @@ import io.smallrye.mutiny.Uni;
  */
 @ApplicationScoped
 public class OutputService {
+
+    private static final Logger LOG = Logger.getLogger(OutputService.class);
 
     private static final String LIVE = "SELECT count(*) FROM execution WHERE state IN ('QUEUED', 'STARTING', 'RUNNING')"
             + " AND (id = :id OR continued_from = :id OR launch LIKE :mount)";
@@ -187,30 +191,44 @@ public class OutputService {
             if (e == null || !e.ownerId.equals(ownerId) || e.workdirDeletedAt != null || e.workdirBytes == null) {
                 return Uni.createFrom().voidItem();
             }
-            Path root = workdirs.workdir(e.id.toString());
-            if (path == null || path.isBlank()) {
-                e.workdirDeletedAt = Instant.now();
-                return outbox.append(EventType.WORKDIR_DELETED, e.id.toString(),
-                        new StoredBytes(e.id.toString(), e.ownerId, e.workdirBytes))
-                        .chain(() -> RuntimeCalls.blocking(() -> {
-                            UploadStager.deleteRecursively(root);
-                            return null;
-                        })).replaceWithVoid();
+            // an execution that continues from it or binds it started since the archive was taken: it keeps its files
+            return Uni.createFrom().deferred(() -> unused(e)).replaceWith(true)
+                    .onFailure(ProblemException.class).recoverWithItem(false)
+                    .chain(free -> {
+                        if (!free) {
+                            LOG.warnf("the output of %s was promoted but is in use again; it stays (its bytes count"
+                                    + " twice until it is deleted)", e.id);
+                            return Uni.createFrom().voidItem();
+                        }
+                        return dropPromoted(e, path);
+                    });
+        });
+    }
+
+    private Uni<Void> dropPromoted(Execution e, String path) {
+        Path root = workdirs.workdir(e.id.toString());
+        if (path == null || path.isBlank()) {
+            e.workdirDeletedAt = Instant.now();
+            return outbox.append(EventType.WORKDIR_DELETED, e.id.toString(),
+                    new StoredBytes(e.id.toString(), e.ownerId, e.workdirBytes))
+                    .chain(() -> RuntimeCalls.blocking(() -> {
+                        UploadStager.deleteRecursively(root);
+                        return null;
+                    })).replaceWithVoid();
+        }
+        return RuntimeCalls.blocking(() -> {
+            Path dir = inside(root, path);
+            if (dir != null) {
+                UploadStager.deleteRecursively(dir);
             }
-            return RuntimeCalls.blocking(() -> {
-                Path dir = inside(root, path);
-                if (dir != null) {
-                    UploadStager.deleteRecursively(dir);
-                }
-                return Dirs.size(root);
-            }).chain(bytes -> {
-                if (bytes == e.workdirBytes.longValue()) {
-                    return Uni.createFrom().voidItem();
-                }
-                e.workdirBytes = bytes;
-                return outbox.append(EventType.OUTPUT_SAVED, e.id.toString(),
-                        new StoredBytes(e.id.toString(), e.ownerId, bytes)).replaceWithVoid();
-            });
+            return Dirs.size(root);
+        }).chain(bytes -> {
+            if (bytes == e.workdirBytes.longValue()) {
+                return Uni.createFrom().voidItem();
+            }
+            e.workdirBytes = bytes;
+            return outbox.append(EventType.OUTPUT_SAVED, e.id.toString(),
+                    new StoredBytes(e.id.toString(), e.ownerId, bytes)).replaceWithVoid();
         });
     }
 
