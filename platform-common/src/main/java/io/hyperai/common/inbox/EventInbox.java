@@ -3,6 +3,7 @@ package io.hyperai.common.inbox;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 
@@ -85,8 +86,9 @@ public class EventInbox {
         for (String record : records) {
             try {
                 EventEnvelope envelope = EventCodec.read(record);
-                T item = EventType.of(envelope.type()).map(type -> consumer.read(envelope, type)).orElse(null);
-                events.add(new Read<>(envelope, item, EventType.of(envelope.type()).isPresent()));
+                Optional<EventType> type = EventType.of(envelope.type());
+                events.add(new Read<>(envelope, type.map(t -> consumer.read(envelope, t)).orElse(null),
+                        type.isPresent()));
             } catch (MalformedEventException malformed) {
                 deadLettered = deadLettered.chain(() -> untilApplied(name,
                         Uni.createFrom().deferred(() -> deadLetters.keep(name, record, malformed.getMessage()))));
@@ -110,7 +112,8 @@ public class EventInbox {
                     return items.isEmpty() ? Uni.createFrom().voidItem() : consumer.applyAll(items);
                 })))))
                 .invoke(() -> {
-                    LOG.debugf("%s: a batch of %d events applied in %d ms", name, events.size(), (System.nanoTime() - t0) / 1_000_000);
+                    LOG.debugf("%s: a batch of %d events applied in %d ms", name, events.size(),
+                            (System.nanoTime() - t0) / 1_000_000);
                     for (int i = 0; i < events.size(); i++) {
                         Read<T> event = events.get(i);
                         count(name, event.envelope().type(),

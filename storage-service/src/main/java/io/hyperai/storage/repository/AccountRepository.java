@@ -190,7 +190,7 @@ public class AccountRepository {
      * Records (or re-sizes) many objects with one statement: a JSON array of {@code {kind, object_id, user_id,
      * bytes}}, at most one per object. The per-kind usage is not touched: {@link #resum} follows.
      */
-    public Uni<Integer> putObjects(String objects) {
+    public Uni<Integer> putAll(String objects) {
         return Panache.getSession().chain(s -> s.createNativeQuery("""
                 INSERT INTO storage_object (kind, object_id, user_id, bytes)
                 SELECT o.kind, o.object_id, o.user_id, o.bytes
@@ -202,9 +202,9 @@ public class AccountRepository {
 
     /**
      * Forgets many objects with two statements (a JSON array of {@code {kind, object_id}}), remembering each for the
-     * recount like {@link #removeObjects}. The per-kind usage is not touched: {@link #resum} follows.
+     * recount like {@link #removeObjects(StorageUsage.Kind, String, boolean)}. The per-kind usage is not touched: {@link #resum} follows.
      */
-    public Uni<Integer> removeObjects(String objects) {
+    public Uni<Integer> removeAll(String objects) {
         String removed = "jsonb_to_recordset(CAST(CAST(:objects AS text) AS jsonb)) AS r(kind text, object_id text)";
         return Panache.getSession().chain(s -> s.createNativeQuery("INSERT INTO storage_object_removed "
                 + "(kind, object_id, user_id) SELECT o.kind, o.object_id, o.user_id FROM storage_object o JOIN "

@@ -122,10 +122,10 @@ public class LedgerService {
             chain = chain.chain(() -> accounts.removeObjects(item.kind(), item.objectId(), true).replaceWithVoid());
         }
         if (!removes.isEmpty()) {
-            chain = chain.chain(() -> accounts.removeObjects(removes.encode()).replaceWithVoid());
+            chain = chain.chain(() -> accounts.removeAll(removes.encode()).replaceWithVoid());
         }
         if (!puts.isEmpty()) {
-            chain = chain.chain(() -> accounts.putObjects(puts.encode()).replaceWithVoid());
+            chain = chain.chain(() -> accounts.putAll(puts.encode()).replaceWithVoid());
         }
         chain = chain.chain(() -> accounts.deleteReservations(reservations))
                 .chain(() -> accounts.resum(users)).replaceWithVoid();
