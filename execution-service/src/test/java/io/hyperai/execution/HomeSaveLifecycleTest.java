@@ -38,7 +38,7 @@ import io.restassured.http.ContentType;
  * The home is saved after every way an execution ends. The fake kubelet runs no containers, so what is shown is what
  * the service does: the execution's pod goes, then (never before) the platform's save pod starts on the home's claim,
  * and once it has ended the claim goes and the saved directory (written here as the save pod would) is measured and
- * announced. An OOM-killed script included.
+ * announced. An OOM-killed script and a lost node included.
  */
 @QuarkusTest
 class HomeSaveLifecycleTest {
@@ -51,7 +51,9 @@ class HomeSaveLifecycleTest {
         OOM_KILLED(Outcome.OOM_KILLED, "FAILED", "MEMORY_LIMIT_EXCEEDED"),
         EVICTED(Outcome.EVICTED_DISK, "FAILED", "DISK_LIMIT_EXCEEDED"),
         STOPPED(Outcome.RUN_FOREVER, "STOPPED", "USER_STOPPED"),
-        BALANCE_EXHAUSTED(Outcome.RUN_FOREVER, "STOPPED", "BALANCE_EXHAUSTED");
+        BALANCE_EXHAUSTED(Outcome.RUN_FOREVER, "STOPPED", "BALANCE_EXHAUSTED"),
+        // the pod vanishes with its node; the home is on its own claim and is saved all the same
+        NODE_LOST(Outcome.RUN_FOREVER, "FAILED", "NODE_LOST");
 
         final Outcome outcome;
         final String state;
@@ -83,7 +85,7 @@ class HomeSaveLifecycleTest {
 
         await().atMost(WAIT).until(() -> pod(PodFactory.podName(id)) != null);
         assertThat(claim(id)).isNotNull();
-        if (ending == Ending.STOPPED || ending == Ending.BALANCE_EXHAUSTED) {
+        if (ending == Ending.STOPPED || ending == Ending.BALANCE_EXHAUSTED || ending == Ending.NODE_LOST) {
             await().atMost(WAIT).until(() -> "RUNNING".equals(field(token, id, "state")));
             stop(ending, token, id);
         }
@@ -162,6 +164,11 @@ class HomeSaveLifecycleTest {
     }
 
     private static void stop(Ending ending, String token, String id) {
+        if (ending == Ending.NODE_LOST) {
+            ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
+                    .withName(PodFactory.podName(id)).withGracePeriod(0).delete();
+            return;
+        }
         if (ending == Ending.STOPPED) {
             given().auth().oauth2(token).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
             return;
