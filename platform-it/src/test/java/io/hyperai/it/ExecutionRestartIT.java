@@ -6,6 +6,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
@@ -24,6 +27,8 @@ import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.ExecutionEnded;
+import io.hyperai.common.events.payload.StoredBytes;
+import io.hyperai.execution.runtime.HomeSave;
 import io.hyperai.execution.runtime.PodFactory;
 import io.hyperai.infra.ServiceProcess;
 import io.hyperai.infra.k8s.FakeKubelet;
@@ -40,7 +45,8 @@ import io.restassured.path.json.JsonPath;
  * Kubernetes runtime (the shared API mock and fake kubelet of {@link SharedServices}, the real gear, storage and
  * billing services for admission). While the service is down (kill -9) the cluster moves on: pods finish, fail, get scheduled,
  * vanish, and a stray pod appears. After the restart the informer's first list and the reconciliation pass must
- * bring every execution to what its pod says, with the times observed on the pod, each change published once.
+ * bring every execution to what its pod says, with the times observed on the pod, each change published once; and
+ * every home saved across the restart (one whose copy was under way when the service died) is measured once, exactly.
  */
 @ExtendWith(SharedServices.class)
 class ExecutionRestartIT {
@@ -62,7 +68,7 @@ class ExecutionRestartIT {
     }
 
     @Test
-    void aRestartLosesNoExecutionAndRepairsWhatChangedWhileDown() {
+    void aRestartLosesNoExecutionAndRepairsWhatChangedWhileDown() throws IOException {
         String owner = newUser("dora");
         String token = token(owner);
         given().baseUri(services.url("billing")).auth().oauth2(Tokens.admin()).contentType(ContentType.JSON)
@@ -75,7 +81,8 @@ class ExecutionRestartIT {
         String succeeds = startExecution(token, gear, "{\"mode\":\"script\",\"entryCommand\":\"python ok.py\"}");
         String fails = startExecution(token, gear, "{\"mode\":\"script\",\"entryCommand\":\"python bad.py\"}");
         String vanishes = startExecution(token, gear, "{\"mode\":\"jupyter\"}");
-        for (String id : List.of(keepsRunning, succeeds, fails, vanishes)) {
+        String savedAcross = startExecution(token, gear, "{\"mode\":\"script\",\"entryCommand\":\"python s.py\"}");
+        for (String id : List.of(keepsRunning, succeeds, fails, vanishes, savedAcross)) {
             await().atMost(WAIT).until(() -> "RUNNING".equals(view(token, id).getString("state")));
         }
         // the next execution's pod waits for capacity: the kubelet leaves it Pending until told to schedule it
@@ -86,10 +93,22 @@ class ExecutionRestartIT {
                     && "WAITING_FOR_CAPACITY".equals(view(token, waits).getString("reason")));
         }
         Instant keepsRunningStarted = instant(view(token, keepsRunning), "startedAt");
+        // one execution has ended and its home is being copied when the service dies: the copy ends while it is down
+        FakeKubelet.Plan slowSave = kubelet.plan(FakeKubelet.withLabel(HomeSave.LABEL_SAVES, savedAcross),
+                Outcome.RUN_FOREVER);
+        kubelet.finish(PodFactory.podName(savedAcross), 0);
+        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(view(token, savedAcross).getString("state"))
+                && "Running".equals(podPhase(HomeSave.podName(savedAcross))));
 
         ServiceProcess service = services.get("execution");
         service.kill();
         long killedAt = System.nanoTime();
+        // what the two saves copy into the working-directories volume: one finishes while the service is down, the
+        // other (of an execution that ends while it is down) starts only after the restart
+        writeSaved(savedAcross, 5_000);
+        writeSaved(succeeds, 3_000);
+        kubelet.finish(HomeSave.podName(savedAcross), 0);
+        slowSave.cancel();
         kubelet.finish(PodFactory.podName(succeeds), 0);
         kubelet.finish(PodFactory.podName(fails), 3);
         kubelet.schedule(PodFactory.podName(waits));
@@ -147,6 +166,10 @@ class ExecutionRestartIT {
                 .withName(PodFactory.podName(succeeds)).get() == null);
         assertThat(phase(keepsRunning)).isEqualTo("Running");
 
+        // each home saved around the restart is measured once, exactly
+        assertThat(saved(savedAcross)).containsExactly(new StoredBytes(savedAcross, owner, 5_000));
+        assertThat(saved(succeeds)).containsExactly(new StoredBytes(succeeds, owner, 3_000));
+
         // and the restarted service runs new work
         String after = startExecution(token, gear, "{\"mode\":\"jupyter\"}");
         await().atMost(WAIT).until(() -> "RUNNING".equals(view(token, after).getString("state")));
@@ -176,8 +199,28 @@ class ExecutionRestartIT {
     }
 
     private static String phase(String executionId) {
-        Pod pod = pod(executionId);
+        return podPhase(PodFactory.podName(executionId));
+    }
+
+    private static String podPhase(String podName) {
+        Pod pod = kubernetes.client().pods().inNamespace(NAMESPACE).withName(podName).get();
         return pod == null || pod.getStatus() == null ? null : pod.getStatus().getPhase();
+    }
+
+    /** Files of this many bytes in the execution's saved working directory, as its save pod would copy them. */
+    private static void writeSaved(String executionId, int bytes) throws IOException {
+        Path dir = services.dataDir().resolve("workdirs").resolve(executionId).resolve("checkpoints");
+        Files.createDirectories(dir);
+        Files.write(dir.resolve("last.pt"), new byte[bytes]);
+    }
+
+    /** Every {@code execution.output.saved} of this execution so far, once there is one. */
+    private static List<StoredBytes> saved(String executionId) {
+        return KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT, rs -> rs.stream()
+                .anyMatch(r -> executionId.equals(r.key()) && r.value().contains("execution.output.saved")))
+                .stream().filter(r -> executionId.equals(r.key())).map(r -> EventCodec.read(r.value()))
+                .filter(e -> e.type().equals("execution.output.saved"))
+                .map(e -> EventCodec.payload(e, StoredBytes.class)).toList();
     }
 
     /** When the pod's main container terminated, as the kubelet recorded it; null while it has not. */

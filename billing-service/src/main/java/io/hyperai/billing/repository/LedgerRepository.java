@@ -107,7 +107,7 @@ public class LedgerRepository {
                        period_start, period_end, seconds, amount
                   FROM entries
                 ON CONFLICT (execution_id, interval_no) DO NOTHING
-                RETURNING owner_id, compute_spec_id, mode, currency, seconds, amount_minor
+                RETURNING execution_id, owner_id, compute_spec_id, mode, currency, seconds, amount_minor
             ), runs AS (
                 UPDATE metered_run r
                    SET charged_through = CAST(GREATEST(r.charged_through, p.target) AS int),
@@ -124,8 +124,8 @@ public class LedgerRepository {
             )
             SELECT owner_id, COALESCE(compute_spec_id, 'unknown'), COALESCE(mode, 'unknown'),
                    CAST(sum(GREATEST(amount_minor, 0)) AS bigint), CAST(sum(LEAST(amount_minor, 0)) AS bigint),
-                   CAST(sum(GREATEST(seconds, 0)) AS bigint), count(*)
-              FROM ins GROUP BY 1, 2, 3""";
+                   CAST(sum(GREATEST(seconds, 0)) AS bigint), count(*), %4$s
+              FROM ins GROUP BY 1, 2, 3, 8""";
 
     /** Marks the accounts a charge took to zero or below; each row returned is one crossing to publish. */
     static final String EXHAUST = """
@@ -157,9 +157,12 @@ public class LedgerRepository {
              WHERE a.user_id = u.owner_id AND NOT a.exhausted AND a.balance_minor - u.amount <= 0
             RETURNING a.user_id, CAST(a.balance_minor - u.amount AS bigint), a.currency""";
 
-    /** What one accrual statement charged, per owner, compute spec and mode (refunds apart). */
+    /**
+     * What one accrual statement charged, per owner, compute spec and mode (refunds apart); a settlement's also per
+     * execution (the periodic accrual's {@code executionId} is null: one row per spec, however many run).
+     */
     public record Charged(String ownerId, String computeSpecId, String mode, long chargedMinor, long refundedMinor,
-            long seconds, long entries) {
+            long seconds, long entries, String executionId) {
     }
 
     public record Exhausted(String userId, long balanceMinor, String currency) {
@@ -207,7 +210,8 @@ public class LedgerRepository {
         String sql = ACCRUE.formatted(asOf == null ? "now()" : "CAST(:asOf AS timestamptz)",
                 executionIds == null ? "" : "AND r.execution_id = ANY (string_to_array(:executionIds, :separator))"
                         + " AND r.ended_at IS NOT NULL",
-                executionIds == null ? "SKIP LOCKED" : "");
+                executionIds == null ? "SKIP LOCKED" : "",
+                executionIds == null ? "CAST(NULL AS text)" : "execution_id");
         return Panache.getSession().chain(s -> {
             var query = s.createNativeQuery(sql).setParameter("currency", currency);
             if (asOf != null) {
@@ -223,7 +227,7 @@ public class LedgerRepository {
             for (Object row : rows) {
                 Object[] r = (Object[]) row;
                 charged.add(new Charged((String) r[0], (String) r[1], (String) r[2], num(r[3]), num(r[4]), num(r[5]),
-                        num(r[6])));
+                        num(r[6]), (String) r[7]));
             }
             return charged;
         });

@@ -4,12 +4,15 @@ import java.time.Instant;
 import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.TimeUnit;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hyperai.billing.config.BillingConfig;
 import io.hyperai.billing.repository.LedgerRepository;
+import io.hyperai.billing.repository.LedgerRepository.Charged;
 import io.hyperai.billing.repository.LedgerRepository.Exhausted;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.BillingBalanceState;
@@ -18,6 +21,7 @@ import io.opentelemetry.api.OpenTelemetry;
 import io.opentelemetry.api.trace.Span;
 import io.opentelemetry.api.trace.StatusCode;
 import io.opentelemetry.api.trace.Tracer;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Multi;
 import io.smallrye.mutiny.Uni;
 
@@ -47,23 +51,39 @@ public class LedgerService {
 
     /**
      * Charges the rest of these executions, each that has ended (and whose start is known); the others nothing.
-     * A span of its own (child of the consumed events') shows what the events charged in their trace.
+     * Each execution named with a trace context gets a span of its own there ("billing settle", a child of the
+     * consumer span of the event that ended it), with what it was charged: one statement settles a whole poll, and
+     * every execution's trace still shows its charge.
      */
-    Uni<AccrualOutcome> settle(Collection<String> executionIds) {
-        Span span = tracer.spanBuilder("billing settle").setAttribute("hyperai.billing.executions", executionIds.size())
-                .startSpan();
-        if (executionIds.size() == 1) {
-            span.setAttribute("hyperai.execution.id", executionIds.iterator().next());
-        }
-        return accrue(executionIds, null)
-                .invoke(outcome -> span.setAttribute("hyperai.billing.entries", outcome.entries())
-                        .setAttribute("hyperai.billing.charged_minor", outcome.chargedMinor()))
-                .onTermination().invoke((outcome, failure, cancelled) -> {
-                    if (failure != null) {
-                        span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+    Uni<AccrualOutcome> settle(Map<String, Context> executions) {
+        long started = System.currentTimeMillis();
+        return accrue(executions.keySet(), null)
+                .onTermination().invoke((outcome, failure, cancelled) -> executions.forEach((id, trace) -> {
+                    if (trace != null) {
+                        settleSpan(id, trace, started, outcome, failure);
                     }
-                    span.end();
-                });
+                }));
+    }
+
+    private void settleSpan(String executionId, Context trace, long startedMillis, AccrualOutcome outcome,
+            Throwable failure) {
+        Span span = tracer.spanBuilder("billing settle").setParent(trace)
+                .setStartTimestamp(startedMillis, TimeUnit.MILLISECONDS)
+                .setAttribute("hyperai.execution.id", executionId).startSpan();
+        if (failure != null) {
+            span.setStatus(StatusCode.ERROR, failure.getClass().getSimpleName());
+        } else {
+            long entries = 0;
+            long charged = 0;
+            for (Charged c : outcome.charged()) {
+                if (executionId.equals(c.executionId())) {
+                    entries += c.entries();
+                    charged += c.chargedMinor() + c.refundedMinor();
+                }
+            }
+            span.setAttribute("hyperai.billing.entries", entries).setAttribute("hyperai.billing.charged_minor", charged);
+        }
+        span.end();
     }
 
     private Uni<AccrualOutcome> accrue(Collection<String> executionIds, Instant asOf) {

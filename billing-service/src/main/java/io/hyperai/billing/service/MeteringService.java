@@ -1,15 +1,14 @@
 package io.hyperai.billing.service;
 
 import java.util.LinkedHashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.hyperai.billing.repository.LedgerRepository;
@@ -21,6 +20,7 @@ import io.hyperai.common.events.payload.ExecutionEnded;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.hyperai.common.inbox.BatchConsumer;
 import io.hyperai.common.inbox.EventInbox;
+import io.opentelemetry.context.Context;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -35,8 +35,8 @@ public class MeteringService implements BatchConsumer<MeteringService.Metered> {
     public static final String CONSUMER = "billing-metering";
     private static final Logger LOG = Logger.getLogger(MeteringService.class);
 
-    /** What one lifecycle event tells billing: a start or an end. */
-    public record Metered(ExecutionStarted started, ExecutionEnded ended) {
+    /** What one lifecycle event tells billing: a start or an end, and the trace the event came in. */
+    public record Metered(ExecutionStarted started, ExecutionEnded ended, Context trace) {
     }
 
     private final EventInbox inbox;
@@ -58,10 +58,13 @@ public class MeteringService implements BatchConsumer<MeteringService.Metered> {
         return CONSUMER;
     }
 
-    /** Applies a poll of {@code execution-events} in one transaction, each event once; metrics move after the commit. */
-    public Uni<Void> consume(List<String> records) {
+    /**
+     * Applies a poll of {@code execution-events} in one transaction, each event once (read in its own consumer span's
+     * context); metrics move after the commit.
+     */
+    public Uni<Void> consume(Iterable<? extends Message<String>> records) {
         lastOutcome.set(AccrualOutcome.NOTHING);
-        return inbox.applyBatch(this, records).invoke(() -> metrics.record(lastOutcome.getAndSet(AccrualOutcome.NOTHING)));
+        return inbox.applyTracedBatch(this, records).invoke(() -> metrics.record(lastOutcome.getAndSet(AccrualOutcome.NOTHING)));
     }
 
     @Override
@@ -73,12 +76,12 @@ public class MeteringService implements BatchConsumer<MeteringService.Metered> {
                 if (started.pricePerHourMinor() < 0) {
                     throw new MalformedEventException("event " + envelope.id() + " carries a negative price");
                 }
-                return new Metered(started, null);
+                return new Metered(started, null, Context.current());
             }
             case EXECUTION_SUCCEEDED, EXECUTION_FAILED, EXECUTION_STOPPED -> {
                 ExecutionEnded ended = EventCodec.payload(envelope, ExecutionEnded.class);
                 require(envelope, ended.executionId(), ended.ownerId(), ended.endedAt());
-                return new Metered(null, ended);
+                return new Metered(null, ended, Context.current());
             }
             default -> {
                 LOG.debugf("event %s of type %s does not concern billing", envelope.id(), envelope.type());
@@ -96,15 +99,16 @@ public class MeteringService implements BatchConsumer<MeteringService.Metered> {
     public Uni<Void> applyAll(List<Metered> fresh) {
         Map<String, ExecutionStarted> starts = new LinkedHashMap<>();
         Map<String, ExecutionEnded> ends = new LinkedHashMap<>();
+        // each execution settled is traced in the trace of the event that ended it (or, alone, that started it)
+        Map<String, Context> touched = new LinkedHashMap<>();
         for (Metered m : fresh) {
             if (m.started() != null) {
                 starts.putIfAbsent(m.started().executionId(), m.started());
-            } else {
-                ends.putIfAbsent(m.ended().executionId(), m.ended());
+                touched.putIfAbsent(m.started().executionId(), m.trace());
+            } else if (ends.putIfAbsent(m.ended().executionId(), m.ended()) == null) {
+                touched.put(m.ended().executionId(), m.trace());
             }
         }
-        Set<String> touched = new LinkedHashSet<>(starts.keySet());
-        touched.addAll(ends.keySet());
         return runs.open(starts.values(), ledger.intervalSeconds())
                 .chain(() -> runs.close(ends.values(), ledger.intervalSeconds()))
                 .chain(() -> ledger.settle(touched))
@@ -118,7 +122,7 @@ public class MeteringService implements BatchConsumer<MeteringService.Metered> {
     Uni<Optional<AccrualOutcome>> endedMeanwhile(ExecutionEnded ended) {
         return runs.close(List.of(ended), ledger.intervalSeconds()).chain(closed -> closed == 0
                 ? Uni.createFrom().item(Optional.<AccrualOutcome>empty())
-                : ledger.settle(List.of(ended.executionId())).map(Optional::of));
+                : ledger.settle(Map.of(ended.executionId(), Context.current())).map(Optional::of));
     }
 
     private static void require(EventEnvelope envelope, Object... fields) {

@@ -1,6 +1,7 @@
 package io.hyperai.common.inbox;
 
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
@@ -9,6 +10,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import org.eclipse.microprofile.reactive.messaging.Message;
 import org.jboss.logging.Logger;
 
 import io.hyperai.common.events.EventCodec;
@@ -16,8 +18,11 @@ import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.MalformedEventException;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.opentelemetry.context.Context;
+import io.opentelemetry.context.Scope;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
+import io.smallrye.reactive.messaging.TracingMetadata;
 import io.vertx.core.json.JsonArray;
 import io.vertx.core.json.JsonObject;
 
@@ -79,12 +84,33 @@ public class EventInbox {
      * until it is applied; a redelivered batch finds its claims and changes nothing.
      */
     public <T> Uni<Void> applyBatch(BatchConsumer<T> consumer, List<String> records) {
+        return applyBatch(consumer, records, Collections.nCopies(records.size(), null));
+    }
+
+    /**
+     * {@link #applyBatch(BatchConsumer, List)} for a poll taken as messages ({@code KafkaRecordBatch}): each record is
+     * read in the context of its own consumer span, so a consumer can keep what one event started in that event's
+     * trace (the connector opens a span per record of a batch, but makes none of them current).
+     */
+    public <T> Uni<Void> applyTracedBatch(BatchConsumer<T> consumer, Iterable<? extends Message<String>> messages) {
+        List<String> records = new ArrayList<>();
+        List<Context> contexts = new ArrayList<>();
+        for (Message<String> message : messages) {
+            records.add(message.getPayload());
+            contexts.add(TracingMetadata.fromMessage(message).map(TracingMetadata::getCurrentContext).orElse(null));
+        }
+        return applyBatch(consumer, records, contexts);
+    }
+
+    private <T> Uni<Void> applyBatch(BatchConsumer<T> consumer, List<String> records, List<Context> contexts) {
         String name = consumer.consumer();
         long t0 = System.nanoTime();
         List<Read<T>> events = new ArrayList<>(records.size());
         Uni<Void> deadLettered = Uni.createFrom().voidItem();
-        for (String record : records) {
-            try {
+        for (int i = 0; i < records.size(); i++) {
+            String record = records.get(i);
+            Context context = contexts.get(i);
+            try (Scope ignored = context == null ? Scope.noop() : context.makeCurrent()) {
                 EventEnvelope envelope = EventCodec.read(record);
                 Optional<EventType> type = EventType.of(envelope.type());
                 events.add(new Read<>(envelope, type.map(t -> consumer.read(envelope, t)).orElse(null),
