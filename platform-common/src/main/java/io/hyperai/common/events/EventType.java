@@ -38,7 +38,11 @@ public enum EventType {
     BILLING_BALANCE_RESTORED("billing.balance.restored", Topics.BILLING, BillingBalanceState.class),
 
     // appended, not grouped by topic: the golden files number event ids by ordinal
-    STORAGE_USAGE_CORRECTED("storage.usage.corrected", Topics.STORAGE, StorageUsageCorrected.class);
+    STORAGE_USAGE_CORRECTED("storage.usage.corrected", Topics.STORAGE, StorageUsageCorrected.class),
+    EXECUTION_WARNED("execution.warned", Topics.EXECUTION, ExecutionWarned.class),
+    BILLING_BALANCE_LOW("billing.balance.low", Topics.BILLING, BillingBalanceLow.class),
+    BILLING_CAP_REACHED("billing.cap.reached", Topics.BILLING, SpendingCapReached.class),
+    STORAGE_QUOTA_NEARLY_FULL("storage.quota.nearly-full", Topics.STORAGE, StorageQuotaState.class);
 
     private static final Map<String, EventType> BY_TYPE = Arrays.stream(values())
             .collect(Collectors.toUnmodifiableMap(EventType::type, Function.identity()));

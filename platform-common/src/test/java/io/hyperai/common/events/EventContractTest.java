@@ -65,6 +65,12 @@ class EventContractTest {
         SAMPLES.put(EventType.STORAGE_USAGE_CORRECTED, new StorageUsageCorrected(ALICE, 1, 1, 0, 2_000L, 5_000L));
         SAMPLES.put(EventType.BILLING_BALANCE_EXHAUSTED, new BillingBalanceState(ALICE, -37, "CNY"));
         SAMPLES.put(EventType.BILLING_BALANCE_RESTORED, new BillingBalanceState(ALICE, 10_000, "CNY"));
+        SAMPLES.put(EventType.EXECUTION_WARNED, new ExecutionWarned("exec-1", ALICE, "IDLE", T1));
+        SAMPLES.put(EventType.BILLING_BALANCE_LOW, new BillingBalanceLow(ALICE, 480, 500, 8_040L, "CNY"));
+        SAMPLES.put(EventType.BILLING_CAP_REACHED,
+                new SpendingCapReached(ALICE, "EXECUTION", "exec-1", 2_000, 2_003, "CNY"));
+        SAMPLES.put(EventType.STORAGE_QUOTA_NEARLY_FULL,
+                new StorageQuotaState(ALICE, 21_474_836_480L, 19_327_352_832L));
     }
 
     private static EventEnvelope sample(EventType type) {
