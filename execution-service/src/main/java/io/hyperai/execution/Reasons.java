@@ -15,6 +15,8 @@ public final class Reasons {
     public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
     /** Its {@code maxRuntimeSeconds} ran out. */
     public static final String DEADLINE = "DEADLINE";
+    /** A workspace idle for the time its idle policy allows. */
+    public static final String IDLE = "IDLE";
 
     /** Failures whose container would otherwise linger (waiting for an image, restarting). */
     public static boolean removesContainer(String reason) {

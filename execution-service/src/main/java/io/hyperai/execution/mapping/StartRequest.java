@@ -1,5 +1,6 @@
 package io.hyperai.execution.mapping;
 
+import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotNull;
@@ -8,13 +9,15 @@ import jakarta.validation.constraints.Size;
 
 /**
  * {@code POST /api/v1/gears/{gearId}/executions}: a script needs its entry command. {@code maxRuntimeSeconds}, when
- * given, stops the execution (reason DEADLINE, home saved) that long after it starts running.
+ * given, stops the execution (reason DEADLINE, home saved) that long after it starts running. {@code idlePolicy}
+ * (workspaces only) warns and stops it after a time without use.
  */
 public record StartRequest(
         @NotNull Mode mode,
         @Size(min = 1, max = 4000) String entryCommand,
         @Size(max = 64) @Pattern(regexp = "[A-Za-z0-9-]+") String codeId,
-        @Min(1) @Max(MAX_RUNTIME_LIMIT) Integer maxRuntimeSeconds) {
+        @Min(1) @Max(MAX_RUNTIME_LIMIT) Integer maxRuntimeSeconds,
+        @Valid IdlePolicy idlePolicy) {
 
     /** A year: a longer limit is no limit. */
     public static final int MAX_RUNTIME_LIMIT = 31_536_000;
