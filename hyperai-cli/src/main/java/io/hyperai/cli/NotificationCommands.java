@@ -70,10 +70,10 @@ final class NotificationCommands extends Base {
 
     private void show(JsonNode n) {
         if (json()) {
-            cli.print(n.toString());
+            cli.println(n.toString());
             return;
         }
-        cli.print(text(n, "createdAt") + "  " + text(n, "kind") + "  " + text(n, "message"));
+        cli.println(text(n, "createdAt") + "  " + text(n, "kind") + "  " + text(n, "message"));
     }
 
     private static JsonNode parse(String data) {
