@@ -64,6 +64,9 @@ public class Execution extends PanacheEntityBase {
     /** Stopped with reason DEADLINE this long after it started running; null: no limit. */
     @Column(name = "max_runtime_seconds")
     public Integer maxRuntimeSeconds;
+    /** Stopped with reason SPENDING_CAP when billing says its cost reached this; null: no cap of its own. */
+    @Column(name = "max_cost_minor")
+    public Long maxCostMinor;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")

@@ -15,6 +15,8 @@ public final class Reasons {
     public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
     /** Its {@code maxRuntimeSeconds} ran out. */
     public static final String DEADLINE = "DEADLINE";
+    /** Its owner's monthly spending cap, or its own {@code maxCostMinor}, was reached. */
+    public static final String SPENDING_CAP = "SPENDING_CAP";
 
     /** Failures whose container would otherwise linger (waiting for an image, restarting). */
     public static boolean removesContainer(String reason) {

@@ -6,8 +6,9 @@ import jakarta.validation.constraints.Size;
 
 /**
  * {@code POST /api/v1/executions/{id}/continue}: the same mode and command unless given here; a maximum running
- * time only if given here (a limit belongs to one run).
+ * time or cost only if given here (a limit belongs to one run).
  */
 public record ContinueRequest(StartRequest.Mode mode, @Size(min = 1, max = 4000) String entryCommand,
-        @Min(1) @Max(StartRequest.MAX_RUNTIME_LIMIT) Integer maxRuntimeSeconds) {
+        @Min(1) @Max(StartRequest.MAX_RUNTIME_LIMIT) Integer maxRuntimeSeconds,
+        @Min(1) @Max(StartRequest.MAX_COST_LIMIT) Long maxCostMinor) {
 }
