@@ -120,10 +120,13 @@ class ExecutionsAndInfrastructureTest {
                     assertThat(port.getPort().getIntVal()).isEqualTo(8888);
                     assertThat(port.getProtocol()).isEqualTo("TCP");
                 });
+                // only execution-service's workspace proxy: no other pod of the platform reaches a workspace
                 assertThat(in.getFrom()).isNotEmpty().allSatisfy(peer -> {
                     assertThat(peer.getIpBlock()).isNull();
                     assertThat(peer.getNamespaceSelector().getMatchLabels())
                             .isEqualTo(Map.of(NAMESPACE_LABEL, Repo.NAMESPACE));
+                    assertThat(peer.getPodSelector().getMatchLabels())
+                            .isEqualTo(Map.of("app.kubernetes.io/name", "execution-service"));
                 });
             }
             for (NetworkPolicyEgressRule out : p.getSpec().getEgress()) {
@@ -174,10 +177,17 @@ class ExecutionsAndInfrastructureTest {
         assertThat(pool.<List<String>>get("spec", "roles")).containsExactlyInAnyOrder("controller", "broker");
         assertThat(Rendered.BASE.custom("KafkaNodePool").get(0).<Integer>get("spec", "replicas")).isEqualTo(3);
         assertThat(pool.<Integer>get("spec", "replicas")).isEqualTo(1);
+        List<Map<String, Object>> listeners = kafka.get("spec", "kafka", "listeners");
+        assertThat(listeners).singleElement().satisfies(l -> {
+            assertThat(l.get("tls")).as("the one listener is TLS").isEqualTo(true);
+            assertThat(((Map<?, ?>) l.get("authentication")).get("type")).isEqualTo("scram-sha-512");
+        });
         for (String service : Repo.SERVICES) {
             assertThat(Rendered.DEV.configMap(service + "-config").getData())
                     .containsEntry("KAFKA_BOOTSTRAP_SERVERS", kafka.getMetadata().getName() + "-kafka-bootstrap."
-                            + Repo.NAMESPACE + ".svc:9092");
+                            + Repo.NAMESPACE + ".svc:" + listeners.get(0).get("port"))
+                    .containsEntry("KAFKA_SECURITY_PROTOCOL", "SASL_SSL")
+                    .containsEntry("KAFKA_SASL_MECHANISM", "SCRAM-SHA-512");
         }
     }
 
@@ -223,7 +233,10 @@ class ExecutionsAndInfrastructureTest {
             String db = jdbc.substring(jdbc.lastIndexOf('/') + 1);
             assertThat(render.configMap(service + "-config").getData().get("QUARKUS_DATASOURCE_REACTIVE_URL"))
                     .isEqualTo(jdbc.substring("jdbc:".length()));
-            String user = render.one(Secret.class, Repo.NAMESPACE, service).getStringData().get("username");
+            // the role is the database's owner; where the render has the service's Secret, its username is that role
+            String user = db;
+            render.all(Secret.class).stream().filter(s -> service.equals(s.getMetadata().getName()))
+                    .forEach(s -> assertThat(SecretsAndSourcesTest.decoded(s)).containsEntry("username", db));
             assertThat(render.custom("Database")).anySatisfy(d -> {
                 assertThat(d.<String>get("spec", "name")).isEqualTo(db);
                 assertThat(d.<String>get("spec", "owner")).isEqualTo(user);
@@ -234,8 +247,6 @@ class ExecutionsAndInfrastructureTest {
                 assertThat(r.get("login")).isEqualTo(true);
                 assertThat(((Map<?, ?>) r.get("passwordSecret")).get("name")).isEqualTo(service);
             });
-            assertThat(render.one(Secret.class, Repo.NAMESPACE, service).getType())
-                    .isEqualTo("kubernetes.io/basic-auth");
         }
     }
 

@@ -19,10 +19,17 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 
 /**
  * The part of kustomize that {@code deploy/} uses, so the manifests are rendered and checked without a kustomize
- * binary: {@code resources} (files and folders), {@code namespace}, {@code configMapGenerator} ({@code files},
+ * binary: {@code resources} (files and folders), {@code components} (folders of {@code kind: Component}),
+ * {@code namespace}, {@code namePrefix} (with the references to renamed ConfigMaps, Secrets, ServiceAccounts and
+ * claims in pod templates), {@code labels} ({@code pairs}, {@code includeSelectors}, {@code includeTemplates}),
+ * {@code images} ({@code name}, {@code newName}, {@code newTag}), {@code configMapGenerator} and
+ * {@code secretGenerator} ({@code files}, {@code literals}, {@code behavior: merge}, {@code type}, {@code namespace},
  * {@code options.disableNameSuffixHash/labels/annotations}) and {@code patches} (inline JSON 6902 {@code add},
- * {@code replace}, {@code remove} on maps and lists, {@code -} appending, with a {@code target} by kind and name). Anything else in a kustomization fails the render, so this never silently
- * differs from {@code kubectl apply -k}; as kustomize does, it refuses generator and resource files outside the
+ * {@code replace}, {@code remove} on maps and lists, {@code -} appending, with a {@code target} by kind, name and
+ * label selector). Transformers run in kustomize's order (patches, namespace, prefix, labels, images); a
+ * component's run on everything its parent has accumulated. Anything else in a kustomization fails the render, so
+ * this never silently differs from {@code kubectl kustomize} (KustomizeAgreesWithKubectlTest compares the two where
+ * a kubectl with kustomize v5 is installed); as kustomize does, it refuses generator and resource files outside the
  * kustomization's folder and duplicate resources.
  */
 final class Kustomize {
@@ -30,10 +37,15 @@ final class Kustomize {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
     static final ObjectMapper JSON = new ObjectMapper();
 
-    private static final Set<String> KNOWN = Set.of("apiVersion", "kind", "resources", "namespace",
-            "configMapGenerator", "patches");
+    private static final Set<String> KNOWN = Set.of("apiVersion", "kind", "resources", "components", "namespace",
+            "namePrefix", "labels", "images", "configMapGenerator", "secretGenerator", "patches");
     private static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding",
             "CustomResourceDefinition", "StorageClass", "PersistentVolume", "PriorityClass");
+    /** Kinds with a pod template at spec.template (labels' includeTemplates, images, name references). */
+    private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
+    /** Kinds whose selectors {@code includeSelectors} would change besides these two: refused, not modelled. */
+    private static final Set<String> OTHER_SELECTING = Set.of("StatefulSet", "DaemonSet", "ReplicaSet", "Job",
+            "CronJob", "NetworkPolicy", "PodDisruptionBudget");
 
     /** One rendered object, and the file it came from (a generated ConfigMap: its kustomization). */
     record Resource(Map<String, Object> object, Path source) {
@@ -63,6 +75,11 @@ final class Kustomize {
             return kind() + " " + (namespace() == null ? "" : namespace() + "/") + name();
         }
 
+        @SuppressWarnings("unchecked")
+        Map<String, Object> labels() {
+            return (Map<String, Object>) metadata().computeIfAbsent("labels", k -> new LinkedHashMap<>());
+        }
+
         String yaml() {
             try {
                 return YAML.writeValueAsString(object);
@@ -76,6 +93,14 @@ final class Kustomize {
     }
 
     static List<Resource> render(Path dir) {
+        return build(dir, "Kustomization", new ArrayList<>());
+    }
+
+    /**
+     * A kustomization (or a component, which transforms what its parent accumulated so far: {@code into}) as
+     * kustomize builds it: resources, then components, then its own generators, then its own transformers.
+     */
+    private static List<Resource> build(Path dir, String kind, List<Resource> into) {
         Path root = dir.toAbsolutePath().normalize();
         Path file = root.resolve("kustomization.yaml");
         if (!Files.isRegularFile(file)) {
@@ -87,11 +112,15 @@ final class Kustomize {
                 throw new IllegalStateException(file + ": '" + key + "' is not supported by the test renderer");
             }
         }
-        List<Resource> out = new ArrayList<>();
+        String declared = k.getOrDefault("kind", "Kustomization").toString();
+        if (!declared.equals(kind)) {
+            throw new IllegalStateException(file + " is a " + declared + ", used as a " + kind);
+        }
+        List<Resource> out = into;
         for (Object r : list(k.get("resources"))) {
             Path p = root.resolve((String) r).normalize();
             if (Files.isDirectory(p)) {
-                out.addAll(render(p));
+                out.addAll(build(p, "Kustomization", new ArrayList<>()));
             } else {
                 requireInside(root, p, file);
                 for (Map<String, Object> o : readAll(p)) {
@@ -99,8 +128,17 @@ final class Kustomize {
                 }
             }
         }
+        for (Object c : list(k.get("components"))) {
+            build(root.resolve((String) c).normalize(), "Component", out);
+        }
         for (Object g : list(k.get("configMapGenerator"))) {
-            out.add(new Resource(generate(root, file, map(g)), file));
+            generate(out, root, file, map(g), "ConfigMap");
+        }
+        for (Object g : list(k.get("secretGenerator"))) {
+            generate(out, root, file, map(g), "Secret");
+        }
+        for (Object p : list(k.get("patches"))) {
+            patch(out, map(p), file);
         }
         String namespace = (String) k.get("namespace");
         if (namespace != null) {
@@ -110,8 +148,14 @@ final class Kustomize {
                 }
             }
         }
-        for (Object p : list(k.get("patches"))) {
-            patch(out, map(p), file);
+        if (k.get("namePrefix") != null) {
+            prefix(out, (String) k.get("namePrefix"));
+        }
+        for (Object l : list(k.get("labels"))) {
+            label(out, map(l), file);
+        }
+        for (Object i : list(k.get("images"))) {
+            image(out, map(i), file);
         }
         Set<String> ids = new java.util.HashSet<>();
         for (Resource r : out) {
@@ -122,16 +166,21 @@ final class Kustomize {
         return out;
     }
 
-    private static Map<String, Object> generate(Path root, Path file, Map<String, Object> g) {
+    /**
+     * A generated ConfigMap or Secret ({@code literals} and {@code files}); {@code behavior: merge} adds its data
+     * to the object of that name already accumulated. Secrets get base64 {@code data}, as kustomize writes them.
+     */
+    @SuppressWarnings("unchecked")
+    private static void generate(List<Resource> out, Path root, Path file, Map<String, Object> g, String kind) {
+        for (String key : g.keySet()) {
+            if (!Set.of("name", "namespace", "behavior", "type", "files", "literals", "options").contains(key)) {
+                throw new IllegalStateException(file + ": " + kind + " generator field " + key + " is not supported");
+            }
+        }
         Map<String, Object> options = g.containsKey("options") ? map(g.get("options")) : Map.of();
         if (!Boolean.TRUE.equals(options.get("disableNameSuffixHash"))) {
             throw new IllegalStateException(file + ": generator " + g.get("name")
                     + " needs options.disableNameSuffixHash: true (the renderer does not compute name hashes)");
-        }
-        for (String key : g.keySet()) {
-            if (!Set.of("name", "files", "options").contains(key)) {
-                throw new IllegalStateException(file + ": configMapGenerator." + key + " is not supported");
-            }
         }
         Map<String, Object> data = new LinkedHashMap<>();
         for (Object f : list(g.get("files"))) {
@@ -139,25 +188,176 @@ final class Kustomize {
             String key = spec.contains("=") ? spec.substring(0, spec.indexOf('=')) : null;
             Path p = root.resolve(spec.contains("=") ? spec.substring(spec.indexOf('=') + 1) : spec).normalize();
             requireInside(root, p, file);
-            if (key == null) {
-                key = p.getFileName().toString();
-            }
-            data.put(key, read(p));
+            data.put(key == null ? p.getFileName().toString() : key, read(p));
+        }
+        for (Object l : list(g.get("literals"))) {
+            String literal = (String) l;
+            data.put(literal.substring(0, literal.indexOf('=')), literal.substring(literal.indexOf('=') + 1));
+        }
+        if (kind.equals("Secret")) {
+            data.replaceAll((key, value) -> java.util.Base64.getEncoder()
+                    .encodeToString(value.toString().getBytes(StandardCharsets.UTF_8)));
+        }
+        String behavior = (String) g.getOrDefault("behavior", "create");
+        if (behavior.equals("merge")) {
+            Resource existing = out.stream().filter(r -> r.kind().equals(kind) && r.name().equals(g.get("name")))
+                    .findFirst().orElseThrow(() -> new IllegalStateException(file + ": merge into missing " + kind
+                            + " " + g.get("name")));
+            ((Map<String, Object>) existing.object().computeIfAbsent("data", x -> new LinkedHashMap<>())).putAll(data);
+            mergeMap(existing.metadata(), "labels", options.get("labels"));
+            mergeMap(existing.metadata(), "annotations", options.get("annotations"));
+            return;
+        }
+        if (!behavior.equals("create")) {
+            throw new IllegalStateException(file + ": generator behavior " + behavior + " is not supported");
         }
         Map<String, Object> metadata = new LinkedHashMap<>();
         metadata.put("name", g.get("name"));
-        if (options.containsKey("labels")) {
-            metadata.put("labels", new LinkedHashMap<>(map(options.get("labels"))));
+        if (g.get("namespace") != null) {
+            metadata.put("namespace", g.get("namespace"));
         }
-        if (options.containsKey("annotations")) {
-            metadata.put("annotations", new LinkedHashMap<>(map(options.get("annotations"))));
+        mergeMap(metadata, "labels", options.get("labels"));
+        mergeMap(metadata, "annotations", options.get("annotations"));
+        Map<String, Object> object = new LinkedHashMap<>();
+        object.put("apiVersion", "v1");
+        object.put("kind", kind);
+        object.put("metadata", metadata);
+        if (g.get("type") != null) {
+            object.put("type", g.get("type"));
+        } else if (kind.equals("Secret")) {
+            object.put("type", "Opaque");
         }
-        Map<String, Object> cm = new LinkedHashMap<>();
-        cm.put("apiVersion", "v1");
-        cm.put("kind", "ConfigMap");
-        cm.put("metadata", metadata);
-        cm.put("data", data);
-        return cm;
+        object.put("data", data);
+        out.add(new Resource(object, file));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static void mergeMap(Map<String, Object> into, String key, Object values) {
+        if (values != null) {
+            ((Map<String, Object>) into.computeIfAbsent(key, x -> new LinkedHashMap<>())).putAll(map(values));
+        }
+    }
+
+    /**
+     * namePrefix: every object's name, and the references kustomize follows to the renamed objects of this same
+     * set from a pod template (ConfigMaps and Secrets in env, envFrom and volumes; the ServiceAccount; claims). A
+     * reference to an object outside the set (a Secret an operator provides) keeps its name, as in kustomize.
+     */
+    private static void prefix(List<Resource> out, String prefix) {
+        Map<String, String> renamed = new LinkedHashMap<>();
+        for (Resource r : out) {
+            if (r.kind().equals("Namespace") || r.kind().equals("CustomResourceDefinition")) {
+                continue;
+            }
+            renamed.put(r.kind() + "/" + r.name(), prefix + r.name());
+            r.metadata().put("name", prefix + r.name());
+        }
+        for (Resource r : out) {
+            if (WORKLOADS.contains(r.kind())) {
+                Map<String, Object> pod = map(map(map(r.object().get("spec")).get("template")).get("spec"));
+                rename(pod, "serviceAccountName", "ServiceAccount", renamed);
+                for (Object v : list(pod.get("volumes"))) {
+                    Map<String, Object> volume = map(v);
+                    renameIn(volume.get("configMap"), "name", "ConfigMap", renamed);
+                    renameIn(volume.get("secret"), "secretName", "Secret", renamed);
+                    renameIn(volume.get("persistentVolumeClaim"), "claimName", "PersistentVolumeClaim", renamed);
+                }
+                for (Object c : containers(pod)) {
+                    for (Object e : list(map(c).get("envFrom"))) {
+                        renameIn(map(e).get("configMapRef"), "name", "ConfigMap", renamed);
+                        renameIn(map(e).get("secretRef"), "name", "Secret", renamed);
+                    }
+                    for (Object e : list(map(c).get("env"))) {
+                        Object from = map(e).get("valueFrom");
+                        if (from != null) {
+                            renameIn(map(from).get("configMapKeyRef"), "name", "ConfigMap", renamed);
+                            renameIn(map(from).get("secretKeyRef"), "name", "Secret", renamed);
+                        }
+                    }
+                }
+            } else if (r.kind().equals("RoleBinding") || r.kind().equals("ClusterRoleBinding")
+                    || r.kind().equals("Ingress")) {
+                throw new IllegalStateException(r.id() + ": the renderer does not follow its references under a "
+                        + "namePrefix");
+            }
+        }
+    }
+
+    private static void renameIn(Object holder, String field, String kind, Map<String, String> renamed) {
+        if (holder != null) {
+            rename(map(holder), field, kind, renamed);
+        }
+    }
+
+    private static void rename(Map<String, Object> holder, String field, String kind, Map<String, String> renamed) {
+        String to = renamed.get(kind + "/" + holder.get(field));
+        if (to != null) {
+            holder.put(field, to);
+        }
+    }
+
+    private static List<Object> containers(Map<String, Object> pod) {
+        List<Object> all = new ArrayList<>(list(pod.get("containers")));
+        all.addAll(list(pod.get("initContainers")));
+        return all;
+    }
+
+    /** labels: metadata of everything; pod templates with includeTemplates or includeSelectors; selectors. */
+    @SuppressWarnings("unchecked")
+    private static void label(List<Resource> out, Map<String, Object> l, Path file) {
+        for (String key : l.keySet()) {
+            if (!Set.of("pairs", "includeSelectors", "includeTemplates").contains(key)) {
+                throw new IllegalStateException(file + ": labels." + key + " is not supported");
+            }
+        }
+        Map<String, Object> pairs = map(l.get("pairs"));
+        boolean selectors = Boolean.TRUE.equals(l.get("includeSelectors"));
+        boolean templates = selectors || Boolean.TRUE.equals(l.get("includeTemplates"));
+        for (Resource r : out) {
+            r.labels().putAll(pairs);
+            Map<String, Object> spec = (Map<String, Object>) r.object().get("spec");
+            if (templates && WORKLOADS.contains(r.kind())) {
+                Map<String, Object> meta = (Map<String, Object>) map(spec.get("template"))
+                        .computeIfAbsent("metadata", x -> new LinkedHashMap<>());
+                mergeMap(meta, "labels", pairs);
+            }
+            if (selectors) {
+                if (r.kind().equals("Deployment")) {
+                    mergeMap((Map<String, Object>) spec.computeIfAbsent("selector", x -> new LinkedHashMap<>()),
+                            "matchLabels", pairs);
+                } else if (r.kind().equals("Service")) {
+                    mergeMap(spec, "selector", pairs);
+                } else if (OTHER_SELECTING.contains(r.kind())) {
+                    throw new IllegalStateException(file + ": includeSelectors on " + r.id() + " is not modelled");
+                }
+            }
+        }
+    }
+
+    /** images: a container image whose name (before the tag) is {@code name} gets newName and/or newTag. */
+    private static void image(List<Resource> out, Map<String, Object> i, Path file) {
+        for (String key : i.keySet()) {
+            if (!Set.of("name", "newName", "newTag").contains(key)) {
+                throw new IllegalStateException(file + ": images." + key + " is not supported");
+            }
+        }
+        for (Resource r : out) {
+            if (!WORKLOADS.contains(r.kind())) {
+                continue;
+            }
+            for (Object c : containers(map(map(map(r.object().get("spec")).get("template")).get("spec")))) {
+                Map<String, Object> container = map(c);
+                String image = (String) container.get("image");
+                int colon = image.lastIndexOf(':');
+                boolean tagged = colon > image.lastIndexOf('/');
+                String name = tagged ? image.substring(0, colon) : image;
+                if (name.equals(i.get("name"))) {
+                    String newName = (String) i.getOrDefault("newName", name);
+                    String tag = i.get("newTag") != null ? ":" + i.get("newTag") : tagged ? image.substring(colon) : "";
+                    container.put("image", newName + tag);
+                }
+            }
+        }
     }
 
     private static void patch(List<Resource> resources, Map<String, Object> p, Path file) {
@@ -172,7 +372,8 @@ final class Kustomize {
         int matched = 0;
         for (Resource r : resources) {
             if (Objects.equals(target.get("kind"), r.kind())
-                    && (target.get("name") == null || target.get("name").equals(r.name()))) {
+                    && (target.get("name") == null || target.get("name").equals(r.name()))
+                    && (target.get("labelSelector") == null || selects((String) target.get("labelSelector"), r))) {
                 matched++;
                 for (Map<String, Object> op : ops) {
                     apply(r, op, file);
@@ -182,6 +383,20 @@ final class Kustomize {
         if (matched == 0) {
             throw new IllegalStateException(file + ": patch target " + target + " matches nothing");
         }
+    }
+
+    /** A label selector of the equality form kustomize targets take: {@code a=b,c=d}. */
+    private static boolean selects(String selector, Resource r) {
+        for (String term : selector.split(",")) {
+            String[] kv = term.split("=", 2);
+            if (kv.length != 2 || kv[0].endsWith("!")) {
+                throw new IllegalStateException("label selector " + selector + " is not supported");
+            }
+            if (!kv[1].trim().equals(r.labels().get(kv[0].trim()))) {
+                return false;
+            }
+        }
+        return true;
     }
 
     @SuppressWarnings("unchecked")

@@ -25,6 +25,7 @@ class ManifestsParseTest {
             "Kafka", "kafka.strimzi.io/v1beta2",
             "KafkaNodePool", "kafka.strimzi.io/v1beta2",
             "KafkaTopic", "kafka.strimzi.io/v1beta2",
+            "KafkaUser", "kafka.strimzi.io/v1beta2",
             "Cluster", "postgresql.cnpg.io/v1",
             "Database", "postgresql.cnpg.io/v1",
             "PodMonitor", "monitoring.coreos.com/v1");

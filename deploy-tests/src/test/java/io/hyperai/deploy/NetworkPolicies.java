@@ -10,7 +10,6 @@ import io.fabric8.kubernetes.api.model.LabelSelector;
 import io.fabric8.kubernetes.api.model.LabelSelectorRequirement;
 import io.fabric8.kubernetes.api.model.networking.v1.IPBlock;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicy;
-import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyEgressRule;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPeer;
 import io.fabric8.kubernetes.api.model.networking.v1.NetworkPolicyPort;
 
@@ -50,20 +49,34 @@ final class NetworkPolicies {
     }
 
     boolean allowsEgress(Map<String, String> pod, Destination to) {
+        return allows("Egress", pod, to, p -> p.getSpec().getEgress().stream()
+                .map(r -> new Rule(r.getPorts(), r.getTo())).toList());
+    }
+
+    /**
+     * Whether a pod with these labels accepts a connection from {@code from} (its namespace's and its own labels,
+     * its IP, and the port it connects to on this pod).
+     */
+    boolean allowsIngress(Map<String, String> pod, Destination from) {
+        return allows("Ingress", pod, from, p -> p.getSpec().getIngress().stream()
+                .map(r -> new Rule(r.getPorts(), r.getFrom())).toList());
+    }
+
+    /** A rule of either direction: ports, and the peers at the other end. */
+    private record Rule(List<NetworkPolicyPort> ports, List<NetworkPolicyPeer> peers) {
+    }
+
+    /** A pod selected by no policy of the type is unrestricted in that direction; otherwise some rule must match. */
+    private boolean allows(String type, Map<String, String> pod, Destination other,
+            java.util.function.Function<NetworkPolicy, List<Rule>> rules) {
         List<NetworkPolicy> selecting = policies.stream()
-                .filter(p -> p.getSpec().getPolicyTypes().contains("Egress"))
+                .filter(p -> p.getSpec().getPolicyTypes().contains(type))
                 .filter(p -> matches(p.getSpec().getPodSelector(), pod)).toList();
         if (selecting.isEmpty()) {
             return true;
         }
-        for (NetworkPolicy p : selecting) {
-            for (NetworkPolicyEgressRule rule : p.getSpec().getEgress()) {
-                if (ports(rule.getPorts(), to) && peers(rule.getTo(), to)) {
-                    return true;
-                }
-            }
-        }
-        return false;
+        return selecting.stream().flatMap(p -> rules.apply(p).stream())
+                .anyMatch(rule -> ports(rule.ports(), other) && peers(rule.peers(), other));
     }
 
     private static boolean ports(List<NetworkPolicyPort> ports, Destination to) {

@@ -11,13 +11,15 @@ import io.fabric8.kubernetes.api.model.HasMetadata;
 import io.fabric8.kubernetes.api.model.apps.Deployment;
 import io.fabric8.kubernetes.client.utils.KubernetesSerialization;
 
-/** deploy/base and deploy/overlays/dev, rendered once and parsed into fabric8 model objects. */
+/** deploy/base and the overlays dev and prod, rendered once and parsed into fabric8 model objects. */
 final class Rendered {
 
     static final KubernetesSerialization SERIALIZATION = new KubernetesSerialization();
 
     static final Rendered BASE = new Rendered("deploy/base", Kustomize.render(Repo.DEPLOY.resolve("base")));
     static final Rendered DEV = new Rendered("deploy/overlays/dev", Kustomize.render(Repo.DEPLOY.resolve("overlays/dev")));
+    static final Rendered PROD = new Rendered("deploy/overlays/prod",
+            Kustomize.render(Repo.DEPLOY.resolve("overlays/prod")));
 
     /** Another kustomization (an overlay a test writes), rendered the same way. */
     static Rendered of(String name, java.nio.file.Path dir) {
@@ -25,7 +27,7 @@ final class Rendered {
     }
 
     static List<Rendered> all() {
-        return List.of(BASE, DEV);
+        return List.of(BASE, DEV, PROD);
     }
 
     final String name;
@@ -69,6 +71,11 @@ final class Rendered {
 
     Deployment deployment(String name) {
         return one(Deployment.class, Repo.NAMESPACE, name);
+    }
+
+    /** The two overlays: what is applied to a cluster (the base alone lacks its Secrets and realm). */
+    static List<Rendered> overlays() {
+        return List.of(DEV, PROD);
     }
 
     ConfigMap configMap(String name) {

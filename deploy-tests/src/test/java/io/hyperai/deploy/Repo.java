@@ -92,6 +92,53 @@ final class Repo {
         return value.group(1).trim();
     }
 
+    /**
+     * The KAFKA_* variables of the broker connection: the client settings the outbox relay reads
+     * (platform-common KafkaConnection.SETTINGS) besides the bootstrap servers; Quarkus hands the same variables
+     * to the channels' clients.
+     */
+    static List<String> kafkaConnectionVariables() {
+        String source = Kustomize.read(ROOT.resolve(
+                "platform-common/src/main/java/io/hyperai/common/outbox/KafkaConnection.java"));
+        java.util.regex.Matcher list = java.util.regex.Pattern.compile("SETTINGS = List\\.of\\(([^)]*)\\)").matcher(source);
+        if (!list.find()) {
+            throw new AssertionError("KafkaConnection.SETTINGS not found");
+        }
+        List<String> out = new java.util.ArrayList<>(List.of("KAFKA_BOOTSTRAP_SERVERS"));
+        java.util.regex.Matcher key = java.util.regex.Pattern.compile("\"([a-z.]+)\"").matcher(list.group(1));
+        while (key.find()) {
+            out.add("KAFKA_" + key.group(1).replace('.', '_').toUpperCase());
+        }
+        return out;
+    }
+
+    /**
+     * The environment form of every property of the service's {@code @ConfigMapping} interfaces (a method
+     * {@code workspaceBaseUrl()} under prefix {@code hyperai.execution}: HYPERAI_EXECUTION_WORKSPACE_BASE_URL).
+     */
+    static List<String> configMappingVariables(String module) {
+        List<String> out = new java.util.ArrayList<>();
+        try (java.util.stream.Stream<Path> files = Files.walk(ROOT.resolve(module).resolve("src/main/java"))) {
+            for (Path f : files.filter(p -> p.toString().endsWith(".java")).toList()) {
+                String source = Kustomize.read(f);
+                java.util.regex.Matcher prefix = java.util.regex.Pattern
+                        .compile("@ConfigMapping\\(prefix = \"([^\"]+)\"\\)").matcher(source);
+                if (!prefix.find()) {
+                    continue;
+                }
+                java.util.regex.Matcher method = java.util.regex.Pattern
+                        .compile("(?m)^    [\\w<>, ]+ (\\w+)\\(\\);").matcher(source);
+                while (method.find()) {
+                    String kebab = method.group(1).replaceAll("([a-z0-9])([A-Z])", "$1-$2").toLowerCase();
+                    out.add((prefix.group(1) + "." + kebab).replaceAll("[^A-Za-z0-9]", "_").toUpperCase());
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out;
+    }
+
     static boolean exists(Path p) {
         return Files.exists(p);
     }

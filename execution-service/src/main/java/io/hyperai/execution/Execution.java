@@ -64,6 +64,15 @@ public class Execution extends PanacheEntityBase {
     /** Stopped with reason DEADLINE this long after it started running; null: no limit. */
     @Column(name = "max_runtime_seconds")
     public Integer maxRuntimeSeconds;
+    /** A workspace's idle policy: warned after this long without use; null: never. */
+    @Column(name = "idle_warn_after_seconds")
+    public Integer idleWarnAfterSeconds;
+    /** A workspace's idle policy: stopped (reason IDLE, home saved) after this long without use; null: never. */
+    @Column(name = "idle_stop_after_seconds")
+    public Integer idleStopAfterSeconds;
+    /** The start of the idle period its warning was given for (a new period after use is warned again). */
+    @Column(name = "idle_warned_for")
+    public Instant idleWarnedFor;
     /** Stopped with reason SPENDING_CAP when billing says its cost reached this; null: no cap of its own. */
     @Column(name = "max_cost_minor")
     public Long maxCostMinor;

@@ -15,6 +15,8 @@ public final class Reasons {
     public static final String BALANCE_EXHAUSTED = "BALANCE_EXHAUSTED";
     /** Its {@code maxRuntimeSeconds} ran out. */
     public static final String DEADLINE = "DEADLINE";
+    /** A workspace idle for the time its idle policy allows. */
+    public static final String IDLE = "IDLE";
     /** Its owner's monthly spending cap, or its own {@code maxCostMinor}, was reached. */
     public static final String SPENDING_CAP = "SPENDING_CAP";
 

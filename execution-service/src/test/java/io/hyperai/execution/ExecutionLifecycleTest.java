@@ -21,8 +21,10 @@ import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.ExecutionEnded;
+import io.hyperai.common.events.payload.ExecutionWarned;
 import io.hyperai.common.events.payload.ExecutionStarted;
 import io.hyperai.execution.runtime.PodFactory;
+import io.hyperai.execution.runtime.WorkspaceEndpoint;
 import io.hyperai.infra.k8s.FakeKubelet;
 import io.hyperai.infra.k8s.FakeKubelet.Outcome;
 import io.hyperai.test.KafkaProbe;
@@ -38,6 +40,9 @@ import io.restassured.path.json.JsonPath;
  */
 @QuarkusTest
 class ExecutionLifecycleTest {
+
+    @jakarta.inject.Inject
+    io.hyperai.execution.runtime.ExecutionRuntime runtime;
 
     private static final Duration WAIT = Duration.ofSeconds(60);
     private static int gearCounter;
@@ -209,10 +214,19 @@ class ExecutionLifecycleTest {
         assertThat(running.getString("workspaceUrl")).contains("/executions/" + id + "/?token=");
         assertThat(ExecutionTestResource.kubernetes.client().services().inNamespace(ExecutionTestResource.NAMESPACE)
                 .withName(PodFactory.podName(id)).get()).isNotNull();
+        // the proxy and the idle check reach it through that Service, with the token of its URL
+        String token = running.getString("workspaceUrl").replaceAll(".*token=", "");
+        await().atMost(WAIT).until(() -> runtime.workspaceEndpoint(id).isPresent());
+        WorkspaceEndpoint endpoint = runtime.workspaceEndpoint(id).orElseThrow();
+        assertThat(endpoint.token()).isEqualTo(token);
+        assertThat(endpoint.address().host())
+                .isEqualTo(PodFactory.podName(id) + "." + ExecutionTestResource.NAMESPACE + ".svc");
+        assertThat(endpoint.address().port()).isEqualTo(8888);
 
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200)
                 .body("state", equalTo("STOPPED")).body("reason", equalTo("USER_STOPPED"));
         await().atMost(WAIT).until(() -> pod(id) == null);
+        assertThat(runtime.workspaceEndpoint(id)).isEmpty();
         JsonPath stopped = awaitState(id, "STOPPED");
         assertThat(stopped.getString("workspaceUrl")).isNull();
         // an ended execution cannot be stopped again
@@ -239,6 +253,52 @@ class ExecutionLifecycleTest {
                 .stream().filter(r -> id.equals(r.key())).map(r -> EventCodec.read(r.value()))
                 .filter(e -> e.type().equals("execution.stopped")).toList();
         assertThat(EventCodec.payload(events.get(0), ExecutionEnded.class).reason()).isEqualTo("DEADLINE");
+        // announced once beforehand (the warning time, 5 minutes, is longer than its whole run), with when it stops
+        List<ExecutionWarned> warned = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
+                rs -> rs.stream().anyMatch(r -> id.equals(r.key()) && r.value().contains("execution.warned")))
+                .stream().filter(r -> id.equals(r.key())).map(r -> EventCodec.read(r.value()))
+                .filter(e -> e.type().equals("execution.warned"))
+                .map(e -> EventCodec.payload(e, ExecutionWarned.class)).toList();
+        assertThat(warned).containsExactly(new ExecutionWarned(id, "alice", "DEADLINE", deadline));
+    }
+
+    @Test
+    void anIdlePolicyIsTheStartsOrElseItsGearsAndOnlyForWorkspaces() {
+        String plain = ExecutionTestResource.cpuGear("alice");
+        String withPolicy = ExecutionTestResource.cpuGear("alice", "{\"warnAfterSeconds\":60,\"stopAfterSeconds\":90}");
+        plan(plain, Outcome.RUN_FOREVER);
+        plan(withPolicy, Outcome.RUN_FOREVER);
+        String own = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"jupyter\",\"idlePolicy\":{\"stopAfterSeconds\":7200}}")
+                .post("/api/v1/gears/" + withPolicy + "/executions").then().statusCode(201)
+                .body("idlePolicy.stopAfterSeconds", equalTo(7200)).body("idlePolicy.warnAfterSeconds", equalTo(null))
+                .extract().path("id");
+        // the gear's 60 s are raised to this service's minimum (60 s in tests too: unchanged)
+        String fromGear = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"jupyter\"}").post("/api/v1/gears/" + withPolicy + "/executions").then()
+                .statusCode(201).body("idlePolicy.warnAfterSeconds", equalTo(60))
+                .body("idlePolicy.stopAfterSeconds", equalTo(90)).extract().path("id");
+        String none = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"jupyter\"}").post("/api/v1/gears/" + plain + "/executions").then()
+                .statusCode(201).body("idlePolicy", equalTo(null)).extract().path("id");
+        // a script has no idle policy: its gear's is not taken, and one given is refused
+        String script = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"mode\":\"script\",\"entryCommand\":\"python a.py\"}")
+                .post("/api/v1/gears/" + withPolicy + "/executions").then().statusCode(201)
+                .body("idlePolicy", equalTo(null)).extract().path("id");
+        for (String body : List.of(
+                "{\"mode\":\"script\",\"entryCommand\":\"python a.py\",\"idlePolicy\":{\"stopAfterSeconds\":600}}",
+                "{\"mode\":\"jupyter\",\"idlePolicy\":{\"stopAfterSeconds\":30}}",
+                "{\"mode\":\"jupyter\",\"idlePolicy\":{\"warnAfterSeconds\":900,\"stopAfterSeconds\":600}}",
+                "{\"mode\":\"jupyter\",\"idlePolicy\":{}}")) {
+            given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body(body)
+                    .post("/api/v1/gears/" + plain + "/executions").then().statusCode(400)
+                    .contentType(org.hamcrest.Matchers.startsWith("application/problem+json"))
+                    .body("errors.field", org.hamcrest.Matchers.hasItem(org.hamcrest.Matchers.startsWith("idlePolicy")));
+        }
+        for (String id : List.of(own, fromGear, none, script)) {
+            given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+        }
     }
 
     @Test

@@ -69,12 +69,17 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
 
     /** A new gear of {@code owner}'s on a small CPU spec (20 GiB disk), served by the stand-in gear-service. */
     static String cpuGear(String owner) {
+        return cpuGear(owner, null);
+    }
+
+    /** {@link #cpuGear(String)} with this idle policy (JSON, e.g. {@code {"stopAfterSeconds":3600}}), or none. */
+    static String cpuGear(String owner, String idlePolicy) {
         String id = "gear-cpu-" + System.nanoTime();
         dependencies.on("GET", "/internal/gears/" + id, r -> Answer.json("{\"id\":\"" + id
                 + "\",\"ownerId\":\"" + owner + "\",\"computeSpec\":{\"id\":\"cpu-1c2g\",\"kind\":\"CPU\",\"vcpu\":1,"
                 + "\"memoryMib\":2048,\"diskGib\":20,\"gpuCount\":0,\"pricePerHourMinor\":50,\"currency\":\"CNY\"},"
                 + "\"image\":{\"id\":\"pytorch-2.4-cpu\",\"imageRef\":\"hyperai/pytorch:2.4-cpu\",\"build\":\"CPU\"},"
-                + "\"bindings\":[]}"));
+                + "\"bindings\":[]" + (idlePolicy == null ? "" : ",\"idlePolicy\":" + idlePolicy) + "}"));
         return id;
     }
 

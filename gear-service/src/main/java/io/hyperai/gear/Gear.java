@@ -35,6 +35,11 @@ public class Gear extends PanacheEntityBase {
     @Column(name = "bindings")
     public Bindings bindingSet = new Bindings(List.of());
     public int revision;
+    /** Its workspaces' idle policy (seconds without use before a warning, before a stop); null: none. */
+    @Column(name = "idle_warn_after_seconds")
+    public Integer idleWarnAfterSeconds;
+    @Column(name = "idle_stop_after_seconds")
+    public Integer idleStopAfterSeconds;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "updated_at")

@@ -87,6 +87,79 @@ class GearResourceTest {
     }
 
     @Test
+    void aGearCarriesAnIdlePolicyForItsWorkspaces() {
+        Map<String, Object> body = gear(unique("idle"));
+        body.put("idlePolicy", Map.of("warnAfterSeconds", 1_800, "stopAfterSeconds", 3_600));
+        String id = createOk(Tokens.alice(), body);
+        given().auth().oauth2(Tokens.alice()).get("/api/v1/gears/" + id).then().statusCode(200)
+                .body("idlePolicy.warnAfterSeconds", equalTo(1_800))
+                .body("idlePolicy.stopAfterSeconds", equalTo(3_600));
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + id).then().statusCode(200)
+                .body("idlePolicy.warnAfterSeconds", equalTo(1_800))
+                .body("idlePolicy.stopAfterSeconds", equalTo(3_600));
+
+        // a warning after the stop, or a time under a minute, is refused and changes nothing
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body(Map.of("idlePolicy", Map.of("warnAfterSeconds", 3_600, "stopAfterSeconds", 1_800)))
+                .patch("/api/v1/gears/" + id).then().statusCode(400)
+                .body("errors.field", hasItem("idlePolicy.warnAfterSeconds"));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body(Map.of("idlePolicy", Map.of("stopAfterSeconds", 30)))
+                .patch("/api/v1/gears/" + id).then().statusCode(400);
+        given().auth().oauth2(Tokens.alice()).get("/api/v1/gears/" + id).then().statusCode(200)
+                .body("revision", equalTo(1)).body("idlePolicy.stopAfterSeconds", equalTo(3_600));
+
+        // a stop alone, then none at all
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body(Map.of("idlePolicy", Map.of("stopAfterSeconds", 7_200)))
+                .patch("/api/v1/gears/" + id).then().statusCode(200).body("revision", equalTo(2))
+                .body("idlePolicy.warnAfterSeconds", equalTo(null)).body("idlePolicy.stopAfterSeconds", equalTo(7_200));
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body(Map.of("idlePolicy", Map.of()))
+                .patch("/api/v1/gears/" + id).then().statusCode(200).body("revision", equalTo(3))
+                .body("idlePolicy", equalTo(null));
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + id).then().statusCode(200)
+                .body("idlePolicy", equalTo(null));
+    }
+
+    @Test
+    void aUsersDefaultIdlePolicyStandsInForGearsWithoutOne() {
+        String plain = createOk(Tokens.bob(), gear(unique("plain")));
+        Map<String, Object> body = gear(unique("own"));
+        body.put("idlePolicy", Map.of("stopAfterSeconds", 900));
+        String own = createOk(Tokens.bob(), body);
+        given().auth().oauth2(Tokens.bob()).get("/api/v1/gears/defaults").then().statusCode(200)
+                .body("idlePolicy", equalTo(null));
+
+        given().auth().oauth2(Tokens.bob()).contentType(ContentType.JSON)
+                .body(Map.of("idlePolicy", Map.of("warnAfterSeconds", 600, "stopAfterSeconds", 1_200)))
+                .put("/api/v1/gears/defaults").then().statusCode(200)
+                .body("idlePolicy.warnAfterSeconds", equalTo(600));
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + plain).then()
+                .statusCode(200).body("idlePolicy.warnAfterSeconds", equalTo(600))
+                .body("idlePolicy.stopAfterSeconds", equalTo(1_200));
+        // the gear's own policy wins, and another user's defaults are not alice's
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + own).then()
+                .statusCode(200).body("idlePolicy.warnAfterSeconds", equalTo(null))
+                .body("idlePolicy.stopAfterSeconds", equalTo(900));
+        String alices = createOk(Tokens.alice(), gear(unique("alices")));
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + alices).then()
+                .statusCode(200).body("idlePolicy", equalTo(null));
+
+        // refused when the warning is not before the stop; nothing changes
+        given().auth().oauth2(Tokens.bob()).contentType(ContentType.JSON)
+                .body(Map.of("idlePolicy", Map.of("warnAfterSeconds", 1_200, "stopAfterSeconds", 600)))
+                .put("/api/v1/gears/defaults").then().statusCode(400)
+                .body("errors.field", hasItem("idlePolicy.warnAfterSeconds"));
+        given().auth().oauth2(Tokens.bob()).get("/api/v1/gears/defaults").then().statusCode(200)
+                .body("idlePolicy.stopAfterSeconds", equalTo(1_200));
+
+        given().auth().oauth2(Tokens.bob()).contentType(ContentType.JSON).body(Map.of())
+                .put("/api/v1/gears/defaults").then().statusCode(200).body("idlePolicy", equalTo(null));
+        given().auth().oauth2(Tokens.service("execution-service")).get("/internal/gears/" + plain).then()
+                .statusCode(200).body("idlePolicy", equalTo(null));
+    }
+
+    @Test
     void anEmptyChangeChangesNothing() {
         String id = createOk(Tokens.alice(), gear(unique("steady")));
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body(Map.of())

@@ -19,7 +19,9 @@ import picocli.CommandLine.Spec;
                 CatalogueCommands.Specs.class, CatalogueCommands.Images.class, GearCommands.class, DataCommands.class,
                 ExecutionCommands.Run.class, ExecutionCommands.Jupyter.class, ExecutionCommands.Logs.class,
                 ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class, OutputCommands.class,
-                AccountCommands.Storage.class, AccountCommands.Bill.class, LimitsCommand.class, AdminCommands.class, Completion.class })
+                NotificationCommands.class,
+                AccountCommands.Storage.class, AccountCommands.Bill.class, LimitsCommand.class, AdminCommands.class,
+                Completion.class })
 final class Hyperai implements Callable<Integer> {
 
     @Spec

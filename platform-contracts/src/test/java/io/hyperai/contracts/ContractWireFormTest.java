@@ -92,7 +92,8 @@ class ContractWireFormTest {
         SAMPLES.put(GearApi.Source.class, dataset);
         SAMPLES.put(GearApi.Mount.class, home);
         SAMPLES.put(GearApi.GearRuntime.class, new GearApi.GearRuntime("gear-1", ALICE, "resnet training", 2, spec,
-                image, List.of(input, home), T0, T1));
+                image, List.of(input, home), T0, T1, new GearApi.IdlePolicy(1_800, 3_600)));
+        SAMPLES.put(GearApi.IdlePolicy.class, new GearApi.IdlePolicy(1_800, null));
     }
 
     static Stream<Class<?>> records() {

@@ -73,6 +73,12 @@ final class Api {
                 .post("/api/v1/" + kind + "/" + id + "/versions");
     }
 
+    /** A code bundle (execution-service's {@code POST /api/v1/code}): the same multipart part name as data uploads. */
+    Response uploadCode(String user, String fileName, byte[] content) {
+        return as(user, "execution").contentType("multipart/form-data")
+                .multiPart("files", fileName, content, "application/octet-stream").post("/api/v1/code");
+    }
+
     // --- gear ------------------------------------------------------------------------------------------
 
     static Map<String, Object> input(int n, String kind, String id, int version) {

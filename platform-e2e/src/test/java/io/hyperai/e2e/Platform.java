@@ -37,7 +37,9 @@ public final class Platform implements AutoCloseable {
      * whatever the caller's environment says.
      */
     static final Map<String, String> ENVIRONMENT = Map.of("HYPERAI_BILLING_INTERVAL", "10s",
-            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s", "HYPERAI_EXECUTION_RUNTIME", LOCAL_RUNTIME ? "local" : "kubernetes");
+            "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s", "HYPERAI_EXECUTION_RUNTIME", LOCAL_RUNTIME ? "local" : "kubernetes",
+            // idle policies of a few seconds, read every second (IdleIT)
+            "HYPERAI_EXECUTION_IDLE_CHECK", "1s", "HYPERAI_EXECUTION_IDLE_MINIMUM", "5s");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path root;

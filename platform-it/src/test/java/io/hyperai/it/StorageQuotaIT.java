@@ -11,11 +11,6 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.function.IntFunction;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.BeforeAll;
@@ -25,6 +20,7 @@ import org.junit.jupiter.api.extension.ExtendWith;
 import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.Topics;
 import io.hyperai.test.KafkaProbe;
+import io.hyperai.test.Race;
 import io.restassured.path.json.JsonPath;
 import io.restassured.response.Response;
 
@@ -131,7 +127,7 @@ class StorageQuotaIT {
         }
 
         List<Integer> statuses = new ArrayList<>();
-        int accepted = acceptedOrOverQuota(race(racers, i -> api.upload(token, datasets.get(i), "race.bin",
+        int accepted = Race.acceptedOrOverQuota(Race.of(racers, i -> api.upload(token, datasets.get(i), "race.bin",
                 random(size, 100 + i))), statuses);
         long stored = 6_000;
         for (String dataset : datasets) {
@@ -158,7 +154,7 @@ class StorageQuotaIT {
         String token = userWith6000Of(quota);
 
         List<Integer> statuses = new ArrayList<>();
-        int accepted = acceptedOrOverQuota(race(racers, i -> api.uploadCode(token, "race.bin", random(size, 200 + i))),
+        int accepted = Race.acceptedOrOverQuota(Race.of(racers, i -> api.uploadCode(token, "race.bin", random(size, 200 + i))),
                 statuses);
         long expectedUsage = 6_000L + (long) accepted * size;
         await().atMost(WAIT).until(() -> api.used(token) == expectedUsage);
@@ -179,49 +175,5 @@ class StorageQuotaIT {
         api.upload(token, api.dataset(token, "base"), "base.bin", random(6_000, 6)).then().statusCode(201);
         await().atMost(WAIT).until(() -> api.used(token) == 6_000);
         return token;
-    }
-
-    /** Runs the uploads at once (as far as threads allow) and answers them in order. */
-    private static List<Response> race(int racers, IntFunction<Response> upload) throws Exception {
-        ExecutorService pool = Executors.newFixedThreadPool(racers);
-        CountDownLatch go = new CountDownLatch(1);
-        List<CompletableFuture<Response>> uploads = new ArrayList<>();
-        try {
-            for (int i = 0; i < racers; i++) {
-                int n = i;
-                uploads.add(CompletableFuture.supplyAsync(() -> {
-                    try {
-                        go.await();
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                    }
-                    return upload.apply(n);
-                }, pool));
-            }
-            go.countDown();
-            CompletableFuture.allOf(uploads.toArray(CompletableFuture[]::new)).get();
-        } finally {
-            pool.shutdownNow();
-        }
-        List<Response> answers = new ArrayList<>();
-        for (CompletableFuture<Response> u : uploads) {
-            answers.add(u.get());
-        }
-        return answers;
-    }
-
-    /** How many were accepted; every other one must be the quota problem. */
-    private static int acceptedOrOverQuota(List<Response> answers, List<Integer> statuses) {
-        int accepted = 0;
-        for (Response r : answers) {
-            statuses.add(r.statusCode());
-            if (r.statusCode() == 201) {
-                accepted++;
-            } else {
-                assertThat(r.statusCode()).as("a refused upload").isEqualTo(409);
-                assertThat(r.jsonPath().getString("type")).isEqualTo(PROBLEM + "quota-exceeded");
-            }
-        }
-        return accepted;
     }
 }

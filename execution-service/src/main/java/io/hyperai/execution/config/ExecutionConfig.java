@@ -85,6 +85,22 @@ public interface ExecutionConfig {
     @WithDefault("5s")
     String deadlineCheck();
 
+    /** How long before its deadline an execution with {@code maxRuntimeSeconds} is warned ({@code execution.warned}). */
+    @WithDefault("5m")
+    Duration deadlineWarning();
+
+    /** How often running workspaces with an idle policy are asked whether they are idle (IdleWatch). */
+    @WithDefault("30s")
+    String idleCheck();
+
+    /** The shortest idle time a policy may set, to warn or to stop (a gear's shorter one is raised to it). */
+    @WithDefault("60s")
+    Duration idleMinimum();
+
+    /** How often a follower of {@code /api/v1/notifications} is sent what is new. */
+    @WithDefault("1s")
+    Duration notificationsPoll();
+
     /** How often billing is asked which users with executions have used up their balance (ExhaustedOwnersPass). */
     @WithDefault("10s")
     String exhaustionCheck();

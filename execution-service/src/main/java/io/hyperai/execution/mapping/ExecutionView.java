@@ -18,7 +18,8 @@ import io.hyperai.execution.runtime.Launch;
 public record ExecutionView(String id, String gearId, String mode, String state, String reason, Integer exitCode,
         String entryCommand, String codeId, String continuedFrom, String computeSpecId, long pricePerHourMinor,
         String currency, Launch.Resources resources, Instant createdAt, Instant startedAt, Instant endedAt,
-        Integer maxRuntimeSeconds, Instant deadlineAt, Long maxCostMinor, String workspaceUrl, List<Step> history) {
+        Integer maxRuntimeSeconds, Instant deadlineAt, IdlePolicy idlePolicy, Long maxCostMinor, String workspaceUrl,
+        List<Step> history) {
 
     public record Step(String state, Instant at, String reason, String detail) {
     }
@@ -34,6 +35,8 @@ public record ExecutionView(String id, String gearId, String mode, String state,
                 e.computeSpecId, e.pricePerHourMinor, e.currency, e.launch == null ? null : e.launch.resources(),
                 e.createdAt, e.startedAt, e.endedAt, e.maxRuntimeSeconds,
                 e.maxRuntimeSeconds == null || e.startedAt == null ? null : e.startedAt.plusSeconds(e.maxRuntimeSeconds),
+                e.idleWarnAfterSeconds == null && e.idleStopAfterSeconds == null ? null
+                        : new IdlePolicy(e.idleWarnAfterSeconds, e.idleStopAfterSeconds),
                 e.maxCostMinor, url, steps);
     }
 }

@@ -6,7 +6,7 @@ import io.vertx.core.http.RequestOptions;
 import io.vertx.core.net.SocketAddress;
 
 /** What a request carries to the workspace, beyond what the user sent. */
-final class UpstreamHeaders {
+public final class UpstreamHeaders {
 
     private UpstreamHeaders() {
     }
@@ -29,7 +29,7 @@ final class UpstreamHeaders {
      * without {@code allow_remote_access} refuses (403) a Host that is not local, and it uses Host for nothing else
      * (its redirects and {@code Location} headers are paths).
      */
-    static RequestOptions to(SocketAddress address) {
+    public static RequestOptions to(SocketAddress address) {
         return new RequestOptions().setServer(address).setHost("localhost").setPort(80);
     }
 }

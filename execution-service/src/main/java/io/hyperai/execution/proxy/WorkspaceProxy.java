@@ -5,6 +5,7 @@ import java.net.URISyntaxException;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import io.hyperai.common.problem.ProblemException;
 import io.hyperai.execution.runtime.ExecutionRuntime;
@@ -37,10 +38,17 @@ public class WorkspaceProxy implements Handler<RoutingContext> {
     private final ExecutionRuntime runtime;
     private final HttpClient client;
     private final ProxyMetrics metrics;
+    private final WorkspaceActivity activity;
 
     public WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry) {
+        this(vertx, runtime, registry, new WorkspaceActivity());
+    }
+
+    @Inject
+    public WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry, WorkspaceActivity activity) {
         this.vertx = vertx;
         this.runtime = runtime;
+        this.activity = activity;
         this.metrics = new ProxyMetrics(registry);
         // a Jupyter page loads dozens of files over the browser's six connections, and a user may have several tabs
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(16));
@@ -63,6 +71,7 @@ public class WorkspaceProxy implements Handler<RoutingContext> {
             refuse(request, ProxyProblems.notFound(executionId == null ? "?" : executionId));
             return;
         }
+        activity.touch(executionId);
         WorkspaceCredentials.Source source = credentials.get().source();
         boolean upgrade = WebSocketTunnel.isUpgrade(request);
         if (source == WorkspaceCredentials.Source.COOKIE && (upgrade || changesState(request.method()))

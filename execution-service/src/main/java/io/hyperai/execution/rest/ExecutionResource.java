@@ -115,7 +115,8 @@ public class ExecutionResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
     @APIResponse(responseCode = "402", description = BALANCE)
     @APIResponse(responseCode = "403", description = BLOCKED)
-    @APIResponse(responseCode = "409", description = "The execution has not ended (`execution-running`), or " + CAPPED)
+    @APIResponse(responseCode = "409", description = "The execution has not ended (`execution-running`), or the"
+            + " caller's monthly spending cap is reached (`spending-cap-reached`).")
     public Uni<Response> continueFrom(@Parameter(description = "The ended execution to continue from")
             @PathParam("id") String id,
             @RequestBody(content = @Content(examples = @ExampleObject(name = "resume",

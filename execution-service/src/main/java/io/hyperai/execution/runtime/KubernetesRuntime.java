@@ -22,6 +22,7 @@ import io.fabric8.kubernetes.client.informers.ExceptionHandler;
 import io.fabric8.kubernetes.client.informers.ResourceEventHandler;
 import io.fabric8.kubernetes.client.informers.SharedIndexInformer;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.vertx.core.net.SocketAddress;
 import io.quarkus.runtime.StartupEvent;
 
 /**
@@ -238,6 +239,20 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     @Override
     public String workspaceBase(String executionId) {
         return config.workspaceBaseUrl();
+    }
+
+    /**
+     * A running workspace's Jupyter, through its Service ({@code <pod>.<namespace>.svc}, the Jupyter port only), with
+     * the token its pod was started with: what the proxy and the idle check reach it by. From the cache, no API call.
+     */
+    @Override
+    public Optional<WorkspaceEndpoint> workspaceEndpoint(String executionId) {
+        String name = PodFactory.podName(executionId);
+        return cached(name)
+                .filter(pod -> pod.getStatus() != null && "Running".equals(pod.getStatus().getPhase()))
+                .flatMap(PodFactory::jupyterToken)
+                .map(token -> new WorkspaceEndpoint(SocketAddress.inetSocketAddress(config.jupyterPort(),
+                        name + "." + config.namespace() + ".svc"), token));
     }
 
     @Override

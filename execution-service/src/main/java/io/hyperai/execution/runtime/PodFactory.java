@@ -5,6 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 
 import io.fabric8.kubernetes.api.model.Capabilities;
@@ -42,6 +43,7 @@ import io.hyperai.execution.config.ExecutionConfig;
 public final class PodFactory {
 
     public static final String LABEL_EXECUTION = "hyperai.io/execution-id";
+    static final String TOKEN_ARGUMENT = "--NotebookApp.token=";
     public static final String LABEL_GEAR = "hyperai.io/gear-id";
     public static final String LABEL_USER = "hyperai.io/user-id";
     public static final String LABEL_MANAGED_BY = "app.kubernetes.io/managed-by";
@@ -103,7 +105,7 @@ public final class PodFactory {
                 .withSecurityContext(lockedDown(false));
         if (launch.isJupyter()) {
             main.withCommand("jupyter", "notebook", "--ip=0.0.0.0", "--port=" + config.jupyterPort(), "--no-browser",
-                    "--NotebookApp.token=" + launch.jupyterToken(),
+                    TOKEN_ARGUMENT + launch.jupyterToken(),
                     "--NotebookApp.base_url=/executions/" + launch.executionId() + "/",
                     "--notebook-dir=" + HOME)
                     .addNewPort().withName("jupyter").withContainerPort(config.jupyterPort()).endPort()
@@ -196,6 +198,17 @@ public final class PodFactory {
             case "code" -> config.codeClaim();
             default -> throw new IllegalArgumentException("no shared volume " + volume);
         };
+    }
+
+    /** The token a workspace pod's Jupyter was started with; empty for any other pod. */
+    public static Optional<String> jupyterToken(Pod pod) {
+        if (pod.getSpec() == null || pod.getSpec().getContainers() == null) {
+            return Optional.empty();
+        }
+        return pod.getSpec().getContainers().stream()
+                .flatMap(c -> c.getCommand() == null ? java.util.stream.Stream.<String>empty() : c.getCommand().stream())
+                .filter(arg -> arg.startsWith(TOKEN_ARGUMENT)).map(arg -> arg.substring(TOKEN_ARGUMENT.length()))
+                .filter(token -> !token.isEmpty()).findFirst();
     }
 
     /** The workspace's Service: only the Jupyter port, only this pod. */

@@ -26,7 +26,9 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.ExecutionTransition;
 import io.hyperai.execution.Reasons;
+import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.ContinueRequest;
+import io.hyperai.execution.mapping.IdlePolicy;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.Launch;
@@ -56,11 +58,13 @@ public class ExecutionService {
     private final ExecutionRuntime runtime;
     private final RuntimeCalls calls;
     private final CodeService code;
+    private final ExecutionConfig config;
 
     public ExecutionService(@RestClient GearClient gears, @RestClient StorageClient storage,
             @RestClient BillingClient billing, ExecutionStateService states, ExecutionRuntime runtime,
-            RuntimeCalls calls, CodeService code) {
+            RuntimeCalls calls, CodeService code, ExecutionConfig config) {
         this.code = code;
+        this.config = config;
         this.gears = gears;
         this.storage = storage;
         this.billing = billing;
@@ -71,7 +75,7 @@ public class ExecutionService {
 
     public Uni<Execution> start(String ownerId, String gearId, StartRequest request) {
         return start(ownerId, gearId, request.mode().name().toUpperCase(), request.entryCommand(), request.codeId(),
-                null, request.maxRuntimeSeconds(), request.maxCostMinor());
+                null, request.maxRuntimeSeconds(), request.idlePolicy(), request.maxCostMinor());
     }
 
     /** A new execution of the same gear whose home starts as {@code previousId}'s saved working directory. */
@@ -85,16 +89,23 @@ public class ExecutionService {
                     : overrides.mode().name().toUpperCase();
             String command = overrides == null || overrides.entryCommand() == null ? previous.entryCommand
                     : overrides.entryCommand();
+            IdlePolicy idle = overrides != null && overrides.idlePolicy() != null ? overrides.idlePolicy()
+                    : previous.idleWarnAfterSeconds == null && previous.idleStopAfterSeconds == null ? null
+                    : new IdlePolicy(previous.idleWarnAfterSeconds, previous.idleStopAfterSeconds);
             return start(ownerId, previous.gearId, mode, command, null, previous.id,
-                    overrides == null ? null : overrides.maxRuntimeSeconds(),
+                    overrides == null ? null : overrides.maxRuntimeSeconds(), "JUPYTER".equals(mode) ? idle : null,
                     overrides == null ? null : overrides.maxCostMinor());
         });
     }
 
     private Uni<Execution> start(String ownerId, String gearId, String mode, String entryCommand, String codeId,
-            UUID continuedFrom, Integer maxRuntimeSeconds, Long maxCostMinor) {
+            UUID continuedFrom, Integer maxRuntimeSeconds, IdlePolicy idle, Long maxCostMinor) {
         if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
             return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
+        }
+        Optional<ProblemException> badIdle = IdlePolicies.problem(idle, mode, config.idleMinimum());
+        if (badIdle.isPresent()) {
+            return Uni.createFrom().failure(badIdle.get());
         }
         Optional<String> unavailable = runtime.unavailable();
         if (unavailable.isPresent()) {
@@ -125,6 +136,11 @@ public class ExecutionService {
             e.continuedFrom = continuedFrom;
             e.maxRuntimeSeconds = maxRuntimeSeconds;
             e.maxCostMinor = maxCostMinor;
+            // the start's own policy, else (for a workspace) its gear's
+            IdlePolicy effective = idle != null || !"JUPYTER".equals(mode) ? idle
+                    : IdlePolicies.fromGear(gear.idlePolicy(), config.idleMinimum());
+            e.idleWarnAfterSeconds = effective == null ? null : effective.warnAfterSeconds();
+            e.idleStopAfterSeconds = effective == null ? null : effective.stopAfterSeconds();
             e.computeSpecId = gear.computeSpec().id();
             e.pricePerHourMinor = gear.computeSpec().pricePerHourMinor();
             e.currency = gear.computeSpec().currency();

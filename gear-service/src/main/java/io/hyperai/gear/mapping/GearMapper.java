@@ -3,11 +3,14 @@ package io.hyperai.gear.mapping;
 import java.time.Instant;
 import java.util.List;
 
+import com.fasterxml.jackson.annotation.JsonInclude;
+
 import io.hyperai.common.events.payload.GearChanged;
 import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.gear.ComputeSpec;
 import io.hyperai.gear.Gear;
 import io.hyperai.gear.GearBinding;
+import io.hyperai.gear.GearDefaults;
 import io.hyperai.gear.RuntimeImage;
 
 /** Gears to what users, services and events see of them. */
@@ -23,7 +26,8 @@ public final class GearMapper {
 
     /** A user's view: where things are stored is the platform's business, not theirs. */
     public record GearView(String id, String name, String computeSpecId, String imageId, List<BindingView> bindings,
-            int revision, Instant createdAt, Instant updatedAt) {
+            @JsonInclude(JsonInclude.Include.NON_NULL) GearApi.IdlePolicy idlePolicy, int revision, Instant createdAt,
+            Instant updatedAt) {
     }
 
     private GearMapper() {
@@ -42,11 +46,14 @@ public final class GearMapper {
             String reason = broken == null ? null : broken.get(i);
             views.add(new BindingView(b.mountPath(), b.readOnly(), source(b), reason != null, reason));
         }
-        return new GearView(g.id, g.name, g.computeSpecId, g.imageId, views, g.revision, g.createdAt, g.updatedAt);
+        return new GearView(g.id, g.name, g.computeSpecId, g.imageId, views, idlePolicy(g), g.revision, g.createdAt,
+                g.updatedAt);
     }
 
     /** What the execution service runs and mounts: spec, image, each source and where its bytes are. */
-    public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image, List<String> broken) {
+    /** {@code defaults}: the owner's, whose idle policy stands in for the gear's when it has none (null: none). */
+    public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image, List<String> broken,
+            GearDefaults defaults) {
         List<GearBinding> bindings = g.bindings();
         List<GearApi.Mount> mounts = new java.util.ArrayList<>();
         for (int i = 0; i < bindings.size(); i++) {
@@ -56,7 +63,23 @@ public final class GearMapper {
                     b.storagePath(), b.totalBytes(), b.workdirPath(), b.bytes(), broken.get(i)));
         }
         return new GearApi.GearRuntime(g.id, g.ownerId, g.name, g.revision, CatalogueMapper.internal(spec),
-                CatalogueMapper.internal(image), mounts, g.createdAt, g.updatedAt);
+                CatalogueMapper.internal(image), mounts, g.createdAt, g.updatedAt,
+                idlePolicy(g) != null || defaults == null ? idlePolicy(g)
+                        : idlePolicy(defaults.idleWarnAfterSeconds, defaults.idleStopAfterSeconds));
+    }
+
+    private static GearApi.IdlePolicy idlePolicy(Gear g) {
+        return idlePolicy(g.idleWarnAfterSeconds, g.idleStopAfterSeconds);
+    }
+
+    private static GearApi.IdlePolicy idlePolicy(Integer warnAfterSeconds, Integer stopAfterSeconds) {
+        return warnAfterSeconds == null && stopAfterSeconds == null ? null
+                : new GearApi.IdlePolicy(warnAfterSeconds, stopAfterSeconds);
+    }
+
+    public static GearRequests.Defaults defaults(GearDefaults d) {
+        return new GearRequests.Defaults(d == null || (d.idleWarnAfterSeconds == null && d.idleStopAfterSeconds == null)
+                ? null : new GearRequests.IdlePolicyRequest(d.idleWarnAfterSeconds, d.idleStopAfterSeconds));
     }
 
     public static GearChanged event(Gear g) {

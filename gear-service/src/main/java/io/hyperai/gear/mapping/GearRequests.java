@@ -3,6 +3,8 @@ package io.hyperai.gear.mapping;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
@@ -32,16 +34,38 @@ public final class GearRequests {
             @NotBlank @Size(max = MAX_NAME) String name,
             @NotBlank @Size(max = 64) String computeSpecId,
             @NotBlank @Size(max = 64) String imageId,
-            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings) {
+            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings,
+            @Valid IdlePolicyRequest idlePolicy) {
     }
 
-    /** Only what is present changes; {@code bindings}, when present, replaces every binding. */
+    /**
+     * Only what is present changes; {@code bindings}, when present, replaces every binding; {@code idlePolicy}, when
+     * present, replaces the policy ({@code {}} removes it).
+     */
     public record GearChange(
             @Size(min = 1, max = MAX_NAME) @Pattern(regexp = NOT_BLANK, message = "must not be blank") String name,
             @Size(min = 1, max = 64) String computeSpecId,
             @Size(min = 1, max = 64) String imageId,
-            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings) {
+            @Size(max = MAX_BINDINGS) List<@NotNull @Valid BindingRequest> bindings,
+            @Valid IdlePolicyRequest idlePolicy) {
     }
+
+    /**
+     * The gear's workspaces are warned after {@code warnAfterSeconds} without use and stopped (home saved) after
+     * {@code stopAfterSeconds}; either may be left out, each at least a minute, the warning before the stop.
+     */
+    public record IdlePolicyRequest(
+            @Min(MIN_IDLE_SECONDS) @Max(MAX_IDLE_SECONDS) Integer warnAfterSeconds,
+            @Min(MIN_IDLE_SECONDS) @Max(MAX_IDLE_SECONDS) Integer stopAfterSeconds) {
+    }
+
+    /** A user's defaults for their gears (request and answer): the idle policy of gears that have none. */
+    public record Defaults(@Valid IdlePolicyRequest idlePolicy) {
+    }
+
+    public static final int MIN_IDLE_SECONDS = 60;
+    /** A year: a longer idle time is no policy. */
+    public static final int MAX_IDLE_SECONDS = 31_536_000;
 
     public record BindingRequest(
             @NotBlank @Size(max = 100) String mountPath,

@@ -8,6 +8,7 @@ import jakarta.ws.rs.DELETE;
 import jakarta.ws.rs.GET;
 import jakarta.ws.rs.PATCH;
 import jakarta.ws.rs.POST;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.core.MediaType;
@@ -27,6 +28,7 @@ import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.gear.mapping.GearMapper;
 import io.hyperai.gear.mapping.GearMapper.GearView;
+import io.hyperai.gear.mapping.GearRequests.Defaults;
 import io.hyperai.gear.mapping.GearRequests.GearChange;
 import io.hyperai.gear.mapping.GearRequests.NewGear;
 import io.hyperai.gear.service.GearService;
@@ -72,6 +74,25 @@ public class GearResource {
     @Operation(summary = "List the caller's gears")
     public Uni<Page<GearView>> list(@Valid @BeanParam PageRequest page) {
         return gears.list(user.id(), page).map(p -> p.map(GearMapper::view));
+    }
+
+    @GET
+    @Path("defaults")
+    @Operation(summary = "The caller's defaults for their gears", description = "`idlePolicy`: what workspaces of a"
+            + " gear without a policy of its own take (null: none; they run until stopped).")
+    public Uni<Defaults> defaults() {
+        return gears.defaults(user.id());
+    }
+
+    @PUT
+    @Path("defaults")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the caller's defaults for their gears", description = "Replaces them; `{}` or"
+            + " `{\"idlePolicy\": null}` removes the default idle policy. A gear's own policy wins over it.")
+    public Uni<Defaults> setDefaults(@RequestBody(content = @Content(examples = @ExampleObject(name = "idle-policy",
+            value = "{\"idlePolicy\": {\"warnAfterSeconds\": 1800, \"stopAfterSeconds\": 3600}}")))
+            @Valid @NotNull Defaults body) {
+        return gears.setDefaults(user.id(), body);
     }
 
     @GET

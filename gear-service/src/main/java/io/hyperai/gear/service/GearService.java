@@ -20,10 +20,13 @@ import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.gear.ComputeSpec;
 import io.hyperai.gear.Gear;
 import io.hyperai.gear.GearBinding;
+import io.hyperai.gear.GearDefaults;
 import io.hyperai.gear.RuntimeImage;
 import io.hyperai.gear.mapping.GearMapper;
 import io.hyperai.gear.mapping.GearRequests.BindingRequest;
+import io.hyperai.gear.mapping.GearRequests.Defaults;
 import io.hyperai.gear.mapping.GearRequests.GearChange;
+import io.hyperai.gear.mapping.GearRequests.IdlePolicyRequest;
 import io.hyperai.gear.mapping.GearRequests.NewGear;
 import io.hyperai.gear.repository.GearRepository;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -51,6 +54,7 @@ public class GearService {
     public Uni<Gear> create(String ownerId, NewGear request) {
         List<BindingRequest> bindings = request.bindings() == null ? List.of() : request.bindings();
         Problems.throwIfAny(BindingRules.check(bindings));
+        checkIdlePolicy(request.idlePolicy());
         return Panache.withSession(() -> checkChoice(request.computeSpecId(), request.imageId(), null))
                 .chain(() -> dependencies.admitStorage(ownerId))
                 .chain(() -> dependencies.resolve(ownerId, bindings))
@@ -64,6 +68,10 @@ public class GearService {
                             gear.computeSpecId = request.computeSpecId();
                             gear.imageId = request.imageId();
                             gear.bindings(resolved);
+                            if (request.idlePolicy() != null) {
+                                gear.idleWarnAfterSeconds = request.idlePolicy().warnAfterSeconds();
+                                gear.idleStopAfterSeconds = request.idlePolicy().stopAfterSeconds();
+                            }
                             gear.revision = 1;
                             gear.createdAt = now;
                             gear.updatedAt = now;
@@ -87,6 +95,7 @@ public class GearService {
         if (change.bindings() != null) {
             Problems.throwIfAny(BindingRules.check(change.bindings()));
         }
+        checkIdlePolicy(change.idlePolicy());
         return Panache.withSession(() -> get(ownerId, id)
                 .call(gear -> checkChoice(change.computeSpecId(), change.imageId(), gear)))
                 .chain(() -> change.bindings() == null ? Uni.createFrom().<List<GearBinding>>nullItem()
@@ -96,6 +105,14 @@ public class GearService {
                         .call(gear -> apply(gear, change, resolved)
                                 ? outbox.append(EventType.GEAR_UPDATED, gear.id, GearMapper.event(gear))
                                 : Uni.createFrom().voidItem())));
+    }
+
+    /** The warning must come before the stop (each bound alone by the request's own constraints). */
+    private static void checkIdlePolicy(IdlePolicyRequest idle) {
+        if (idle != null && idle.warnAfterSeconds() != null && idle.stopAfterSeconds() != null
+                && idle.warnAfterSeconds() >= idle.stopAfterSeconds()) {
+            throw ProblemException.invalid("idlePolicy.warnAfterSeconds", "must be less than stopAfterSeconds");
+        }
     }
 
     private static boolean apply(Gear gear, GearChange change, List<GearBinding> bindings) {
@@ -114,6 +131,13 @@ public class GearService {
         }
         if (bindings != null && !bindings.equals(gear.bindings())) {
             gear.bindings(bindings);
+            changed = true;
+        }
+        if (change.idlePolicy() != null
+                && !(Objects.equals(change.idlePolicy().warnAfterSeconds(), gear.idleWarnAfterSeconds)
+                        && Objects.equals(change.idlePolicy().stopAfterSeconds(), gear.idleStopAfterSeconds))) {
+            gear.idleWarnAfterSeconds = change.idlePolicy().warnAfterSeconds();
+            gear.idleStopAfterSeconds = change.idlePolicy().stopAfterSeconds();
             changed = true;
         }
         if (changed) {
@@ -150,7 +174,28 @@ public class GearService {
                 .chain(gear -> ComputeSpec.<ComputeSpec>findById(gear.computeSpecId)
                         .chain(spec -> RuntimeImage.<RuntimeImage>findById(gear.imageId)
                                 .chain(image -> dependencies.brokenReasons(gear.ownerId, gear.bindings())
-                                        .map(broken -> GearMapper.internal(gear, spec, image, broken)))));
+                                        .chain(broken -> GearDefaults.<GearDefaults>findById(gear.ownerId)
+                                                .map(defaults -> GearMapper.internal(gear, spec, image, broken,
+                                                        defaults))))));
+    }
+
+    /** The caller's defaults for their gears (an empty policy when they set none). */
+    @WithSession
+    public Uni<Defaults> defaults(String ownerId) {
+        return GearDefaults.<GearDefaults>findById(ownerId).map(GearMapper::defaults);
+    }
+
+    /** Replaces the caller's defaults; a gear's own policy still wins over them. */
+    public Uni<Defaults> setDefaults(String ownerId, Defaults change) {
+        checkIdlePolicy(change.idlePolicy());
+        return Panache.withTransaction(() -> GearDefaults.<GearDefaults>findById(ownerId).chain(found -> {
+            GearDefaults d = found != null ? found : new GearDefaults();
+            d.userId = ownerId;
+            d.idleWarnAfterSeconds = change.idlePolicy() == null ? null : change.idlePolicy().warnAfterSeconds();
+            d.idleStopAfterSeconds = change.idlePolicy() == null ? null : change.idlePolicy().stopAfterSeconds();
+            d.updatedAt = Instant.now();
+            return found != null ? Uni.createFrom().item(d) : d.<GearDefaults>persist();
+        })).map(GearMapper::defaults);
     }
 
     /**

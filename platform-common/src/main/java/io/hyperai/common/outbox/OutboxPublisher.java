@@ -18,6 +18,7 @@ import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.eclipse.microprofile.config.Config;
 import org.eclipse.microprofile.config.inject.ConfigProperty;
 
 import io.opentelemetry.api.trace.Span;
@@ -34,10 +35,12 @@ public class OutboxPublisher {
     private final OutboxTracing tracing;
 
     public OutboxPublisher(OutboxConfig config, OutboxTracing tracing,
-            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap) {
+            @ConfigProperty(name = "kafka.bootstrap.servers") String bootstrap, Config mp) {
         this.tracing = tracing;
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        // authenticated as the service's own Kafka principal, like its channels (the ACLs let it write its topic)
+        props.putAll(KafkaConnection.settings(key -> mp.getOptionalValue(key, String.class)));
         props.put(ProducerConfig.ACKS_CONFIG, "all");
         props.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, "true");
         props.put(ProducerConfig.MAX_IN_FLIGHT_REQUESTS_PER_CONNECTION, "5");

@@ -34,9 +34,15 @@ public interface GearApi {
     @Operation(summary = "All compute specs, retired ones included")
     Uni<List<Spec>> computeSpecs();
 
+    /** {@code idlePolicy}: the gear's, for its workspaces (null: none, they run until stopped). */
     @JsonIgnoreProperties(ignoreUnknown = true)
     record GearRuntime(String id, String ownerId, String name, int revision, Spec computeSpec, Image image,
-            List<Mount> bindings, Instant createdAt, Instant updatedAt) {
+            List<Mount> bindings, Instant createdAt, Instant updatedAt, IdlePolicy idlePolicy) {
+    }
+
+    /** A workspace warned, and/or stopped, after this long without use; either may be null. */
+    @JsonIgnoreProperties(ignoreUnknown = true)
+    record IdlePolicy(Integer warnAfterSeconds, Integer stopAfterSeconds) {
     }
 
     /** {@code kind} is CPU or GPU; prices are in minor units of {@code currency}. */
