@@ -42,4 +42,9 @@ public class MeteredRun extends PanacheEntityBase {
     public int chargedThrough;
     @Column(name = "settled_at")
     public Instant settledAt;
+    /** The execution's own spending cap, if it has one; {@code capReachedAt} when its cost reached it. */
+    @Column(name = "max_cost_minor")
+    public Long maxCostMinor;
+    @Column(name = "cap_reached_at")
+    public Instant capReachedAt;
 }

@@ -44,9 +44,15 @@ final class BillingFixtures {
     }
 
     static String started(String executionId, String owner, String gear, String spec, long price, Instant startedAt) {
+        return started(executionId, owner, gear, spec, price, startedAt, null);
+    }
+
+    /** With the execution's own spending cap. */
+    static String started(String executionId, String owner, String gear, String spec, long price, Instant startedAt,
+            Long maxCostMinor) {
         EventEnvelope e = EventCodec.envelope(UUID.randomUUID().toString(), SOURCE, EventType.EXECUTION_STARTED,
                 executionId, startedAt, new ExecutionStarted(executionId, gear, owner, "jupyter", spec, price, "CNY",
-                        startedAt));
+                        startedAt, maxCostMinor));
         return EventCodec.write(e);
     }
 

@@ -73,6 +73,9 @@ public class Execution extends PanacheEntityBase {
     /** The start of the idle period its warning was given for (a new period after use is warned again). */
     @Column(name = "idle_warned_for")
     public Instant idleWarnedFor;
+    /** Stopped with reason SPENDING_CAP when billing says its cost reached this; null: no cap of its own. */
+    @Column(name = "max_cost_minor")
+    public Long maxCostMinor;
     @Column(name = "created_at")
     public Instant createdAt;
     @Column(name = "started_at")

@@ -17,6 +17,8 @@ public final class Reasons {
     public static final String DEADLINE = "DEADLINE";
     /** A workspace idle for the time its idle policy allows. */
     public static final String IDLE = "IDLE";
+    /** Its owner's monthly spending cap, or its own {@code maxCostMinor}, was reached. */
+    public static final String SPENDING_CAP = "SPENDING_CAP";
 
     /** Failures whose container would otherwise linger (waiting for an image, restarting). */
     public static boolean removesContainer(String reason) {

@@ -86,7 +86,7 @@ class GearEventsTest {
         String execution = unique("exec");
 
         EventEnvelope started = send(EventType.EXECUTION_STARTED, execution, new ExecutionStarted(execution, id,
-                "alice", "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z")));
+                "alice", "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z"), null));
         awaitProcessed(started);
         given().auth().oauth2(Tokens.alice()).delete("/api/v1/gears/" + id).then().statusCode(409)
                 .body("type", equalTo("urn:hyperai:problem:gear-running"));
@@ -100,7 +100,7 @@ class GearEventsTest {
         // a redelivered start (same event id) and a late start of an execution that has ended change nothing
         KafkaProbe.shared().send(Topics.EXECUTION, execution, EventCodec.write(started), Map.of());
         EventEnvelope late = send(EventType.EXECUTION_STARTED, execution, new ExecutionStarted(execution, id,
-                "alice", "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z")));
+                "alice", "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z"), null));
         awaitProcessed(ended);
         awaitProcessed(late);
         assertThat(count("SELECT count(*) FROM inbox_event WHERE event_id = ?", started.id())).isEqualTo(1);
@@ -126,7 +126,7 @@ class GearEventsTest {
         String execution = unique("exec");
         KafkaProbe.shared().send(Topics.EXECUTION, execution, "this is not an event", Map.of());
         awaitProcessed(send(EventType.EXECUTION_STARTED, execution, new ExecutionStarted(execution, id, "alice",
-                "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z"))));
+                "script", "cpu-2c4g", 100, "CNY", Instant.parse("2026-11-29T10:00:00Z"), null)));
         given().auth().oauth2(Tokens.alice()).delete("/api/v1/gears/" + id).then().statusCode(409);
         // kept for an admin, in this service's database
         await(WAIT, () -> count("SELECT count(*) FROM dead_letter WHERE consumer = 'gear-service.executions'"

@@ -82,7 +82,9 @@ final class AccountCommands {
                     row("balance", Format.money(account.path("balanceMinor").asLong(), currency)
                             + (account.path("exhausted").asBoolean() ? "  (exhausted: top up to start executions)" : "")),
                     row("spent " + Json.text(account, "month"),
-                            Format.money(account.path("spentThisMonthMinor").asLong(), currency)))));
+                            Format.money(account.path(account.has("monthSpentMinor") ? "monthSpentMinor"
+                                    : "spentThisMonthMinor").asLong(), currency)
+                                    + LimitsCommand.capNote(account.path("limits"), currency)))));
             List<List<String>> running = new ArrayList<>();
             for (JsonNode r : account.path("running")) {
                 running.add(row(Json.text(r, "executionId"), Json.text(r, "gearId"), Json.text(r, "computeSpecId"),

@@ -45,6 +45,11 @@ public final class Api {
                 .POST(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
     }
 
+    public JsonNode put(String service, String path, JsonNode body) {
+        return json(service, request(service, path).header("Content-Type", "application/json")
+                .PUT(HttpRequest.BodyPublishers.ofString(body == null ? "{}" : body.toString())).build());
+    }
+
     public JsonNode delete(String service, String path) {
         return json(service, request(service, path).DELETE().build());
     }

@@ -20,7 +20,8 @@ import picocli.CommandLine.Spec;
                 ExecutionCommands.Run.class, ExecutionCommands.Jupyter.class, ExecutionCommands.Logs.class,
                 ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class, OutputCommands.class,
                 NotificationCommands.class,
-                AccountCommands.Storage.class, AccountCommands.Bill.class, AdminCommands.class, Completion.class })
+                AccountCommands.Storage.class, AccountCommands.Bill.class, LimitsCommand.class, AdminCommands.class,
+                Completion.class })
 final class Hyperai implements Callable<Integer> {
 
     @Spec

@@ -57,9 +57,11 @@ class ContractWireFormTest {
         SAMPLES.put(StorageApi.ReservationRequest.class, new StorageApi.ReservationRequest(ALICE, 734_003_200L));
         SAMPLES.put(StorageApi.Reservation.class,
                 new StorageApi.Reservation("resv-9", ALICE, 734_003_200L, T1));
-        SAMPLES.put(BillingApi.BillingAdmission.class, new BillingApi.BillingAdmission(ALICE, -37, "CNY", false));
+        SAMPLES.put(BillingApi.BillingAdmission.class, new BillingApi.BillingAdmission(ALICE, -37, "CNY", false,
+                BillingApi.BillingAdmission.BALANCE_EXHAUSTED));
         SAMPLES.put(BillingApi.UsersRequest.class, new BillingApi.UsersRequest(List.of(ALICE, "bob")));
-        SAMPLES.put(BillingApi.ExhaustedUsers.class, new BillingApi.ExhaustedUsers(List.of(ALICE)));
+        SAMPLES.put(BillingApi.ExhaustedUsers.class, new BillingApi.ExhaustedUsers(List.of(ALICE), List.of("bob"),
+                List.of("exec-1")));
         SAMPLES.put(ExecutionApi.Output.class,
                 new ExecutionApi.Output("exec-0", ALICE, "gear-1", "SUCCEEDED", "exec-0", 1_073_741_824L));
         OwnedBytes.StoredObject object = new OwnedBytes.StoredObject("DATASET", "item-1/v2", ALICE, 734_003_200L, T0);

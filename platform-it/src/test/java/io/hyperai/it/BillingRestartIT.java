@@ -195,7 +195,7 @@ class BillingRestartIT {
     private static String started(Run run, String owner) {
         return EventCodec.write(EventCodec.envelope(eventId(), "/execution-service",
                 EventType.EXECUTION_STARTED, run.id, run.startedAt, new ExecutionStarted(run.id, "gear-" + run.id,
-                        owner, "jupyter", "gpu-a100-1", run.price, "CNY", run.startedAt)));
+                        owner, "jupyter", "gpu-a100-1", run.price, "CNY", run.startedAt, null)));
     }
 
     private static void end(Run run, String owner, Instant endedAt) {

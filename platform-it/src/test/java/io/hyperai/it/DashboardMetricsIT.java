@@ -168,7 +168,7 @@ class DashboardMetricsIT {
         String run = "late-end-" + UUID.randomUUID();
         Instant startedAt = Instant.now().minusSeconds(25).truncatedTo(ChronoUnit.SECONDS);
         send(run, EventType.EXECUTION_STARTED, startedAt, new ExecutionStarted(run, "gear-" + run, broke, "script",
-                "cpu-2c4g", 360_000, "CNY", startedAt));
+                "cpu-2c4g", 360_000, "CNY", startedAt, null));
         await().atMost(Duration.ofSeconds(60)).until(() -> Api.number("billing",
                 "SELECT count(*) FROM charge WHERE execution_id = ? AND interval_no > 0", run) >= 2);
         Instant endedAt = startedAt.plusSeconds(5);

@@ -24,6 +24,9 @@ public class StorageQuota extends PanacheEntityBase {
     public Long quotaBytes;
     @Column(name = "over_quota")
     public boolean overQuota;
+    /** Usage was last seen at or above the nearly-full ratio of the quota. */
+    @Column(name = "nearly_full")
+    public boolean nearlyFull;
     @Column(name = "updated_at")
     public Instant updatedAt;
 }

@@ -140,6 +140,34 @@ class LedgerEventsTest {
         assertThat(EventCodec.payload(crossings.get(1), StorageQuotaState.class).usedBytes()).isEqualTo(700);
     }
 
+    /** At 90 % of the quota (the default ratio): once per upward crossing, re-armed below; not when going straight over. */
+    @Test
+    void nearlyFullIsPublishedOncePerUpwardCrossing() {
+        String user = newUser();
+        setQuota(user, 1000);
+        String item = UUID.randomUUID().toString();
+        publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 1, user, 500, null));
+        publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 2, user, 400, null));
+        publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 3, user, 50, null));
+        await().atMost(WAIT).until(() -> used(user) == 950);
+        publish(EventType.WAREHOUSE_VERSION_DELETED, item, new WarehouseVersionDeleted(item, "dataset", 2, user, 400));
+        await().atMost(WAIT).until(() -> used(user) == 550);
+        publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 4, user, 380, null));
+        await().atMost(WAIT).until(() -> used(user) == 930);
+        // from under the ratio straight over the quota: exceeded only
+        publish(EventType.WAREHOUSE_VERSION_DELETED, item, new WarehouseVersionDeleted(item, "dataset", 4, user, 380));
+        await().atMost(WAIT).until(() -> used(user) == 550);
+        publish(EventType.WAREHOUSE_VERSION_CREATED, item, new WarehouseVersionCreated(item, "dataset", 5, user, 600, null));
+        await().atMost(WAIT).until(() -> used(user) == 1150);
+
+        List<EventEnvelope> events = quotaEvents(user, 3);
+        assertThat(events).extracting(EventEnvelope::type).containsExactly("storage.quota.nearly-full",
+                "storage.quota.nearly-full", "storage.quota.exceeded");
+        assertThat(EventCodec.payload(events.get(0), StorageQuotaState.class))
+                .isEqualTo(new StorageQuotaState(user, 1000, 900));
+        assertThat(EventCodec.payload(events.get(1), StorageQuotaState.class).usedBytes()).isEqualTo(930);
+    }
+
     @Test
     void anAdminQuotaChangeMayBlockAndUnblock() {
         String user = newUser();

@@ -33,17 +33,17 @@ public class LedgerRepository {
      */
     static final String OPEN = """
             INSERT INTO metered_run (execution_id, owner_id, gear_id, compute_spec_id, mode, price_per_hour_minor,
-                                     currency, interval_seconds, started_at)
+                                     currency, interval_seconds, started_at, max_cost_minor)
             SELECT r.execution_id, r.owner_id, r.gear_id, r.compute_spec_id, r.mode, r.price, r.currency,
-                   :intervalSeconds, r.started_at
+                   :intervalSeconds, r.started_at, r.max_cost
               FROM jsonb_to_recordset(CAST(CAST(:runs AS text) AS jsonb)) AS r(execution_id text, owner_id text, gear_id text,
-                   compute_spec_id text, mode text, price bigint, currency text, started_at timestamptz)
+                   compute_spec_id text, mode text, price bigint, currency text, started_at timestamptz, max_cost bigint)
              ORDER BY r.execution_id
             ON CONFLICT (execution_id) DO UPDATE
                SET gear_id = COALESCE(EXCLUDED.gear_id, metered_run.gear_id),
                    compute_spec_id = EXCLUDED.compute_spec_id, mode = EXCLUDED.mode,
                    price_per_hour_minor = EXCLUDED.price_per_hour_minor, currency = EXCLUDED.currency,
-                   started_at = EXCLUDED.started_at, updated_at = now()
+                   started_at = EXCLUDED.started_at, max_cost_minor = EXCLUDED.max_cost_minor, updated_at = now()
              WHERE metered_run.price_per_hour_minor IS NULL""";
 
     /**
@@ -134,6 +134,23 @@ public class LedgerRepository {
                AND user_id = ANY (string_to_array(:owners, :separator))
             RETURNING user_id, balance_minor, currency""";
 
+    /** What a running run has cost by now: the cumulative floor rule of the ledger over its whole seconds so far. */
+    static final String COST_SO_FAR = "(r.price_per_hour_minor"
+            + " * CAST(GREATEST(0, floor(extract(epoch FROM (now() - r.started_at)))) AS bigint)) / 3600";
+
+    /**
+     * Per owner with priced running executions: what they have used since their last charged interval
+     * ({@code amount}) and their combined price per hour ({@code per_hour}).
+     */
+    static final String UNCHARGED_BY_OWNER = """
+                SELECT r.owner_id,
+                       sum(%s - (r.price_per_hour_minor * r.charged_through * r.interval_seconds) / 3600) AS amount,
+                       sum(r.price_per_hour_minor) AS per_hour
+                  FROM metered_run r
+                 WHERE r.ended_at IS NULL AND r.settled_at IS NULL AND r.price_per_hour_minor IS NOT NULL
+                   AND r.started_at IS NOT NULL
+                 GROUP BY r.owner_id""".formatted(COST_SO_FAR);
+
     /**
      * Exhaustion on time: marks the accounts whose balance, less what their running executions have used since
      * their last charged interval (the same cumulative floor rule), is zero or below, without waiting for the next
@@ -142,20 +159,11 @@ public class LedgerRepository {
      * condition after the lock): a top-up's new balance counts, and a charge moves both sides by the same amount.
      */
     static final String EXHAUST_PROJECTED = """
-            WITH uncharged AS (
-                SELECT r.owner_id,
-                       sum((r.price_per_hour_minor
-                                * CAST(GREATEST(0, floor(extract(epoch FROM (now() - r.started_at)))) AS bigint)) / 3600
-                           - (r.price_per_hour_minor * r.charged_through * r.interval_seconds) / 3600) AS amount
-                  FROM metered_run r
-                 WHERE r.ended_at IS NULL AND r.settled_at IS NULL AND r.price_per_hour_minor IS NOT NULL
-                   AND r.started_at IS NOT NULL
-                 GROUP BY r.owner_id
-            )
+            WITH uncharged AS (%s)
             UPDATE billing_account a SET exhausted = TRUE, updated_at = now()
               FROM uncharged u
              WHERE a.user_id = u.owner_id AND NOT a.exhausted AND a.balance_minor - u.amount <= 0
-            RETURNING a.user_id, CAST(a.balance_minor - u.amount AS bigint), a.currency""";
+            RETURNING a.user_id, CAST(a.balance_minor - u.amount AS bigint), a.currency""".formatted(UNCHARGED_BY_OWNER);
 
     /**
      * What one accrual statement charged, per owner, compute spec and mode (refunds apart); a settlement's also per
@@ -174,7 +182,7 @@ public class LedgerRepository {
         starts.forEach(st -> rows.add(new JsonObject().put("execution_id", st.executionId())
                 .put("owner_id", st.ownerId()).put("gear_id", st.gearId()).put("compute_spec_id", st.computeSpecId())
                 .put("mode", st.mode()).put("price", st.pricePerHourMinor()).put("currency", st.currency())
-                .put("started_at", text(st.startedAt()))));
+                .put("started_at", text(st.startedAt())).put("max_cost", st.maxCostMinor())));
         return upsert(OPEN, rows, intervalSeconds);
     }
 

@@ -6,8 +6,11 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
+import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.GET;
+import jakarta.ws.rs.PUT;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
@@ -17,17 +20,22 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 
 import io.hyperai.billing.mapping.AccountView;
 import io.hyperai.billing.mapping.ChargeView;
+import io.hyperai.billing.mapping.LimitsRequest;
+import io.hyperai.billing.mapping.LimitsView;
 import io.hyperai.billing.mapping.PriceView;
 import io.hyperai.billing.mapping.StatementView;
 import io.hyperai.billing.service.AccountService;
+import io.hyperai.billing.service.LimitsService;
 import io.hyperai.billing.service.PriceService;
 import io.hyperai.billing.service.StatementService;
 import io.hyperai.common.paging.Page;
@@ -37,7 +45,7 @@ import io.hyperai.common.security.CurrentUser;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
 
-/** The signed-in user's own billing: balance, ledger, statements; and the price list. */
+/** The signed-in user's own billing: balance, spending limits, ledger, statements; and the price list. */
 @Path("/api/v1/billing")
 @Authenticated
 @Tag(name = "Billing", description = "The caller's prepaid balance, which running executions are charged against in"
@@ -50,10 +58,12 @@ public class BillingResource {
     private final AccountService accounts;
     private final StatementService statements;
     private final PriceService prices;
+    private final LimitsService limits;
     private final CurrentUser user;
 
     public BillingResource(AccountService accounts, StatementService statements, PriceService prices,
-            CurrentUser user) {
+            LimitsService limits, CurrentUser user) {
+        this.limits = limits;
         this.accounts = accounts;
         this.statements = statements;
         this.prices = prices;
@@ -63,9 +73,24 @@ public class BillingResource {
     @GET
     @Path("me")
     @Operation(summary = "The caller's balance", description = "At zero the caller's executions are stopped and new"
-            + " ones refused (402) until a top-up.")
+            + " ones refused (402) until a top-up. With the runway at the current rate, this month's spend and the"
+            + " spending limits.")
     public Uni<AccountView> me() {
         return accounts.account(user.id());
+    }
+
+    @PUT
+    @Path("me/limits")
+    @Consumes(MediaType.APPLICATION_JSON)
+    @Operation(summary = "Set the caller's spending limits", description = "Replaces both limits (null or absent: none)."
+            + " At the monthly cap (this calendar month in UTC, charged plus what runs now has used) new starts are"
+            + " refused (409 `spending-cap-reached`) and running executions stopped, until the month ends or the cap is"
+            + " raised; at or below the low-balance threshold (the balance projected to now) a `billing.balance.low`"
+            + " warning is sent once per crossing. Judged at once and then every few seconds.")
+    public Uni<LimitsView> setLimits(@RequestBody(content = @Content(examples = @ExampleObject(name = "cap-and-warning",
+            value = "{\"monthlyCapMinor\": 50000, \"lowBalanceThresholdMinor\": 2000}")))
+            @Valid @NotNull LimitsRequest request) {
+        return limits.set(user.id(), request);
     }
 
     @GET

@@ -7,7 +7,7 @@ import io.hyperai.common.security.CurrentUser;
 import io.hyperai.contracts.billing.BillingApi;
 import io.smallrye.mutiny.Uni;
 
-/** For the execution service: may this user start an execution (balance above zero)? */
+/** For the execution service: may this user start an execution (money, cap), and whose executions must stop? */
 @RolesAllowed(CurrentUser.ROLE_SERVICE)
 public class InternalAdmissionResource implements BillingApi {
 
@@ -24,6 +24,7 @@ public class InternalAdmissionResource implements BillingApi {
 
     @Override
     public Uni<ExhaustedUsers> exhausted(UsersRequest query) {
-        return accounts.exhaustedAmong(query.userIds()).map(ExhaustedUsers::new);
+        return accounts.mustStopAmong(query.userIds())
+                .map(m -> new ExhaustedUsers(m.exhausted(), m.capped(), m.cappedExecutions()));
     }
 }

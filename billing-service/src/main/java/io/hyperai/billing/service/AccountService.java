@@ -5,9 +5,12 @@ import java.time.Instant;
 import java.time.YearMonth;
 import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
@@ -17,6 +20,7 @@ import io.hyperai.billing.MeteredRun;
 import io.hyperai.billing.TopUp;
 import io.hyperai.billing.config.BillingConfig;
 import io.hyperai.billing.mapping.AccountView;
+import io.hyperai.billing.mapping.LimitsView;
 import io.hyperai.billing.mapping.RunningView;
 import io.hyperai.billing.mapping.TopUpView;
 import io.hyperai.common.events.EventType;
@@ -65,7 +69,8 @@ public class AccountService {
                         .getSingleResult())
                         .map(spent -> AccountView.of(userId, account == null ? 0 : account.balanceMinor,
                                 account == null ? config.currency() : account.currency,
-                                account != null && account.exhausted, month.toString(), spent, running))));
+                                account != null && account.exhausted, month.toString(), spent, running,
+                                LimitsView.of(account)))));
     }
 
     private Uni<List<RunningView>> running(String userId) {
@@ -95,21 +100,47 @@ public class AccountService {
                 });
     }
 
+    /** Money first: a user without it is told to top up, whatever their cap. */
     @WithSession
     public Uni<BillingAdmission> admission(String userId) {
-        return BillingAccount.<BillingAccount>findById(userId).map(a -> a == null
-                ? new BillingAdmission(userId, 0, config.currency(), false)
-                : new BillingAdmission(userId, a.balanceMinor, a.currency, a.balanceMinor > 0 && !a.exhausted));
+        return BillingAccount.<BillingAccount>findById(userId).map(a -> {
+            if (!hasMoney(a)) {
+                return new BillingAdmission(userId, a == null ? 0 : a.balanceMinor,
+                        a == null ? config.currency() : a.currency, false, BillingAdmission.BALANCE_EXHAUSTED);
+            }
+            boolean capped = LimitsView.capped(a);
+            return new BillingAdmission(userId, a.balanceMinor, a.currency, !capped,
+                    capped ? BillingAdmission.SPENDING_CAP_REACHED : null);
+        });
     }
 
-    /** Those of {@code userIds} that may not run anything: no balance above zero, or used up (the exhausted flag). */
+    /**
+     * Of {@code userIds}: those that may not run anything (no balance above zero, or used up: the exhausted flag),
+     * those with money whose monthly cap is reached, and the running executions of them all whose own cap is reached.
+     */
     @WithSession
-    public Uni<List<String>> exhaustedAmong(List<String> userIds) {
-        return BillingAccount.<BillingAccount>list("userId in ?1", userIds).map(accounts -> {
-            java.util.Set<String> allowed = new java.util.HashSet<>();
-            accounts.stream().filter(a -> a.balanceMinor > 0 && !a.exhausted).forEach(a -> allowed.add(a.userId));
-            return userIds.stream().distinct().filter(id -> !allowed.contains(id)).toList();
+    public Uni<MustStop> mustStopAmong(List<String> userIds) {
+        return BillingAccount.<BillingAccount>list("userId in ?1", userIds).chain(accounts -> {
+            Set<String> allowed = new HashSet<>();
+            List<String> capped = new ArrayList<>();
+            accounts.stream().filter(AccountService::hasMoney).forEach(a -> {
+                allowed.add(a.userId);
+                if (LimitsView.capped(a)) {
+                    capped.add(a.userId);
+                }
+            });
+            List<String> exhausted = userIds.stream().distinct().filter(id -> !allowed.contains(id)).toList();
+            return MeteredRun.<MeteredRun>list("ownerId in ?1 and capReachedAt is not null and endedAt is null",
+                    Sort.by("executionId"), userIds)
+                    .map(runs -> new MustStop(exhausted, capped, runs.stream().map(r -> r.executionId).toList()));
         });
+    }
+
+    public record MustStop(List<String> exhausted, List<String> capped, List<String> cappedExecutions) {
+    }
+
+    private static boolean hasMoney(BillingAccount account) {
+        return account != null && account.balanceMinor > 0 && !account.exhausted;
     }
 
     /**

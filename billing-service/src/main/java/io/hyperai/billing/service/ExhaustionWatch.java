@@ -16,7 +16,9 @@ import io.smallrye.mutiny.Uni;
  * Exhaustion on time: every {@code hyperai.billing.exhaustion-check} the balances of users with running
  * executions are projected to now, and those at zero or below are marked exhausted and published, so their
  * executions stop within seconds of the money running out instead of at the next accrual (up to two intervals
- * late). Charging stays the accrual's: the final charge of each stopped execution is exact to the second.
+ * late). The spending limits are judged in the same pass and transaction, on the same projection (LimitsService:
+ * low balance, monthly cap, executions' own caps). Charging stays the accrual's: the final charge of each stopped
+ * execution is exact to the second.
  */
 @ApplicationScoped
 public class ExhaustionWatch {
@@ -24,10 +26,12 @@ public class ExhaustionWatch {
     private static final Logger LOG = Logger.getLogger(ExhaustionWatch.class);
 
     private final LedgerService ledger;
+    private final LimitsService limits;
     private final BillingConfig config;
 
-    public ExhaustionWatch(LedgerService ledger, BillingConfig config) {
+    public ExhaustionWatch(LedgerService ledger, LimitsService limits, BillingConfig config) {
         this.ledger = ledger;
+        this.limits = limits;
         this.config = config;
     }
 
@@ -41,10 +45,10 @@ public class ExhaustionWatch {
                 .onFailure().recoverWithNull().replaceWithVoid();
     }
 
-    /** Marks and publishes the accounts used up by now; returns them. */
+    /** Marks and publishes the accounts used up by now and the limits crossed; returns the used-up accounts. */
     @WithTransaction
     public Uni<List<Exhausted>> checkNow() {
-        return ledger.exhaustProjected().invoke(exhausted -> exhausted.forEach(e -> LOG.infof(
+        return ledger.exhaustProjected().call(() -> limits.project(null)).invoke(exhausted -> exhausted.forEach(e -> LOG.infof(
                 "balance of %s used up by its running executions (%d %s projected): exhausted", e.userId(),
                 e.balanceMinor(), e.currency())));
     }

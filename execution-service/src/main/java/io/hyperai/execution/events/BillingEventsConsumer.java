@@ -13,10 +13,9 @@ import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.BillingBalanceState;
+import io.hyperai.common.events.payload.SpendingCapReached;
 import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
-import io.hyperai.execution.Execution;
-import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.service.ExecutionReconciler;
 import io.hyperai.execution.service.ExecutionService;
@@ -24,7 +23,9 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * At zero balance billing says so once; every running or queued execution of that user is
- * stopped with reason BALANCE_EXHAUSTED. New starts are refused by the admission check.
+ * stopped with reason BALANCE_EXHAUSTED. At a spending cap it says so once too: the monthly cap stops every execution
+ * of the user, an execution's own cap that one, with reason SPENDING_CAP. New starts are refused by the admission
+ * check; a lost event is repaired by ExhaustedOwnersPass.
  */
 @ApplicationScoped
 public class BillingEventsConsumer implements EventConsumer {
@@ -59,15 +60,18 @@ public class BillingEventsConsumer implements EventConsumer {
     }
 
     private Uni<Void> stop(EventEnvelope envelope, EventType type, Set<UUID> stopped) {
-        if (type != EventType.BILLING_BALANCE_EXHAUSTED) {
-            return Uni.createFrom().voidItem();
+        if (type == EventType.BILLING_BALANCE_EXHAUSTED) {
+            String owner = EventCodec.payload(envelope, BillingBalanceState.class).ownerId();
+            return executions.stopActiveInTransaction(owner, null, Reasons.BALANCE_EXHAUSTED).invoke(stopped::addAll)
+                    .replaceWithVoid();
         }
-        String owner = EventCodec.payload(envelope, BillingBalanceState.class).ownerId();
-        return Execution.<Execution>list("ownerId = ?1 and state in ?2", owner, List.copyOf(ExecutionState.ACTIVE))
-                .chain(active -> {
-                    List<UUID> ids = active.stream().map(e -> e.id).toList();
-                    stopped.addAll(ids);
-                    return executions.stopAllInTransaction(ids, Reasons.BALANCE_EXHAUSTED);
-                });
+        if (type == EventType.BILLING_CAP_REACHED) {
+            SpendingCapReached cap = EventCodec.payload(envelope, SpendingCapReached.class);
+            // an execution's own cap stops that one execution only (if it is the owner's and still active)
+            List<String> only = "EXECUTION".equals(cap.scope()) ? List.of(cap.executionId()) : null;
+            return executions.stopActiveInTransaction(cap.ownerId(), only, Reasons.SPENDING_CAP)
+                    .invoke(stopped::addAll).replaceWithVoid();
+        }
+        return Uni.createFrom().voidItem();
     }
 }

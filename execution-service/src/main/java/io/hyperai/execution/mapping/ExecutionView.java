@@ -12,13 +12,13 @@ import io.hyperai.execution.runtime.Launch;
 
 /**
  * An execution as its owner sees it; {@code workspaceUrl} only for a running workspace, {@code deadlineAt} once an
- * execution with a maximum running time has started.
+ * execution with a maximum running time has started, {@code maxCostMinor} when it has a spending cap of its own.
  */
 @JsonInclude(JsonInclude.Include.NON_NULL)
 public record ExecutionView(String id, String gearId, String mode, String state, String reason, Integer exitCode,
         String entryCommand, String codeId, String continuedFrom, String computeSpecId, long pricePerHourMinor,
         String currency, Launch.Resources resources, Instant createdAt, Instant startedAt, Instant endedAt,
-        Integer maxRuntimeSeconds, Instant deadlineAt, IdlePolicy idlePolicy, String workspaceUrl,
+        Integer maxRuntimeSeconds, Instant deadlineAt, IdlePolicy idlePolicy, Long maxCostMinor, String workspaceUrl,
         List<Step> history) {
 
     public record Step(String state, Instant at, String reason, String detail) {
@@ -37,6 +37,6 @@ public record ExecutionView(String id, String gearId, String mode, String state,
                 e.maxRuntimeSeconds == null || e.startedAt == null ? null : e.startedAt.plusSeconds(e.maxRuntimeSeconds),
                 e.idleWarnAfterSeconds == null && e.idleStopAfterSeconds == null ? null
                         : new IdlePolicy(e.idleWarnAfterSeconds, e.idleStopAfterSeconds),
-                url, steps);
+                e.maxCostMinor, url, steps);
     }
 }

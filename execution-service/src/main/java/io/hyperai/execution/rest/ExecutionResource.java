@@ -64,6 +64,7 @@ public class ExecutionResource {
     private static final String STARTED = "The new execution (its URL is in `Location`)";
     private static final String BALANCE = "The caller's balance is exhausted (`balance-exhausted`): top up first.";
     private static final String BLOCKED = "The caller's storage is over quota (`storage-blocked`).";
+    private static final String CAPPED = "The caller's monthly spending cap is reached (`spending-cap-reached`).";
 
     private final ExecutionService executions;
     private final ExecutionRuntime runtime;
@@ -90,11 +91,13 @@ public class ExecutionResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
     @APIResponse(responseCode = "402", description = BALANCE)
     @APIResponse(responseCode = "403", description = BLOCKED)
+    @APIResponse(responseCode = "409", description = CAPPED)
     public Uni<Response> start(@Parameter(description = "The gear to run") @PathParam("gearId") String gearId,
             @RequestBody(content = @Content(examples = {
                     @ExampleObject(name = "script", value = """
                             {"mode": "script", "entryCommand": "python train.py --epochs 3",
-                             "codeId": "3b241101-e2bb-4255-8caf-4136c566a962", "maxRuntimeSeconds": 7200}"""),
+                             "codeId": "3b241101-e2bb-4255-8caf-4136c566a962", "maxRuntimeSeconds": 7200,
+                             "maxCostMinor": 20000}"""),
                     @ExampleObject(name = "jupyter", value = "{\"mode\": \"jupyter\"}") }))
             @Valid StartRequest request) {
         if (request == null) {
@@ -112,7 +115,8 @@ public class ExecutionResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = ExecutionView.class)))
     @APIResponse(responseCode = "402", description = BALANCE)
     @APIResponse(responseCode = "403", description = BLOCKED)
-    @APIResponse(responseCode = "409", description = "The execution has not ended (`execution-running`).")
+    @APIResponse(responseCode = "409", description = "The execution has not ended (`execution-running`), or the"
+            + " caller's monthly spending cap is reached (`spending-cap-reached`).")
     public Uni<Response> continueFrom(@Parameter(description = "The ended execution to continue from")
             @PathParam("id") String id,
             @RequestBody(content = @Content(examples = @ExampleObject(name = "resume",

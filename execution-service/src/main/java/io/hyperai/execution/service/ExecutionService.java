@@ -19,6 +19,7 @@ import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
 import io.hyperai.common.problem.Problem;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.contracts.billing.BillingApi.BillingAdmission;
 import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.contracts.gear.GearApi.GearRuntime;
 import io.hyperai.execution.Execution;
@@ -74,7 +75,7 @@ public class ExecutionService {
 
     public Uni<Execution> start(String ownerId, String gearId, StartRequest request) {
         return start(ownerId, gearId, request.mode().name().toUpperCase(), request.entryCommand(), request.codeId(),
-                null, request.maxRuntimeSeconds(), request.idlePolicy());
+                null, request.maxRuntimeSeconds(), request.idlePolicy(), request.maxCostMinor());
     }
 
     /** A new execution of the same gear whose home starts as {@code previousId}'s saved working directory. */
@@ -92,12 +93,13 @@ public class ExecutionService {
                     : previous.idleWarnAfterSeconds == null && previous.idleStopAfterSeconds == null ? null
                     : new IdlePolicy(previous.idleWarnAfterSeconds, previous.idleStopAfterSeconds);
             return start(ownerId, previous.gearId, mode, command, null, previous.id,
-                    overrides == null ? null : overrides.maxRuntimeSeconds(), "JUPYTER".equals(mode) ? idle : null);
+                    overrides == null ? null : overrides.maxRuntimeSeconds(), "JUPYTER".equals(mode) ? idle : null,
+                    overrides == null ? null : overrides.maxCostMinor());
         });
     }
 
     private Uni<Execution> start(String ownerId, String gearId, String mode, String entryCommand, String codeId,
-            UUID continuedFrom, Integer maxRuntimeSeconds, IdlePolicy idle) {
+            UUID continuedFrom, Integer maxRuntimeSeconds, IdlePolicy idle, Long maxCostMinor) {
         if ("SCRIPT".equals(mode) && (entryCommand == null || entryCommand.isBlank())) {
             return Uni.createFrom().failure(ProblemException.invalid("entryCommand", "is required for a script"));
         }
@@ -133,6 +135,7 @@ public class ExecutionService {
             e.codeId = codeId;
             e.continuedFrom = continuedFrom;
             e.maxRuntimeSeconds = maxRuntimeSeconds;
+            e.maxCostMinor = maxCostMinor;
             // the start's own policy, else (for a workspace) its gear's
             IdlePolicy effective = idle != null || !"JUPYTER".equals(mode) ? idle
                     : IdlePolicies.fromGear(gear.idlePolicy(), config.idleMinimum());
@@ -183,6 +186,10 @@ public class ExecutionService {
             }
         }).replaceWithVoid();
         Uni<Void> money = DependencyFailures.guard("billing-service", billing.admission(ownerId)).invoke(b -> {
+            if (!b.allowed() && BillingAdmission.SPENDING_CAP_REACHED.equals(b.refusal())) {
+                throw ProblemException.conflict(BillingAdmission.SPENDING_CAP_REACHED, "this month's spending reached"
+                        + " the monthly cap; raise the cap (PUT /api/v1/billing/me/limits) or wait for next month");
+            }
             if (!b.allowed()) {
                 throw ProblemException.paymentRequired("balance-exhausted",
                         "the balance is " + b.balanceMinor() + " " + b.currency() + " minor units; top up to start executions");
@@ -250,6 +257,35 @@ public class ExecutionService {
     }
 
     /** {@link #stopInTransaction} for each, one after another. */
+    /**
+     * Stops, in the caller's transaction, the active executions of {@code ownerId} (all of them, or those of
+     * {@code executionIds} only); returns the ids stopped.
+     */
+    public Uni<List<UUID>> stopActiveInTransaction(String ownerId, java.util.Collection<String> executionIds,
+            String reason) {
+        List<UUID> only = executionIds == null ? null
+                : executionIds.stream().map(ExecutionService::uuidOrNull).filter(java.util.Objects::nonNull).toList();
+        if (only != null && only.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Uni<List<Execution>> active = only == null
+                ? Execution.list("ownerId = ?1 and state in ?2", ownerId, List.copyOf(ExecutionState.ACTIVE))
+                : Execution.list("ownerId = ?1 and state in ?2 and id in ?3", ownerId,
+                        List.copyOf(ExecutionState.ACTIVE), only);
+        return active.chain(found -> {
+            List<UUID> ids = found.stream().map(e -> e.id).toList();
+            return stopAllInTransaction(ids, reason).replaceWith(ids);
+        });
+    }
+
+    static UUID uuidOrNull(String id) {
+        try {
+            return id == null ? null : UUID.fromString(id);
+        } catch (IllegalArgumentException e) {
+            return null;
+        }
+    }
+
     public Uni<Void> stopAllInTransaction(java.util.Collection<UUID> ids, String reason) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (UUID id : ids) {

@@ -85,7 +85,7 @@ public class ExecutionStateService {
         return record(e, ExecutionState.RUNNING, at, null, null)
                 .chain(() -> outbox.append(EventType.EXECUTION_STARTED, e.id.toString(),
                         new ExecutionStarted(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
-                                e.computeSpecId, e.pricePerHourMinor, e.currency, at)))
+                                e.computeSpecId, e.pricePerHourMinor, e.currency, at, e.maxCostMinor)))
                 .replaceWithVoid();
     }
 

@@ -15,7 +15,6 @@ import io.hyperai.common.client.BillingClient;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.contracts.billing.BillingApi.UsersRequest;
 import io.hyperai.execution.Execution;
-import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -23,11 +22,12 @@ import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Level-triggered exhaustion: on every pass, the users with queued or running executions are checked with billing,
- * and those who may no longer run anything have their executions stopped (reason BALANCE_EXHAUSTED), so a lost or
- * late {@code billing.balance.exhausted}, or a start in the window before it, costs at most one pass. Each stop is
- * logged and counted ({@code hyperai_reconcile_corrections_total{kind="exhausted-stop"}}); billing unavailable skips
- * the pass.
+ * Level-triggered exhaustion and spending caps: on every pass, the users with queued or running executions are checked
+ * with billing, and those who may no longer run anything have their executions stopped (reason BALANCE_EXHAUSTED),
+ * those at their monthly cap too (reason SPENDING_CAP), and the executions that reached their own cap (SPENDING_CAP),
+ * so a lost or late {@code billing.balance.exhausted} or {@code billing.cap.reached}, or a start in the window before
+ * it, costs at most one pass. Each stop is logged and counted ({@code hyperai_reconcile_corrections_total{kind=
+ * "exhausted-stop"}} or {@code "capped-stop"}); billing unavailable skips the pass.
  */
 @ApplicationScoped
 public class ExhaustedOwnersPass {
@@ -36,6 +36,10 @@ public class ExhaustedOwnersPass {
     private static final int CHUNK = 1000;
     private static final String OWNERS = "SELECT DISTINCT owner_id FROM execution"
             + " WHERE state IN ('QUEUED', 'STARTING', 'RUNNING')";
+
+    /** What billing answered for all the chunks. */
+    private record MustStop(List<String> exhausted, List<String> capped, List<String> cappedExecutions) {
+    }
 
     private final BillingClient billing;
     private final ExecutionService executions;
@@ -56,11 +60,20 @@ public class ExhaustedOwnersPass {
         Set<UUID> stopped = ConcurrentHashMap.newKeySet();
         return Panache.withSession(() -> Panache.getSession()
                 .chain(s -> s.createNativeQuery(OWNERS, String.class).getResultList()))
-                .chain(this::exhausted)
-                .chain(owners -> {
+                .chain(this::mustStop)
+                .chain(m -> {
                     Uni<Void> chain = Uni.createFrom().voidItem();
-                    for (String owner : owners) {
-                        chain = chain.chain(() -> stopAll(owner, stopped));
+                    for (String owner : m.exhausted()) {
+                        chain = chain.chain(() -> stop(owner, null, Reasons.BALANCE_EXHAUSTED, "exhausted-stop",
+                                "the balance is used up", stopped));
+                    }
+                    for (String owner : m.capped()) {
+                        chain = chain.chain(() -> stop(owner, null, Reasons.SPENDING_CAP, "capped-stop",
+                                "the monthly spending cap is reached", stopped));
+                    }
+                    if (!m.cappedExecutions().isEmpty()) {
+                        // billing names executions of the owners asked about; each is stopped as its owner's
+                        chain = chain.chain(() -> stopCappedExecutions(m.cappedExecutions(), stopped));
                     }
                     return chain;
                 })
@@ -71,27 +84,46 @@ public class ExhaustedOwnersPass {
                 .onFailure().recoverWithNull();
     }
 
-    private Uni<List<String>> exhausted(List<String> owners) {
-        List<String> all = new ArrayList<>();
+    private Uni<MustStop> mustStop(List<String> owners) {
+        MustStop all = new MustStop(new ArrayList<>(), new ArrayList<>(), new ArrayList<>());
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (int i = 0; i < owners.size(); i += CHUNK) {
             List<String> chunk = owners.subList(i, Math.min(owners.size(), i + CHUNK));
             chain = chain.chain(() -> DependencyFailures.guard("billing-service", billing.exhausted(new UsersRequest(chunk)))
-                    .invoke(answer -> all.addAll(answer.userIds())).replaceWithVoid());
+                    .invoke(answer -> {
+                        // an older billing answers the first list only
+                        all.exhausted().addAll(orEmpty(answer.userIds()));
+                        all.capped().addAll(orEmpty(answer.cappedUserIds()));
+                        all.cappedExecutions().addAll(orEmpty(answer.cappedExecutionIds()));
+                    }).replaceWithVoid());
         }
         return chain.replaceWith(all);
     }
 
-    private Uni<Void> stopAll(String owner, Set<UUID> stopped) {
-        return Panache.withTransaction(() -> Execution.<Execution>list("ownerId = ?1 and state in ?2", owner,
-                List.copyOf(ExecutionState.ACTIVE)).chain(active -> {
-                    List<UUID> ids = active.stream().map(e -> e.id).toList();
-                    for (UUID id : ids) {
-                        LOG.infof("execution %s of %s stopped: the balance is used up (repair pass)", id, owner);
-                        registry.counter("hyperai_reconcile_corrections_total", "kind", "exhausted-stop").increment();
-                    }
-                    stopped.addAll(ids);
-                    return executions.stopAllInTransaction(ids, Reasons.BALANCE_EXHAUSTED);
-                }));
+    private static List<String> orEmpty(List<String> list) {
+        return list == null ? List.of() : list;
+    }
+
+    private Uni<Void> stopCappedExecutions(List<String> ids, Set<UUID> stopped) {
+        List<UUID> uuids = ids.stream().map(ExecutionService::uuidOrNull).filter(java.util.Objects::nonNull).toList();
+        return Panache.withSession(() -> Execution.<Execution>list("id in ?1", uuids)).chain(found -> {
+            Uni<Void> chain = Uni.createFrom().voidItem();
+            for (Execution e : found) {
+                chain = chain.chain(() -> stop(e.ownerId, List.of(e.id.toString()), Reasons.SPENDING_CAP,
+                        "capped-stop", "its own spending cap is reached", stopped));
+            }
+            return chain;
+        });
+    }
+
+    private Uni<Void> stop(String owner, List<String> only, String reason, String kind, String why,
+            Set<UUID> stopped) {
+        return Panache.withTransaction(() -> executions.stopActiveInTransaction(owner, only, reason)).invoke(ids -> {
+            for (UUID id : ids) {
+                LOG.infof("execution %s of %s stopped: %s (repair pass)", id, owner, why);
+                registry.counter("hyperai_reconcile_corrections_total", "kind", kind).increment();
+            }
+            stopped.addAll(ids);
+        }).replaceWithVoid();
     }
 }

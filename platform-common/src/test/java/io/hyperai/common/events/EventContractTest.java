@@ -43,7 +43,7 @@ class EventContractTest {
         SAMPLES.put(EventType.GEAR_DELETED, new GearDeleted("gear-1", ALICE));
         SAMPLES.put(EventType.EXECUTION_QUEUED, new ExecutionQueued("exec-1", "gear-1", ALICE, "script", "gpu-a100-1", T0));
         SAMPLES.put(EventType.EXECUTION_STARTED,
-                new ExecutionStarted("exec-1", "gear-1", ALICE, "jupyter", "gpu-a100-1", 1290, "CNY", T0));
+                new ExecutionStarted("exec-1", "gear-1", ALICE, "jupyter", "gpu-a100-1", 1290, "CNY", T0, 5000L));
         SAMPLES.put(EventType.EXECUTION_SUCCEEDED, new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, 0, null));
         SAMPLES.put(EventType.EXECUTION_FAILED,
                 new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, 137, "MEMORY_LIMIT_EXCEEDED"));

@@ -13,6 +13,13 @@ public interface StorageConfig {
     long defaultQuotaBytes();
 
     /**
+     * The share of the quota at which {@code storage.quota.nearly-full} is published, once per upward crossing (above
+     * 0, at most 1).
+     */
+    @WithDefault("0.9")
+    double nearlyFullRatio();
+
+    /**
      * How long a reservation holds its bytes when neither its created event nor a release comes (an
      * upload abandoned by a crashed uploader). Expired reservations count for nothing.
      */

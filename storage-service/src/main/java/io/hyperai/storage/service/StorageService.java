@@ -64,20 +64,29 @@ public class StorageService {
 
     /**
      * Publishes {@code storage.quota.exceeded} or {@code restored} when the user's usage is now on the
-     * other side of the quota than last recorded. Call with the account locked, inside the transaction
-     * of the change.
+     * other side of the quota than last recorded, and {@code storage.quota.nearly-full} when it rose to the
+     * nearly-full ratio of the quota (not when it went straight over the quota: exceeded says more; re-armed below
+     * the ratio). Call with the account locked, inside the transaction of the change.
      */
     public Uni<Void> reconcile(StorageQuota account) {
         return accounts.totals(account.userId).chain(t -> {
             long quota = quotaOf(account);
             boolean over = t.usedBytes() > quota;
-            if (over == account.overQuota) {
-                return Uni.createFrom().voidItem();
+            boolean nearlyFull = t.usedBytes() >= config.nearlyFullRatio() * quota;
+            StorageQuotaState state = new StorageQuotaState(account.userId, quota, t.usedBytes());
+            Uni<?> warned = nearlyFull && !account.nearlyFull && !over
+                    ? outbox.append(EventType.STORAGE_QUOTA_NEARLY_FULL, account.userId, state)
+                    : Uni.createFrom().voidItem();
+            Uni<?> crossed = over != account.overQuota
+                    ? outbox.append(over ? EventType.STORAGE_QUOTA_EXCEEDED : EventType.STORAGE_QUOTA_RESTORED,
+                            account.userId, state)
+                    : Uni.createFrom().voidItem();
+            if (over != account.overQuota || nearlyFull != account.nearlyFull) {
+                account.overQuota = over;
+                account.nearlyFull = nearlyFull;
+                account.updatedAt = Instant.now();
             }
-            account.overQuota = over;
-            account.updatedAt = Instant.now();
-            return outbox.append(over ? EventType.STORAGE_QUOTA_EXCEEDED : EventType.STORAGE_QUOTA_RESTORED,
-                    account.userId, new StorageQuotaState(account.userId, quota, t.usedBytes())).replaceWithVoid();
+            return crossed.chain(() -> warned).replaceWithVoid();
         });
     }
 
