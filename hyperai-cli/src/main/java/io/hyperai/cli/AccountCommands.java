@@ -78,13 +78,20 @@ final class AccountCommands {
                 return 0;
             }
             String currency = Json.text(account, "currency");
-            cli.print(Format.pairs(List.of(
-                    row("balance", Format.money(account.path("balanceMinor").asLong(), currency)
-                            + (account.path("exhausted").asBoolean() ? "  (exhausted: top up to start executions)" : "")),
-                    row("spent " + Json.text(account, "month"),
+            List<List<String>> pairs = new ArrayList<>();
+            pairs.add(row("balance", Format.money(account.path("balanceMinor").asLong(), currency)
+                    + (account.path("exhausted").asBoolean() ? "  (exhausted: top up to start executions)" : "")));
+            if (account.hasNonNull("runwaySeconds")) {
+                // what is running now uses the balance up in this long
+                pairs.add(row("runway", Format.duration(java.time.Duration.ofSeconds(account.path("runwaySeconds").asLong()))
+                        + " at the current rate (" + Format.money(account.path("projectedBalanceMinor").asLong(), currency)
+                        + " left now)"));
+            }
+            pairs.add(row("spent " + Json.text(account, "month"),
                             Format.money(account.path(account.has("monthSpentMinor") ? "monthSpentMinor"
                                     : "spentThisMonthMinor").asLong(), currency)
-                                    + LimitsCommand.capNote(account.path("limits"), currency)))));
+                                    + LimitsCommand.capNote(account.path("limits"), currency)));
+            cli.print(Format.pairs(pairs));
             List<List<String>> running = new ArrayList<>();
             for (JsonNode r : account.path("running")) {
                 running.add(row(Json.text(r, "executionId"), Json.text(r, "gearId"), Json.text(r, "computeSpecId"),

@@ -70,6 +70,14 @@ class LimitsCommandTest {
         assertThat(puts).hasSize(2);
     }
 
+    @Test
+    void theBillSaysHowLongTheBalanceLastsAtTheCurrentRate() {
+        CliRunner.Result bill = cli.run("bill");
+        assertThat(bill.exitCode()).as(bill.toString()).isZero();
+        assertThat(bill.out()).contains("runway", Format.duration(java.time.Duration.ofSeconds(8040)),
+                "995.00 CNY left now");
+    }
+
     private void answer(HttpExchange exchange) throws IOException {
         String body;
         if (exchange.getRequestMethod().equals("PUT") && exchange.getRequestURI().getPath().endsWith("/limits")) {
@@ -79,7 +87,7 @@ class LimitsCommandTest {
         } else {
             body = """
                     {"userId":"alice-id","balanceMinor":100000,"currency":"CNY","month":"2026-12",
-                     "monthSpentMinor":1200,"limits":{"monthlyCapMinor":50000,"lowBalanceThresholdMinor":2000,
+                     "monthSpentMinor":1200,"projectedBalanceMinor":99500,"runwaySeconds":8040,"limits":{"monthlyCapMinor":50000,"lowBalanceThresholdMinor":2000,
                      "lowBalance":false,"capReached":false}}""";
         }
         byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
