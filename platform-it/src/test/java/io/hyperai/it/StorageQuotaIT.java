@@ -103,11 +103,13 @@ class StorageQuotaIT {
                 v3.jsonPath().getInt("version"), api.used(token));
         assertThat(api.storage(token).getBoolean("blocked")).isFalse();
 
-        // crossing the line either way was announced once each, through storage-service's outbox
-        List<String> crossings = KafkaProbe.shared().readUntil(Topics.STORAGE, WAIT, rs -> crossings(rs, user).size() >= 2)
+        // reaching 90 % (10 000 of 10 000), crossing the line and back were announced once each, through
+        // storage-service's outbox
+        List<String> crossings = KafkaProbe.shared().readUntil(Topics.STORAGE, WAIT, rs -> crossings(rs, user).size() >= 3)
                 .stream().filter(r -> user.equals(r.key())).map(r -> EventCodec.read(r.value()).type()).toList();
         System.out.printf("quota: storage-events for the user: %s%n", crossings);
-        assertThat(crossings).containsExactly("storage.quota.exceeded", "storage.quota.restored");
+        assertThat(crossings).containsExactly("storage.quota.nearly-full", "storage.quota.exceeded",
+                "storage.quota.restored");
     }
 
     private static List<ConsumerRecord<String, String>> crossings(List<ConsumerRecord<String, String>> records,
