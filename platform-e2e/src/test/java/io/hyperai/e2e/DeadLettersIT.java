@@ -17,8 +17,9 @@ import io.hyperai.common.events.Topics;
 
 /**
  * An event whose data no consumer can read (an {@code execution.stopped} without a readable execution id) reaches the
- * platform's broker: gear-service and billing-service keep it as a dead letter instead of stopping or dropping it,
- * and an admin lists it and tries to redrive it with {@code hyperai admin}; a user may not.
+ * platform's broker: gear-service, billing-service and execution-service (its notices) keep it as a dead letter
+ * instead of stopping or dropping it, and an admin lists it and tries to redrive it with {@code hyperai admin}; a
+ * user may not.
  */
 @ExtendWith(E2e.class)
 class DeadLettersIT {
@@ -34,9 +35,10 @@ class DeadLettersIT {
 
         Cli admin = Cli.fresh();
         assertThat(admin.run("login", "admin", "--password", "admin").exitCode()).isZero();
+        // every consumer that reads the type keeps it: gear's, billing's, and execution-service's notices
         await().atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
-                .until(() -> services(admin, id).size() == 2);
-        assertThat(services(admin, id)).containsExactlyInAnyOrder("gear", "billing");
+                .until(() -> services(admin, id).size() == 3);
+        assertThat(services(admin, id)).containsExactlyInAnyOrder("gear", "billing", "execution");
         Cli.Result table = admin.run("admin", "dead-letters", "--service", "billing");
         assertThat(table.exitCode()).isZero();
         assertThat(table.out()).contains("execution.stopped").contains("WAITING");
