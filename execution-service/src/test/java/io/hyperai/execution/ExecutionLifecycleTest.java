@@ -299,6 +299,15 @@ class ExecutionLifecycleTest {
         for (String id : List.of(own, fromGear, none, script)) {
             given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
         }
+        // a continued workspace keeps its policy; a script continued with one is refused, as a start is
+        String continued = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{}")
+                .post("/api/v1/executions/" + own + "/continue").then().statusCode(201)
+                .body("idlePolicy.stopAfterSeconds", equalTo(7200)).extract().path("id");
+        given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
+                .body("{\"idlePolicy\":{\"stopAfterSeconds\":600}}")
+                .post("/api/v1/executions/" + script + "/continue").then().statusCode(400)
+                .body("errors.field", org.hamcrest.Matchers.hasItem("idlePolicy"));
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + continued + "/stop").then().statusCode(200);
     }
 
     @Test

@@ -12,6 +12,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.hyperai.execution.proxy.UpstreamHeaders;
 import io.hyperai.execution.runtime.WorkspaceEndpoint;
 import io.smallrye.mutiny.Uni;
+import io.vertx.core.Context;
 import io.vertx.core.Future;
 import io.vertx.core.Promise;
 import io.vertx.core.Vertx;
@@ -39,10 +40,15 @@ public class JupyterActivity {
     static final Duration TIMEOUT = Duration.ofSeconds(5);
 
     private final HttpClient client;
+    // every exchange runs on this one context: the body's handler must be set in the same turn of the event loop as
+    // the response arrives, and a listener called from elsewhere (a caller off the event loop) comes a turn late,
+    // when a small answer has already ended unread
+    private final Context context;
 
     public JupyterActivity(Vertx vertx) {
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(4)
                 .setConnectTimeout((int) TIMEOUT.toMillis()));
+        this.context = vertx.getOrCreateContext();
     }
 
     @PreDestroy
@@ -89,7 +95,14 @@ public class JupyterActivity {
     }
 
     private Uni<JsonArray> get(WorkspaceEndpoint endpoint, String uri) {
-        Future<Buffer> body = client.request(UpstreamHeaders.to(endpoint.address()).setURI(uri)
+        Promise<Buffer> body = Promise.promise();
+        context.runOnContext(v -> exchange(endpoint, uri).onComplete(body));
+        return Uni.createFrom().completionStage(body.future().toCompletionStage()).ifNoItem().after(TIMEOUT).fail()
+                .map(b -> new JsonArray(b));
+    }
+
+    private Future<Buffer> exchange(WorkspaceEndpoint endpoint, String uri) {
+        return client.request(UpstreamHeaders.to(endpoint.address()).setURI(uri)
                 .putHeader(HttpHeaders.AUTHORIZATION, "token " + endpoint.token()))
                 .compose(request -> request.send())
                 .compose(response -> {
@@ -111,7 +124,5 @@ public class JupyterActivity {
                     response.endHandler(done -> bounded.tryComplete(buffer));
                     return bounded.future();
                 });
-        return Uni.createFrom().completionStage(body.toCompletionStage()).ifNoItem().after(TIMEOUT).fail()
-                .map(b -> new JsonArray(b));
     }
 }

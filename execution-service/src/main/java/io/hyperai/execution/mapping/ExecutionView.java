@@ -35,8 +35,7 @@ public record ExecutionView(String id, String gearId, String mode, String state,
                 e.computeSpecId, e.pricePerHourMinor, e.currency, e.launch == null ? null : e.launch.resources(),
                 e.createdAt, e.startedAt, e.endedAt, e.maxRuntimeSeconds,
                 e.maxRuntimeSeconds == null || e.startedAt == null ? null : e.startedAt.plusSeconds(e.maxRuntimeSeconds),
-                e.idleWarnAfterSeconds == null && e.idleStopAfterSeconds == null ? null
-                        : new IdlePolicy(e.idleWarnAfterSeconds, e.idleStopAfterSeconds),
+                IdlePolicy.of(e.idleWarnAfterSeconds, e.idleStopAfterSeconds),
                 e.maxCostMinor, url, steps);
     }
 }

@@ -16,4 +16,10 @@ import org.eclipse.microprofile.openapi.annotations.media.Schema;
 public record IdlePolicy(
         @Min(1) @Max(StartRequest.MAX_RUNTIME_LIMIT) Integer warnAfterSeconds,
         @Min(1) @Max(StartRequest.MAX_RUNTIME_LIMIT) Integer stopAfterSeconds) {
+
+    /** The policy of these two times as stored (null each: none), or null when neither is set. */
+    public static IdlePolicy of(Integer warnAfterSeconds, Integer stopAfterSeconds) {
+        return warnAfterSeconds == null && stopAfterSeconds == null ? null
+                : new IdlePolicy(warnAfterSeconds, stopAfterSeconds);
+    }
 }

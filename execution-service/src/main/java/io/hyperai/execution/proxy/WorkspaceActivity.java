@@ -3,6 +3,7 @@ package io.hyperai.execution.proxy;
 import java.time.Instant;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -25,7 +26,8 @@ public class WorkspaceActivity {
         return Optional.ofNullable(last.get(executionId));
     }
 
-    public void forget(String executionId) {
-        last.remove(executionId);
+    /** Forgets the workspaces that no longer run (so the record does not grow with every workspace ever used). */
+    public void retainOnly(Set<String> running) {
+        last.keySet().retainAll(running);
     }
 }

@@ -89,11 +89,12 @@ public class ExecutionService {
                     : overrides.mode().name().toUpperCase();
             String command = overrides == null || overrides.entryCommand() == null ? previous.entryCommand
                     : overrides.entryCommand();
+            // the continued workspace's policy unless this one names its own (which a script refuses, as a start does)
             IdlePolicy idle = overrides != null && overrides.idlePolicy() != null ? overrides.idlePolicy()
-                    : previous.idleWarnAfterSeconds == null && previous.idleStopAfterSeconds == null ? null
-                    : new IdlePolicy(previous.idleWarnAfterSeconds, previous.idleStopAfterSeconds);
+                    : "JUPYTER".equals(mode) ? IdlePolicy.of(previous.idleWarnAfterSeconds, previous.idleStopAfterSeconds)
+                    : null;
             return start(ownerId, previous.gearId, mode, command, null, previous.id,
-                    overrides == null ? null : overrides.maxRuntimeSeconds(), "JUPYTER".equals(mode) ? idle : null,
+                    overrides == null ? null : overrides.maxRuntimeSeconds(), idle,
                     overrides == null ? null : overrides.maxCostMinor());
         });
     }
@@ -256,7 +257,6 @@ public class ExecutionService {
                 .chain(e -> e == null ? Uni.createFrom().voidItem() : stopLocked(e, reason).replaceWithVoid());
     }
 
-    /** {@link #stopInTransaction} for each, one after another. */
     /**
      * Stops, in the caller's transaction, the active executions of {@code ownerId} (all of them, or those of
      * {@code executionIds} only); returns the ids stopped.
@@ -286,6 +286,7 @@ public class ExecutionService {
         }
     }
 
+    /** {@link #stopInTransaction} for each, one after another. */
     public Uni<Void> stopAllInTransaction(java.util.Collection<UUID> ids, String reason) {
         Uni<Void> chain = Uni.createFrom().voidItem();
         for (UUID id : ids) {

@@ -20,12 +20,10 @@ final class IdlePolicies {
         if (idle.warnAfterSeconds() == null && idle.stopAfterSeconds() == null) {
             return Optional.of(ProblemException.invalid("idlePolicy", "needs warnAfterSeconds, stopAfterSeconds or both"));
         }
-        for (String field : new String[] { "warnAfterSeconds", "stopAfterSeconds" }) {
-            Integer seconds = field.equals("warnAfterSeconds") ? idle.warnAfterSeconds() : idle.stopAfterSeconds();
-            if (seconds != null && seconds < minimum.toSeconds()) {
-                return Optional.of(ProblemException.invalid("idlePolicy." + field, "must be at least "
-                        + minimum.toSeconds() + " seconds"));
-            }
+        Optional<ProblemException> tooShort = tooShort("warnAfterSeconds", idle.warnAfterSeconds(), minimum)
+                .or(() -> tooShort("stopAfterSeconds", idle.stopAfterSeconds(), minimum));
+        if (tooShort.isPresent()) {
+            return tooShort;
         }
         if (idle.warnAfterSeconds() != null && idle.stopAfterSeconds() != null
                 && idle.warnAfterSeconds() >= idle.stopAfterSeconds()) {
@@ -35,12 +33,17 @@ final class IdlePolicies {
         return Optional.empty();
     }
 
+    private static Optional<ProblemException> tooShort(String field, Integer seconds, Duration minimum) {
+        return seconds != null && seconds < minimum.toSeconds()
+                ? Optional.of(ProblemException.invalid("idlePolicy." + field, "must be at least "
+                        + minimum.toSeconds() + " seconds"))
+                : Optional.empty();
+    }
+
     /** A gear's policy as a start takes it: each time raised to this service's minimum if the gear's is shorter. */
     static IdlePolicy fromGear(GearApi.IdlePolicy gear, Duration minimum) {
-        if (gear == null || (gear.warnAfterSeconds() == null && gear.stopAfterSeconds() == null)) {
-            return null;
-        }
-        return new IdlePolicy(atLeast(gear.warnAfterSeconds(), minimum), atLeast(gear.stopAfterSeconds(), minimum));
+        return gear == null ? null
+                : IdlePolicy.of(atLeast(gear.warnAfterSeconds(), minimum), atLeast(gear.stopAfterSeconds(), minimum));
     }
 
     private static Integer atLeast(Integer seconds, Duration minimum) {

@@ -38,6 +38,7 @@ import io.smallrye.mutiny.Uni;
 public class IdleWatch {
 
     private static final Logger LOG = Logger.getLogger(IdleWatch.class);
+    private static final int CONCURRENCY = 8;
 
     private final ExecutionRuntime runtime;
     private final JupyterActivity jupyter;
@@ -59,11 +60,15 @@ public class IdleWatch {
     @Scheduled(identity = "execution-idle", every = "${hyperai.execution.idle-check:30s}", delayed = "3s",
             concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
     Uni<Void> pass() {
+        if (runtime.synced()) {
+            proxied.retainOnly(runtime.withContainers());
+        }
         return Panache.withSession(() -> Execution.<Execution>list("state = ?1 and mode = ?2"
                 + " and (idleWarnAfterSeconds is not null or idleStopAfterSeconds is not null)",
                 ExecutionState.RUNNING, Execution.Mode.JUPYTER))
+                // a few at a time: one workspace slow to answer does not hold the others back
                 .chain(watched -> Multi.createFrom().iterable(watched).onItem()
-                        .transformToUniAndConcatenate(this::check).filter(Objects::nonNull).collect().asList())
+                        .transformToUni(this::check).merge(CONCURRENCY).filter(Objects::nonNull).collect().asList())
                 // after commit, the stopped workspaces' containers go now rather than at the next pass
                 .chain(stopped -> reconciler.reconcileEach(stopped))
                 .onFailure().invoke(e -> LOG.warnf("the idle pass failed; the next one retries: %s", e.getMessage()))

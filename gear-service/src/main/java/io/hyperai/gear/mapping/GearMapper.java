@@ -50,8 +50,10 @@ public final class GearMapper {
                 g.updatedAt);
     }
 
-    /** What the execution service runs and mounts: spec, image, each source and where its bytes are. */
-    /** {@code defaults}: the owner's, whose idle policy stands in for the gear's when it has none (null: none). */
+    /**
+     * What the execution service runs and mounts: spec, image, each source and where its bytes are, and the idle policy
+     * of its workspaces: the gear's own, else the owner's {@code defaults} (null: none).
+     */
     public static GearApi.GearRuntime internal(Gear g, ComputeSpec spec, RuntimeImage image, List<String> broken,
             GearDefaults defaults) {
         List<GearBinding> bindings = g.bindings();
@@ -64,8 +66,12 @@ public final class GearMapper {
         }
         return new GearApi.GearRuntime(g.id, g.ownerId, g.name, g.revision, CatalogueMapper.internal(spec),
                 CatalogueMapper.internal(image), mounts, g.createdAt, g.updatedAt,
-                idlePolicy(g) != null || defaults == null ? idlePolicy(g)
+                hasIdlePolicy(g) || defaults == null ? idlePolicy(g)
                         : idlePolicy(defaults.idleWarnAfterSeconds, defaults.idleStopAfterSeconds));
+    }
+
+    public static boolean hasIdlePolicy(Gear g) {
+        return g.idleWarnAfterSeconds != null || g.idleStopAfterSeconds != null;
     }
 
     private static GearApi.IdlePolicy idlePolicy(Gear g) {

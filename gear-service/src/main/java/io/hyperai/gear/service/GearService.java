@@ -174,7 +174,9 @@ public class GearService {
                 .chain(gear -> ComputeSpec.<ComputeSpec>findById(gear.computeSpecId)
                         .chain(spec -> RuntimeImage.<RuntimeImage>findById(gear.imageId)
                                 .chain(image -> dependencies.brokenReasons(gear.ownerId, gear.bindings())
-                                        .chain(broken -> GearDefaults.<GearDefaults>findById(gear.ownerId)
+                                        .chain(broken -> (GearMapper.hasIdlePolicy(gear)
+                                                ? Uni.createFrom().<GearDefaults>nullItem()
+                                                : GearDefaults.<GearDefaults>findById(gear.ownerId))
                                                 .map(defaults -> GearMapper.internal(gear, spec, image, broken,
                                                         defaults))))));
     }
