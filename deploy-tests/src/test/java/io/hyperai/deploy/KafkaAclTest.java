@@ -164,7 +164,7 @@ class KafkaAclTest {
             topics.put(t.group(1), t.group(2));
         }
         Map<String, String> out = new TreeMap<>();
-        Matcher e = Pattern.compile("(\\w+)\\(\"[\\w.]+\", Topics\\.(\\w+),").matcher(Kustomize.read(
+        Matcher e = Pattern.compile("(\\w+)\\(\"[\\w.-]+\", Topics\\.(\\w+),").matcher(Kustomize.read(
                 Repo.ROOT.resolve(COMMON_EVENTS).resolve("EventType.java")));
         while (e.find()) {
             out.put(e.group(1), topics.get(e.group(2)));
