@@ -21,6 +21,12 @@ final class Api {
 
     static final Duration WAIT = Duration.ofSeconds(180);
     static final String CPU_IMAGE = "pytorch-2.4-cpu";
+    /**
+     * The priciest CPU spec (1 200 minor units per hour, one every 3 s), for tests whose small balances must run out
+     * fast or whose charges must be more than zero. The GPU specs cost more, but the local runtime has no GPUs (unless
+     * configured), so it refuses to start them.
+     */
+    static final String PRICEY_SPEC = "cpu-16c64g";
 
     private final Platform platform;
     private final KeycloakCredentials creds;

@@ -19,16 +19,25 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
+import io.restassured.path.json.JsonPath;
+import io.restassured.response.Response;
+
 /**
  * What a user of {@code hyperai} sees when things go wrong on the running platform, each as one line on stderr with
  * its exit code: not logged in; an expired Keycloak token (refreshed, or, when it cannot be, a request to log in); a
- * quota exceeded; no balance; a balance that runs out while a script runs; ids that do not exist; usage mistakes.
+ * quota exceeded; no balance; a GPU spec on a platform without those GPUs; a balance that runs out while a script
+ * runs; ids that do not exist; usage mistakes.
  */
 @ExtendWith(E2e.class)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class CliErrorPathsIT {
 
     private static final String LOG_IN_AGAIN = "error: session expired: run `hyperai login`\n";
+    /** A seeded spec of 8 H100 GPUs: the local runtime has no GPU pools unless configured with some. */
+    private static final String GPU_SPEC = "gpu-h100-8";
+    private static final String NO_GPUS = "no H100-80G GPUs";
+    /** Topped up before the GPU spec's starts, spent by the run that exhausts it: 15 s at 1 200 per hour. */
+    private static final long BALANCE = 5;
 
     @TempDir
     static Path home;
@@ -144,11 +153,49 @@ class CliErrorPathsIT {
 
     @Test
     @Order(6)
+    void aGpuSpecIsRefusedWhereThereAreNoSuchGpusBeforeAnythingIsRecordedOrCharged() {
+        E2e.assumeLocalRuntime(); // elsewhere the runtime itself is unavailable (503) or may have the GPUs
+        // with a balance, so that what refuses the start is the missing GPUs, not the money
+        api.topUp(userId, BALANCE, "e2e-" + user);
+        // gear-service does not know the runtime: the gear is made, starting it is refused
+        String gear = cli.run("gear", "create", "gpu", "-s", GPU_SPEC, "-i", Api.CPU_IMAGE, "--json").json()
+                .path("id").asText();
+
+        Cli.Result run = cli.run("run", "-g", gear, "-C", project.toString(), "python3", "train.py");
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(1);
+        assertThat(run.out()).isEmpty();
+        assertThat(run.err().lines().filter(l -> l.startsWith("error: ")).toList()).as(run.toString())
+                .singleElement().asString().contains(GPU_SPEC, NO_GPUS);
+        // the code it uploaded first is removed again, as for any refused run
+        String code = run.err().replaceAll("(?s).*as code (\\S+).*", "$1");
+        api.as(user, "execution").get("/api/v1/code/" + code).then().statusCode(404);
+        Cli.Result jupyter = cli.run("jupyter", "-g", gear);
+        assertThat(jupyter.exitCode()).as(jupyter.toString()).isEqualTo(1);
+        assertThat(jupyter.err()).startsWith("error: ").contains(NO_GPUS);
+        assertThat(jupyter.err().lines()).hasSize(1);
+
+        for (String mode : new String[] { "script", "jupyter" }) {
+            Response refused = api.start(user, gear, mode, "script".equals(mode) ? "true" : null);
+            JourneyIT.assertProblem(refused, 409, "pool-unavailable");
+            assertThat(refused.jsonPath().getString("detail")).contains(GPU_SPEC, NO_GPUS);
+        }
+
+        // nothing recorded, nothing charged
+        assertThat(api.as(user, "execution").get("/api/v1/executions").then().statusCode(200).extract().jsonPath()
+                .getList("items.gearId", String.class)).doesNotContain(gear);
+        assertThat(cli.run("ps").out()).doesNotContain(gear);
+        assertThat(api.number("billing", "SELECT count(*) FROM metered_run WHERE owner_id = ?", userId)).isZero();
+        assertThat(api.balance(user)).isEqualTo(BALANCE);
+    }
+
+    @Test
+    @Order(7)
     void aBalanceThatRunsOutStopsTheRunAndTheNextStartIsRefused() {
         E2e.assumeLocalRuntime();
-        // 23 900 per hour: 100 minor units last about 15 s
-        api.topUp(userId, 100, "e2e-" + user);
-        String gear = cli.run("gear", "create", "pricey", "-s", "gpu-h100-8", "-i", Api.CPU_IMAGE, "--json").json()
+        // the balance topped up in the step before, untouched by the refused starts: at 1 200 per hour, 5 minor units
+        // last 15 s
+        assertThat(api.balance(user)).isEqualTo(BALANCE);
+        String gear = cli.run("gear", "create", "pricey", "-s", Api.PRICEY_SPEC, "-i", Api.CPU_IMAGE, "--json").json()
                 .path("id").asText();
         Cli.Result run = cli.start("run", "-g", gear, "-C", project.toString(), "python3", "train.py")
                 .await(Duration.ofMinutes(3));
@@ -162,12 +209,13 @@ class CliErrorPathsIT {
         assertThat(again.err()).contains("error: Payment Required: ");
         assertThat(cli.run("bill").out()).contains("(exhausted: top up to start executions)");
         api.awaitSettled(id);
-        System.out.printf("e2e cli: a balance of 100 ran out after %d s of a 23900/h run; `hyperai run` exited 1%n",
-                Api.seconds(api.execution(user, id)));
+        JsonPath ended = api.execution(user, id);
+        System.out.printf("e2e cli: a balance of %d ran out after %d s of a %d/h run; `hyperai run` exited 1%n",
+                BALANCE, Api.seconds(ended), ended.getLong("pricePerHourMinor"));
     }
 
     @Test
-    @Order(7)
+    @Order(8)
     void unknownIdsAreNotFound() {
         String missing = UUID.randomUUID().toString();
         for (String[] command : new String[][] { { "logs", missing }, { "logs", "-f", missing }, { "stop", missing },
@@ -188,7 +236,7 @@ class CliErrorPathsIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void usageMistakesExitWith2() {
         Cli.Result noGear = cli.run("run", "python3", "train.py");
         assertThat(noGear.exitCode()).isEqualTo(2);

@@ -45,9 +45,10 @@ class CliJourneyIT {
     private static final byte[] IMAGES = Api.random(200_000, 7);
     private static final String README = "digits\n";
     private static final byte[] WEIGHTS = Api.random(4096, 8);
-    /** The priciest spec (23 900 per hour), so that seconds are worth minor units on the bill. */
-    private static final String SPEC = "gpu-h100-8";
-    private static final long TOP_UP = 20_000;
+    /** The priciest CPU spec (1 200 per hour: a minor unit every 3 s), so that the runs cost something on the bill. */
+    private static final String SPEC = Api.PRICEY_SPEC;
+    /** 3 000 s of running at that price. */
+    private static final long TOP_UP = 1_000;
 
     @TempDir
     static Path home;
@@ -351,7 +352,7 @@ class CliJourneyIT {
                     line = l;
                 }
             }
-            // an execution shorter than a second costs nothing and has no line
+            // an execution too short to cost a minor unit (under 3 s at 1 200 per hour) has no line
             assertThat(line == null ? 0 : line.path("amountMinor").asLong()).as("%s in %s", id, bill).isEqualTo(charged);
             total += charged;
         }

@@ -25,6 +25,8 @@ import io.restassured.response.Response;
 class DatabaseOutageIT {
 
     private static final Duration OUTAGE = Duration.ofSeconds(15);
+    /** At the pricey spec's 1 200 per hour, 1 500 s of the workspace. */
+    private static final long TOP_UP = 500;
     /** One user read per service. */
     private static final Map<String, String> READS = new LinkedHashMap<>();
 
@@ -41,8 +43,8 @@ class DatabaseOutageIT {
         E2e.assumeLocalRuntime();
         Api api = Api.get();
         Platform platform = E2e.platform();
-        String user = api.newUser("db-outage", 10_000);
-        String gear = api.gear(user, "db outage", "gpu-h100-8", List.of());
+        String user = api.newUser("db-outage", TOP_UP);
+        String gear = api.gear(user, "db outage", Api.PRICEY_SPEC, List.of());
         String ws = api.workspace(user, gear);
         api.awaitState(user, ws, "RUNNING");
         READS.forEach((service, path) -> api.as(user, service).get(path).then().statusCode(200));
@@ -74,7 +76,7 @@ class DatabaseOutageIT {
         System.out.printf("e2e database outage: the workspace ran %d s through it at %d/h: charged %d, expected %d%n",
                 Api.seconds(closed), closed.getLong("pricePerHourMinor"), charged, Api.expectedCharge(closed));
         assertThat(charged).isEqualTo(Api.expectedCharge(closed));
-        await().atMost(Api.WAIT).untilAsserted(() -> assertThat(api.balance(user)).isEqualTo(10_000 - charged));
+        await().atMost(Api.WAIT).untilAsserted(() -> assertThat(api.balance(user)).isEqualTo(TOP_UP - charged));
 
         String script = api.script(user, gear, "echo after the outage");
         assertThat(api.awaitState(user, script, "SUCCEEDED", "FAILED").getString("state")).isEqualTo("SUCCEEDED");

@@ -30,12 +30,15 @@ import io.restassured.response.Response;
 class JourneyIT {
 
     private static final String ALICE = "alice";
-    /** The priciest spec, so that seconds are worth minor units (23 900 per hour). */
-    private static final String PRICEY = "gpu-h100-8";
+    /** The priciest CPU spec, so that the workspace's seconds add up to minor units (1 200 per hour: one every 3 s). */
+    private static final String PRICEY = Api.PRICEY_SPEC;
     private static final String CHEAP = "cpu-1c2g";
     private static final long WORKSPACE_SECONDS = 90;
-    /** Enough for the scripts and the 90 s workspace (about 600), little more: the last workspace exhausts it. */
-    private static final long FIRST_TOP_UP = 700;
+    /**
+     * Enough for the scripts (0 at 50 per hour) and the 90 s workspace (30), little more (about 15 s): the last
+     * workspace exhausts it.
+     */
+    private static final long FIRST_TOP_UP = 35;
 
     private static Api api;
     private static String aliceId;

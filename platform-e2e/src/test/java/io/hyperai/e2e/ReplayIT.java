@@ -49,10 +49,10 @@ class ReplayIT {
         Api api = Api.get();
         EventLog log = new EventLog(E2e.platform());
         // something of everything, in case this class runs alone
-        String user = api.newUser("replay", 50_000);
+        String user = api.newUser("replay", 2_500); // 7 500 s at the pricey spec's 1 200 per hour
         String dataset = api.item(user, "datasets", "replayed");
         api.upload(user, "datasets", dataset, "x.bin", Api.random(10_000, 5)).then().statusCode(201);
-        String gear = api.gear(user, "replayed", "gpu-h100-8", List.of());
+        String gear = api.gear(user, "replayed", Api.PRICEY_SPEC, List.of());
         String run = api.script(user, gear, "echo replayed > /hyperai/home/r.txt; sleep 12");
         api.awaitState(user, run, "SUCCEEDED");
         api.awaitSettled(run);
