@@ -310,7 +310,9 @@ final class ExecutionCommands {
         }
     }
 
-    @Command(name = "ps", description = "Your executions, with state, duration and cost so far.")
+    @Command(name = "ps", description = { "Your executions, with state, duration and cost so far.",
+            "A queued execution shows its place in its pool's queue (QUEUED #1 is next) and, in STARTS, when it is"
+                    + " estimated to start (`hyperai queue` has the pools)." })
     static final class Ps extends Base {
 
         @Option(names = { "-g", "--gear" })
@@ -337,19 +339,42 @@ final class ExecutionCommands {
             }
             JsonNode page = api().get("execution", query.toString());
             Instant now = now();
+            // STARTS only when something listed waits for its pool, so that the usual table keeps its columns
+            boolean waiting = false;
+            for (JsonNode e : items(page)) {
+                waiting |= place(e) != null;
+            }
             List<List<String>> rows = new ArrayList<>();
             for (JsonNode e : items(page)) {
                 Instant started = Format.instant(Json.text(e, "startedAt"));
                 Instant ended = Format.instant(Json.text(e, "endedAt"));
                 long seconds = started == null ? 0 : Math.max(0, Duration.between(started, ended != null ? ended : now).getSeconds());
-                rows.add(row(Json.text(e, "id"), Json.text(e, "gearId"), Json.text(e, "mode"), Json.text(e, "state"),
+                JsonNode place = place(e);
+                List<String> row = row(Json.text(e, "id"), Json.text(e, "gearId"), Json.text(e, "mode"),
+                        place == null ? Json.text(e, "state") : "QUEUED #" + place.get("position").asInt(),
                         e.hasNonNull("exitCode") ? e.get("exitCode").asText() : null,
-                        Format.ago(Format.instant(Json.text(e, "createdAt")), now),
-                        started == null ? null : Format.duration(Duration.ofSeconds(seconds)),
+                        Format.ago(Format.instant(Json.text(e, "createdAt")), now));
+                if (waiting) {
+                    row.add(place == null ? null : QueueCommand.estimate(place, now));
+                }
+                row.addAll(row(started == null ? null : Format.duration(Duration.ofSeconds(seconds)),
                         started == null ? null
                                 : Format.money(cost(e.path("pricePerHourMinor").asLong(), seconds), Json.text(e, "currency"))));
+                rows.add(row);
             }
-            return show(page, List.of("ID", "GEAR", "MODE", "STATE", "EXIT", "CREATED", "DURATION", "COST"), rows);
+            List<String> headers = new ArrayList<>(List.of("ID", "GEAR", "MODE", "STATE", "EXIT", "CREATED"));
+            if (waiting) {
+                headers.add("STARTS");
+            }
+            headers.addAll(List.of("DURATION", "COST"));
+            return show(page, headers, rows);
+        }
+
+        /** A QUEUED execution's place in its pool's queue ({@code queue}: pool, position, estimatedStartAt), or null. */
+        static JsonNode place(JsonNode e) {
+            JsonNode queue = e.get("queue");
+            return "QUEUED".equals(Json.text(e, "state")) && queue != null && queue.path("position").isInt() ? queue
+                    : null;
         }
 
         /** Running time at the hourly price, rounded up to the minor unit (an estimate; `hyperai bill` has the ledger). */

@@ -72,6 +72,15 @@ public final class Format {
         return at == null ? "-" : duration(Duration.between(at, now)) + " ago";
     }
 
+    /** How long until a timestamp: {@code in 12m 00s}, or {@code now} once it has come. */
+    public static String fromNow(Instant at, Instant now) {
+        if (at == null) {
+            return "-";
+        }
+        Duration left = Duration.between(now, at);
+        return left.getSeconds() <= 0 ? "now" : "in " + duration(left);
+    }
+
     public static Instant instant(String iso) {
         try {
             return iso == null ? null : Instant.parse(iso);

@@ -18,7 +18,8 @@ import picocli.CommandLine.Spec;
         subcommands = { AuthCommands.Login.class, AuthCommands.Logout.class, AuthCommands.Whoami.class,
                 CatalogueCommands.Specs.class, CatalogueCommands.Images.class, GearCommands.class, DataCommands.class,
                 ExecutionCommands.Run.class, ExecutionCommands.Jupyter.class, ExecutionCommands.Logs.class,
-                ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class, OutputCommands.class,
+                ExecutionCommands.Stop.class, ExecutionCommands.Continue.class, ExecutionCommands.Ps.class, QueueCommand.class,
+                OutputCommands.class,
                 NotificationCommands.class,
                 AccountCommands.Storage.class, AccountCommands.Bill.class, LimitsCommand.class, AdminCommands.class,
                 Completion.class })

@@ -23,10 +23,16 @@ public final class Main {
 
     /** The whole CLI without {@code System.exit}: for the launcher and for tests. */
     public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, boolean terminal) {
+        return run(args, out, err, env, terminal, Clock.systemUTC());
+    }
+
+    /** As {@link #run(String[], PrintStream, PrintStream, Map, boolean)} on the given clock (tests: a fixed one). */
+    public static int run(String[] args, PrintStream out, PrintStream err, Map<String, String> env, boolean terminal,
+            Clock clock) {
         PrintWriter o = new PrintWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), true);
         PrintWriter e = new PrintWriter(new OutputStreamWriter(err, StandardCharsets.UTF_8), true);
         try {
-            return commandLine(new Cli(env, o, e, terminal, Clock.systemUTC())).execute(args);
+            return commandLine(new Cli(env, o, e, terminal, clock)).execute(args);
         } finally {
             o.flush();
             e.flush();

@@ -39,6 +39,16 @@ class FormatTest {
     }
 
     @Test
+    void timesToComeAreRelative() {
+        java.time.Instant now = java.time.Instant.parse("2026-12-04T10:48:00Z");
+        assertThat(Format.fromNow(now.plusSeconds(720), now)).isEqualTo("in 12m 00s");
+        assertThat(Format.fromNow(now.plusSeconds(1), now)).isEqualTo("in 1s");
+        assertThat(Format.fromNow(now, now)).isEqualTo("now");
+        assertThat(Format.fromNow(now.minusSeconds(90), now)).isEqualTo("now");
+        assertThat(Format.fromNow(null, now)).isEqualTo("-");
+    }
+
+    @Test
     void moneyIsInMajorUnits() {
         assertThat(Format.money(1234, "CNY")).isEqualTo("12.34 CNY");
         assertThat(Format.money(5, "USD")).isEqualTo("0.05 USD");

@@ -30,7 +30,7 @@ class VersionAndCompletionTest {
         CliRunner.Result r = cli.run("completion");
         assertThat(r.exitCode()).isZero();
         assertThat(r.out()).contains("complete -F", "hyperai")
-                .contains("login", "gear", "create", "data", "upload", "run", "jupyter", "ps", "bill", "completion")
+                .contains("login", "gear", "create", "data", "upload", "run", "jupyter", "ps", "queue", "bill", "completion")
                 .contains("--output", "--json");
 
         // bash loads it, and then completes the first word
