@@ -57,7 +57,13 @@ final class BillingFixtures {
     }
 
     static String ended(EventType type, String executionId, String owner, Instant startedAt, Instant endedAt) {
-        EventEnvelope e = EventCodec.envelope(UUID.randomUUID().toString(), SOURCE, type, executionId, endedAt,
+        return ended(SOURCE, type, executionId, owner, startedAt, endedAt);
+    }
+
+    /** As {@code source} would send it: only execution-service's are to be believed. */
+    static String ended(String source, EventType type, String executionId, String owner, Instant startedAt,
+            Instant endedAt) {
+        EventEnvelope e = EventCodec.envelope(UUID.randomUUID().toString(), source, type, executionId, endedAt,
                 new ExecutionEnded(executionId, "gear-" + executionId, owner, startedAt, endedAt, null,
                         type == EventType.EXECUTION_STOPPED ? "USER_STOPPED" : null));
         return EventCodec.write(e);

@@ -118,6 +118,26 @@ class MeteringTest {
         assertThat(processed() - before).isEqualTo(6);
     }
 
+    /** Another service that could write the topic cannot end a run: its "end" is kept aside and the meter runs on. */
+    @Test
+    void anEndClaimedByAnotherServiceStopsNothing() {
+        String ex = newId("forged");
+        String owner = newId("owner");
+        Instant t0 = now().minus(Duration.ofMinutes(10));
+        send(ex, started(ex, owner, "gpu-a100-1", 1290, t0));
+        String forged = ended("/gear-service", EventType.EXECUTION_STOPPED, ex, owner, t0, t0.plusSeconds(5));
+        send(ex, forged);
+        drain(ex);
+        assertThat(settled(ex)).isFalse();
+        assertThat(number("SELECT count(*) FROM dead_letter WHERE consumer = 'billing-metering' AND event_id = ? "
+                + "AND reason LIKE '%claims the source /gear-service%'", io.hyperai.common.events.EventCodec.read(forged).id()))
+                .isEqualTo(1);
+
+        send(ex, stopped(ex, owner, t0, t0.plusSeconds(125)));
+        awaitSettled(ex);
+        assertThat(charged(ex)).isEqualTo(1290L * 125 / 3600);
+    }
+
     @Test
     void anEndBeforeItsStartIsChargedWhenTheStartArrives() {
         String ex = newId("late-start");

@@ -152,8 +152,7 @@ class NotificationsTest {
     }
 
     private static EventEnvelope envelope(EventType type, io.hyperai.common.events.payload.EventPayload payload) {
-        String source = type.topic().replace("-events", "-service");
-        return EventCodec.envelope("/" + source, type, "aggregate", payload);
+        return EventCodec.envelope(type.producer(), type, "aggregate", payload);
     }
 
     private static void send(String topic, EventType type, io.hyperai.common.events.payload.EventPayload payload) {

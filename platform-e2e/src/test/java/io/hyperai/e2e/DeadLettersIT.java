@@ -28,7 +28,7 @@ class DeadLettersIT {
     void anEventNoConsumerCanReadIsListedAndRedrivenByAnAdminOnly() {
         String id = UUID.randomUUID().toString();
         String record = """
-                {"specversion":"1.0","id":"%s","source":"execution-service","type":"execution.stopped",\
+                {"specversion":"1.0","id":"%s","source":"/execution-service","type":"execution.stopped",\
                 "subject":"dead-letter-e2e","time":"2026-12-03T00:00:00Z","datacontenttype":"application/json",\
                 "data":{"executionId":{"not":"an id"},"ownerId":"nobody"}}""".formatted(id);
         new EventLog(E2e.platform()).publish(Topics.EXECUTION, "dead-letter-e2e", record);

@@ -35,7 +35,7 @@ final class StorageFixtures {
     }
 
     static EventEnvelope event(EventType type, String subject, EventPayload payload) {
-        return EventCodec.envelope("/test-producer", type, subject, payload);
+        return EventCodec.envelope(type.producer(), type, subject, payload);
     }
 
     static void send(EventType type, EventEnvelope envelope) {

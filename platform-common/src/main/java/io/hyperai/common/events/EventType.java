@@ -65,6 +65,11 @@ public enum EventType {
         return topic;
     }
 
+    /** The {@code source} of every event of this type: the service that owns its topic. */
+    public String producer() {
+        return Topics.producer(topic);
+    }
+
     public Class<? extends EventPayload> payloadClass() {
         return payloadClass;
     }

@@ -112,7 +112,7 @@ public class EventInbox {
             Context context = contexts.get(i);
             try (Scope ignored = context == null ? Scope.noop() : context.makeCurrent()) {
                 EventEnvelope envelope = EventCodec.read(record);
-                Optional<EventType> type = EventType.of(envelope.type());
+                Optional<EventType> type = typeFromItsProducer(envelope);
                 events.add(new Read<>(envelope, type.map(t -> consumer.read(envelope, t)).orElse(null),
                         type.isPresent()));
             } catch (MalformedEventException malformed) {
@@ -191,19 +191,34 @@ public class EventInbox {
      */
     public Uni<Void> process(String consumer, String record, EventHandler handler) {
         EventEnvelope envelope = EventCodec.read(record);
+        Optional<EventType> known = typeFromItsProducer(envelope);
         return claim(consumer, envelope).chain(first -> {
             if (!first) {
                 LOG.debugf("%s: event %s (%s) already processed", consumer, envelope.id(), envelope.type());
                 count(consumer, envelope.type(), "duplicate");
                 return Uni.createFrom().voidItem();
             }
-            return EventType.of(envelope.type())
+            return known
                     .map(type -> handler.handle(envelope, type).invoke(() -> count(consumer, envelope.type(), "applied")))
                     .orElseGet(() -> {
                         count(consumer, envelope.type(), "ignored");
                         return Uni.createFrom().voidItem();
                     });
         });
+    }
+
+    /**
+     * The event's type when this service knows it, from the one service that publishes it: an event of a known type
+     * that claims another source is refused like a malformed one (kept as a dead letter, never applied), so a
+     * misconfigured or compromised service cannot speak for another even where the broker's ACLs let it write.
+     */
+    static Optional<EventType> typeFromItsProducer(EventEnvelope envelope) {
+        Optional<EventType> type = EventType.of(envelope.type());
+        if (type.isPresent() && !type.get().producer().equals(envelope.source())) {
+            throw new MalformedEventException("event " + envelope.id() + " of type " + envelope.type()
+                    + " claims the source " + envelope.source() + "; only " + type.get().producer() + " publishes it");
+        }
+        return type;
     }
 
     /** Claims the event id for this consumer; true when it had not been processed before. */

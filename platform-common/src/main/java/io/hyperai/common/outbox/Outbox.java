@@ -41,6 +41,11 @@ public class Outbox {
      * stay in the trace of the request that created it.
      */
     public Uni<EventEnvelope> append(EventType type, String aggregateId, EventPayload payload) {
+        if (!type.producer().equals(config.source())) {
+            // its consumers would refuse it: a service publishes only its own topic's events
+            return Uni.createFrom().failure(new IllegalStateException(config.source() + " may not publish "
+                    + type.type() + "; only " + type.producer() + " does"));
+        }
         EventEnvelope envelope = EventCodec.envelope(config.source(), type, aggregateId, payload);
         String traceparent = tracing.currentTraceparent();
         return Panache.currentTransaction()

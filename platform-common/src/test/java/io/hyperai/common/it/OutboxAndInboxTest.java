@@ -2,6 +2,7 @@ package io.hyperai.common.it;
 
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
@@ -28,7 +29,11 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestMethodOrder;
 
 import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.Topics;
+import io.hyperai.common.events.payload.ExecutionEnded;
+import io.hyperai.common.events.payload.GearChanged;
+import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.outbox.OutboxRelay;
 import io.hyperai.test.KafkaProbe;
 import io.hyperai.test.PlatformTestResource;
@@ -53,6 +58,9 @@ class OutboxAndInboxTest {
 
     @Inject
     OutboxRelay relay;
+
+    @Inject
+    Outbox outbox;
 
     @Inject
     io.micrometer.core.instrument.MeterRegistry registry;
@@ -205,6 +213,33 @@ class OutboxAndInboxTest {
         List<ConsumerRecord<String, String>> dead = KafkaProbe.shared().readUntil(Topics.GEAR + Topics.DLQ_SUFFIX,
                 Duration.ofSeconds(3), rs -> false);
         assertThat(dead).noneMatch(r -> "garbage-key".equals(r.key()));
+    }
+
+    /**
+     * A service that may write a topic (its broker ACL) still cannot speak for another: a gear event claiming to come
+     * from execution-service is kept as a dead letter and never applied, and this service's outbox refuses to
+     * publish another service's events.
+     */
+    @Test
+    @Order(8)
+    void anEventFromAnotherSourceThanItsTypesProducerIsNeverApplied() throws Exception {
+        String forged = "forged-" + java.util.UUID.randomUUID();
+        String eventId = java.util.UUID.randomUUID().toString();
+        KafkaProbe.shared().send(Topics.GEAR, forged, EventCodec.write(EventCodec.envelope(eventId,
+                "/execution-service", EventType.GEAR_CREATED, forged, java.time.Instant.now(),
+                new GearChanged(forged, "alice", "forged", "cpu-small", "img", List.of()))), Map.of());
+        String after = createWidget("after-forged");
+        await().atMost(WAIT).until(() -> applications(after, "gear.created") == 1);
+        await().atMost(WAIT).until(() -> count("SELECT count(*) FROM dead_letter WHERE event_id = '" + eventId + "'") == 1);
+        assertThat(applications(forged, "gear.created")).isZero();
+        given().auth().oauth2(Tokens.admin()).queryParam("state", "WAITING").get("/api/v1/admin/outbox-test/dead-letters")
+                .then().statusCode(200).body("items.find { it.eventId == '" + eventId + "' }.reason",
+                        containsString("claims the source /execution-service; only /gear-service publishes it"));
+
+        assertThatThrownBy(() -> outbox.append(EventType.EXECUTION_STOPPED, forged,
+                new ExecutionEnded(forged, "g", "alice", null, null, null, "USER_STOPPED")).await().indefinitely())
+                .isInstanceOf(IllegalStateException.class)
+                .hasMessage("/gear-service may not publish execution.stopped; only /execution-service does");
     }
 
     @Test
