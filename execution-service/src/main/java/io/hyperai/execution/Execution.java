@@ -78,6 +78,9 @@ public class Execution extends PanacheEntityBase {
     public Long maxCostMinor;
     @Column(name = "created_at")
     public Instant createdAt;
+    /** When it was given to the runtime (its pool had room); null while it waits in the queue. */
+    @Column(name = "dispatched_at")
+    public Instant dispatchedAt;
     @Column(name = "started_at")
     public Instant startedAt;
     @Column(name = "ended_at")

@@ -18,6 +18,7 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class ExecutionTestResource implements QuarkusTestResourceLifecycleManager {
 
     public static final String NAMESPACE = "hyperai-executions";
+    public static final int A100_GPUS = 8;
 
     static KubernetesApiServer kubernetes;
     static FakeKubelet kubelet;
@@ -29,7 +30,14 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         if (kubernetes == null) {
             kubernetes = KubernetesApiServer.start(0);
             kubernetes.createNamespace(NAMESPACE);
-            kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE).start();
+            // the cluster's capacity: a large CPU node, a node of eight A100s, and QueueTest's own node that it fills
+            kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE)
+                    .withNode(FakeKubelet.NODE_NAME, Map.of(), Map.of("cpu", "1000", "memory", "8Ti", "pods", "100000"))
+                    .withNode("fake-gpu-a100", Map.of("hyperai.io/gpu-model", "a100-80g"),
+                            Map.of("cpu", "96", "memory", "1Ti", "nvidia.com/gpu", String.valueOf(A100_GPUS)))
+                    .withNode("fake-gpu-queue", Map.of("hyperai.io/gpu-model", QueueTest.MODEL.toLowerCase()),
+                            Map.of("cpu", "96", "memory", "1Ti", "nvidia.com/gpu", String.valueOf(QueueTest.GPUS)))
+                    .start();
             dependencies = StandInService.start();
             try {
                 workdirs = java.nio.file.Files.createTempDirectory("hyperai-workdirs");
@@ -42,6 +50,8 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         config.put("hyperai.execution.namespace", NAMESPACE);
         config.put("hyperai.execution.resync-interval", "2s");
         config.put("hyperai.execution.pod-creation-grace", "1s");
+        config.put("hyperai.execution.queue.dispatch-interval", "1s");
+        config.put("hyperai.execution.queue.capacity-refresh", "0.5s");
         config.put("hyperai.execution.reconcile-pass-timeout", "15s");
         for (String service : new String[] { "gear", "storage", "billing" }) {
             config.put("quarkus.rest-client." + service + ".url", dependencies.url());

@@ -113,7 +113,7 @@ class GearEventsTest {
         String id = createOk(Tokens.bob(), gear(unique("queued")));
         String execution = unique("exec");
         awaitProcessed(send(EventType.EXECUTION_QUEUED, execution, new io.hyperai.common.events.payload.ExecutionQueued(
-                execution, id, "bob", "jupyter", "cpu-2c4g", Instant.parse("2026-11-29T10:00:00Z"))));
+                execution, id, "bob", "jupyter", "cpu-2c4g", Instant.parse("2026-11-29T10:00:00Z"), "cpu", 1, null)));
         given().auth().oauth2(Tokens.bob()).delete("/api/v1/gears/" + id).then().statusCode(409);
         awaitProcessed(send(EventType.EXECUTION_STOPPED, execution, new ExecutionEnded(execution, id, "bob", null,
                 Instant.parse("2026-11-29T10:01:00Z"), null, "USER_STOPPED")));

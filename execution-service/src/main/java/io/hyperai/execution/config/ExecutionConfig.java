@@ -1,7 +1,9 @@
 package io.hyperai.execution.config;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
@@ -166,4 +168,49 @@ public interface ExecutionConfig {
     /** How long the pod that saves an ended execution's home may run before it is given up (partly saved). */
     @WithDefault("1h")
     Duration saveDeadline();
+
+    /** The queue executions wait in for their pool (Dispatcher). */
+    Queue queue();
+
+    interface Queue {
+
+        /**
+         * The largest share of a pool one user may hold while others wait for it (the dominant share: GPUs in a GPU
+         * pool); alone, a user may fill it.
+         */
+        @WithDefault("0.5")
+        double maxShare();
+
+        /** How often waiting executions are matched against free capacity, besides after each start and end. */
+        @WithDefault("2s")
+        String dispatchInterval();
+
+        /** A script's expected running time when neither its maxRuntime nor its owner's history says more. */
+        @WithDefault("1h")
+        Duration expectedScriptRuntime();
+
+        /** A workspace's expected running time when neither its maxRuntime nor its owner's history says more. */
+        @WithDefault("4h")
+        Duration expectedWorkspaceRuntime();
+
+        /** How far back the owner's ended runs are read to expect a running time. */
+        @WithDefault("30d")
+        Duration history();
+
+        /**
+         * Local runtime: how many executions run at once; by default from the host, four per core and at most one
+         * per GiB of memory (limits are enforced per execution by the kernel, not reserved).
+         */
+        OptionalInt localSlots();
+
+        /**
+         * Local runtime: the GPUs of this machine by model, e.g. {@code hyperai.execution.queue.local-gpus."a100-80g"=2};
+         * none by default, so a GPU spec is refused here instead of running without its GPU at a GPU's price.
+         */
+        Map<String, Integer> localGpus();
+
+        /** Kubernetes: how long the nodes' and quota's capacity is reused before it is read again. */
+        @WithDefault("10s")
+        Duration capacityRefresh();
+    }
 }

@@ -4,11 +4,15 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
 
+import io.fabric8.kubernetes.client.KubernetesClient;
+import io.hyperai.execution.capacity.CapacitySource;
+import io.hyperai.execution.capacity.ClusterCapacity;
+import io.hyperai.execution.capacity.LocalCapacity;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.KubernetesRuntime;
 import io.hyperai.execution.runtime.LocalProcessRuntime;
 
-/** Picks the runtime named by {@code hyperai.execution.runtime} when the service starts. */
+/** Picks the runtime (and where its capacity comes from) named by {@code hyperai.execution.runtime} when the service starts. */
 public class RuntimeProducer {
 
     @Produces
@@ -21,5 +25,14 @@ public class RuntimeProducer {
             default -> throw new IllegalStateException(
                     "hyperai.execution.runtime must be kubernetes or local, not " + config.runtime());
         };
+    }
+
+    /** The capacity executions are queued against: the cluster's, or this machine's from configuration. */
+    @Produces
+    @ApplicationScoped
+    CapacitySource capacity(ExecutionConfig config, Instance<KubernetesClient> client) {
+        return "kubernetes".equals(config.runtime())
+                ? new ClusterCapacity(client.get(), config.namespace(), config.queue().capacityRefresh())
+                : new LocalCapacity(config.queue());
     }
 }

@@ -36,6 +36,7 @@ import io.hyperai.execution.mapping.ExecutionView;
 import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.service.ExecutionService;
+import io.hyperai.execution.service.QueueService;
 import io.hyperai.execution.service.LogService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Multi;
@@ -71,10 +72,12 @@ public class ExecutionResource {
     private final CurrentUser user;
     private final ExecutionConfig config;
     private final LogService logs;
+    private final QueueService queue;
 
     public ExecutionResource(ExecutionService executions, ExecutionRuntime runtime, CurrentUser user,
-            ExecutionConfig config, LogService logs) {
+            ExecutionConfig config, LogService logs, QueueService queue) {
         this.logs = logs;
+        this.queue = queue;
         this.executions = executions;
         this.runtime = runtime;
         this.user = user;
@@ -145,7 +148,8 @@ public class ExecutionResource {
                     + " or STOPPED (any case)") @QueryParam("state") String state,
             @Valid @BeanParam PageRequest page) {
         return executions.list(user.id(), gearId, state(state), page)
-                .map(p -> p.map(e -> ExecutionView.of(e, null, runtime.workspaceBase(e.id.toString()))));
+                .chain(p -> queue.places(p.items()).map(places -> p.map(e -> ExecutionView.of(e, null,
+                        runtime.workspaceBase(e.id.toString()), places.get(e.id.toString())))));
     }
 
     @GET
@@ -224,7 +228,8 @@ public class ExecutionResource {
     }
 
     private Uni<ExecutionView> view(Execution e) {
-        return executions.history(e.id).map(h -> ExecutionView.of(e, h, runtime.workspaceBase(e.id.toString())));
+        return executions.history(e.id).chain(h -> queue.place(e)
+                .map(place -> ExecutionView.of(e, h, runtime.workspaceBase(e.id.toString()), place.orElse(null))));
     }
 
     private static ExecutionState state(String state) {

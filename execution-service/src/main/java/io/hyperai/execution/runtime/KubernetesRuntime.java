@@ -106,12 +106,16 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
             return;
         }
         Pod pod = pods.pod(launch);
-        createIfMissing(() -> client.persistentVolumeClaims().inNamespace(config.namespace())
-                .resource(homes.claim(launch)).create());
         try {
+            createIfMissing(() -> client.persistentVolumeClaims().inNamespace(config.namespace())
+                    .resource(homes.claim(launch)).create());
             createIfMissing(() -> client.pods().inNamespace(config.namespace()).resource(pod).create());
         } catch (RuntimeException e) {
-            deleteHome(launch.executionId()); // the execution fails without ever running: nothing to save
+            deleteHome(launch.executionId()); // it never ran: nothing to save
+            if (e instanceof KubernetesClientException k && k.getCode() == 403
+                    && String.valueOf(k.getMessage()).contains("exceeded quota")) {
+                throw new CapacityRefused("the namespace's quota has no room for " + launch.executionId(), e);
+            }
             throw e;
         }
         if (launch.isJupyter()) {

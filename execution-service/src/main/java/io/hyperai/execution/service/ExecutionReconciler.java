@@ -36,7 +36,7 @@ public class ExecutionReconciler {
     private final ExecutionRuntime runtime;
     private final RuntimeCalls calls;
     private final ExecutionStateService states;
-    private final ExecutionService executions;
+    private final Dispatcher dispatcher;
     private final ExecutionConfig config;
     private final WorkdirService workdirs;
     private final LogService logs;
@@ -44,14 +44,14 @@ public class ExecutionReconciler {
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
             new java.util.EnumMap<>(ExecutionState.class);
 
-    public ExecutionReconciler(ExecutionRuntime runtime, RuntimeCalls calls, ExecutionStateService states, ExecutionService executions,
+    public ExecutionReconciler(ExecutionRuntime runtime, RuntimeCalls calls, ExecutionStateService states, Dispatcher dispatcher,
             ExecutionConfig config, WorkdirService workdirs, LogService logs, MeterRegistry registry) {
         this.logs = logs;
         this.workdirs = workdirs;
         this.runtime = runtime;
         this.calls = calls;
         this.states = states;
-        this.executions = executions;
+        this.dispatcher = dispatcher;
         this.config = config;
         this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
                 .register(registry);
@@ -126,7 +126,13 @@ public class ExecutionReconciler {
             return Uni.createFrom().voidItem();
         }
         return runtime.observe(executionId)
-                .map(observation -> states.observe(id, observation).chain(e -> removeIfStopped(id, e)))
+                .map(observation -> states.observe(id, observation)
+                        .invoke(e -> {
+                            if (e != null && e.state.isTerminal()) {
+                                dispatcher.poke(); // what it held is free for the queue now
+                            }
+                        })
+                        .chain(e -> removeIfStopped(id, e)))
                 .orElseGet(() -> withoutContainer(id));
     }
 
@@ -149,10 +155,14 @@ public class ExecutionReconciler {
             if (e == null || e.state.isTerminal()) {
                 return Uni.createFrom().voidItem();
             }
+            if (e.state == ExecutionState.QUEUED && e.dispatchedAt == null) {
+                return Uni.createFrom().voidItem(); // waiting for its pool: the dispatcher's
+            }
             if (e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING) {
-                if (e.createdAt.plus(config.podCreationGrace()).isBefore(Instant.now())) {
+                Instant handed = e.dispatchedAt != null ? e.dispatchedAt : e.createdAt;
+                if (handed.plus(config.podCreationGrace()).isBefore(Instant.now())) {
                     LOG.infof("execution %s has no container; handing it to the runtime again", id);
-                    return executions.hand(e);
+                    return dispatcher.hand(e);
                 }
                 return Uni.createFrom().voidItem();
             }

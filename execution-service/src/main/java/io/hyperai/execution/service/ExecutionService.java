@@ -26,6 +26,9 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.ExecutionTransition;
 import io.hyperai.execution.Reasons;
+import io.hyperai.execution.capacity.Amount;
+import io.hyperai.execution.capacity.CapacitySource;
+import io.hyperai.execution.capacity.Pools;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.mapping.ContinueRequest;
 import io.hyperai.execution.mapping.IdlePolicy;
@@ -43,8 +46,8 @@ import io.smallrye.mutiny.Uni;
 
 /**
  * Starting, stopping and reading executions. A start is admitted (the gear is the caller's, storage
- * is not blocked, the balance is above zero), committed with its event, and only then handed to the
- * runtime; reconciliation repeats the hand-over if the service died in between.
+ * is not blocked, the balance is above zero, its pool could ever hold it), committed with its event and its place in
+ * the queue, and then dispatched when its pool has room ({@link Dispatcher}).
  */
 @ApplicationScoped
 public class ExecutionService {
@@ -59,10 +62,17 @@ public class ExecutionService {
     private final RuntimeCalls calls;
     private final CodeService code;
     private final ExecutionConfig config;
+    private final QueuePlanner planner;
+    private final Dispatcher dispatcher;
+    private final CapacitySource capacity;
 
     public ExecutionService(@RestClient GearClient gears, @RestClient StorageClient storage,
             @RestClient BillingClient billing, ExecutionStateService states, ExecutionRuntime runtime,
-            RuntimeCalls calls, CodeService code, ExecutionConfig config) {
+            RuntimeCalls calls, CodeService code, ExecutionConfig config, QueuePlanner planner, Dispatcher dispatcher,
+            CapacitySource capacity) {
+        this.planner = planner;
+        this.dispatcher = dispatcher;
+        this.capacity = capacity;
         this.code = code;
         this.config = config;
         this.gears = gears;
@@ -150,18 +160,34 @@ public class ExecutionService {
             e.jupyterToken = token;
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
-            return Panache.withTransaction(() -> e.<Execution>persist().call(states::queued))
-                    .call(created -> hand(created));
+            return neverFits(gear).chain(() -> Panache.withTransaction(() -> e.<Execution>persist()
+                    .chain(() -> planner.current())
+                    .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
+                    .replaceWith(e)))
+                    .invoke(dispatcher::poke);
         });
     }
 
-    /** Gives an execution to the runtime; a runtime that refuses it fails the execution. */
-    Uni<Void> hand(Execution e) {
-        return calls.start(e.launch).onFailure().recoverWithUni(failure -> {
-            LOG.errorf(failure, "runtime refused execution %s", e.id);
-            return states.observe(e.id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
-                    "the runtime could not start the execution", null, Instant.now())).replaceWithVoid();
-        });
+    /**
+     * Refuses, before anything is recorded or charged, a spec that could not run here even on an empty pool: a GPU
+     * model this platform does not have, or more than its pool's capacity.
+     */
+    private Uni<Void> neverFits(GearRuntime gear) {
+        var spec = gear.computeSpec();
+        Launch.Resources r = new Launch.Resources(spec.vcpu(), spec.memoryMib(), spec.diskGib(), spec.gpuCount(),
+                spec.gpuModel());
+        String pool = Pools.of(r);
+        return RuntimeCalls.blocking(capacity::current).invoke(caps -> {
+            if (caps.couldEverFit(pool, Amount.of(r))) {
+                return;
+            }
+            String why = r.gpuCount() > 0 && caps.pool(pool).gpus() == 0
+                    ? "this platform has no " + spec.gpuModel() + " GPUs"
+                    : "it needs more than its pool " + pool + " has (" + r.vcpu() + " vCPU, " + r.memoryMib()
+                            + " MiB" + (r.gpuCount() > 0 ? ", " + r.gpuCount() + " GPUs" : "") + ")";
+            throw ProblemException.conflict("pool-unavailable", "no execution of spec " + spec.id()
+                    + " can run here: " + why + "; choose another spec for the gear");
+        }).replaceWithVoid();
     }
 
     /**
@@ -243,6 +269,7 @@ public class ExecutionService {
                     }
                     return stopLocked(e, reason);
                 }))
+                .invoke(dispatcher::poke)
                 .call(e -> e.state == ExecutionState.STOPPED ? calls.remove(e.id.toString())
                         .onFailure().invoke(f -> LOG.warnf("removing %s failed, resync retries: %s", e.id, f.getMessage()))
                         .onFailure().recoverWithNull() : Uni.createFrom().voidItem());

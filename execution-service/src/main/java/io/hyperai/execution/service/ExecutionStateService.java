@@ -112,12 +112,14 @@ public class ExecutionStateService {
                 .replaceWithVoid();
     }
 
-    /** The first step of a new execution, in the transaction that creates it. */
-    Uni<Void> queued(Execution e) {
+    /** The first step of a new execution, in the transaction that creates it, with its place in the queue. */
+    Uni<Void> queued(Execution e, io.hyperai.execution.capacity.FairQueue.Place place) {
         return record(e, ExecutionState.QUEUED, e.createdAt, null, null)
                 .chain(() -> outbox.append(EventType.EXECUTION_QUEUED, e.id.toString(),
                         new ExecutionQueued(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
-                                e.computeSpecId, e.createdAt)))
+                                e.computeSpecId, e.createdAt, place == null ? null : place.pool(),
+                                place == null ? null : place.position(),
+                                place == null ? null : place.estimatedStartAt())))
                 .replaceWithVoid();
     }
 

@@ -41,7 +41,8 @@ class EventContractTest {
         SAMPLES.put(EventType.GEAR_CREATED, gear);
         SAMPLES.put(EventType.GEAR_UPDATED, gear);
         SAMPLES.put(EventType.GEAR_DELETED, new GearDeleted("gear-1", ALICE));
-        SAMPLES.put(EventType.EXECUTION_QUEUED, new ExecutionQueued("exec-1", "gear-1", ALICE, "script", "gpu-a100-1", T0));
+        SAMPLES.put(EventType.EXECUTION_QUEUED, new ExecutionQueued("exec-1", "gear-1", ALICE, "script", "gpu-a100-1", T0,
+                "a100-80g", 3, T1));
         SAMPLES.put(EventType.EXECUTION_STARTED,
                 new ExecutionStarted("exec-1", "gear-1", ALICE, "jupyter", "gpu-a100-1", 1290, "CNY", T0, 5000L));
         SAMPLES.put(EventType.EXECUTION_SUCCEEDED, new ExecutionEnded("exec-1", "gear-1", ALICE, T0, T1, 0, null));

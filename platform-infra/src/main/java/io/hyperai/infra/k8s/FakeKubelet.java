@@ -1,6 +1,8 @@
 package io.hyperai.infra.k8s;
 
 import java.time.Duration;
+import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 import java.util.concurrent.Callable;
@@ -162,6 +164,7 @@ public final class FakeKubelet implements AutoCloseable {
     private final PodLifecycle lifecycle;
     private final PodLogs logs;
     private final AtomicBoolean started = new AtomicBoolean();
+    private final List<io.fabric8.kubernetes.api.model.Node> nodes = new java.util.ArrayList<>();
     private volatile PodInformer informer;
 
     public FakeKubelet(KubernetesClient client, String namespace) {
@@ -185,6 +188,40 @@ public final class FakeKubelet implements AutoCloseable {
         return namespace;
     }
 
+    /**
+     * A node to register with the API server when started (nodes are the cluster's capacity: their allocatable
+     * resources, e.g. {@code cpu}, {@code memory}, {@code nvidia.com/gpu}, {@code pods}). Without any, one large CPU
+     * node, {@value #NODE_NAME}, is registered. A node that exists already (another kubelet's) is left as it is.
+     */
+    public FakeKubelet withNode(String name, Map<String, String> labels, Map<String, String> allocatable) {
+        nodes.add(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
+                .withLabels(labels).endMetadata().withNewStatus()
+                .withAllocatable(quantities(allocatable)).withCapacity(quantities(allocatable))
+                .addNewCondition().withType("Ready").withStatus("True").endCondition().endStatus().build());
+        return this;
+    }
+
+    private static Map<String, io.fabric8.kubernetes.api.model.Quantity> quantities(Map<String, String> values) {
+        Map<String, io.fabric8.kubernetes.api.model.Quantity> out = new java.util.LinkedHashMap<>();
+        values.forEach((k, v) -> out.put(k, new io.fabric8.kubernetes.api.model.Quantity(v)));
+        return out;
+    }
+
+    private void registerNodes() {
+        if (nodes.isEmpty()) {
+            withNode(NODE_NAME, Map.of(), Map.of("cpu", "1000", "memory", "8Ti", "pods", "100000"));
+        }
+        for (io.fabric8.kubernetes.api.model.Node n : nodes) {
+            try {
+                client.nodes().resource(n).create();
+            } catch (io.fabric8.kubernetes.client.KubernetesClientException e) {
+                if (e.getCode() != 409) {
+                    throw e;
+                }
+            }
+        }
+    }
+
     /** Starts watching the namespace; pods that already exist are taken over (Pending ones are run). */
     public FakeKubelet start() {
         if (node.isClosed()) {
@@ -193,6 +230,7 @@ public final class FakeKubelet implements AutoCloseable {
         if (!started.compareAndSet(false, true)) {
             throw new IllegalStateException("already started");
         }
+        registerNodes();
         informer = new PodInformer(client, namespace, node, lifecycle, logs);
         LOG.debugf("fake kubelet for namespace %s started (node %s)", namespace, NODE_NAME);
         return this;

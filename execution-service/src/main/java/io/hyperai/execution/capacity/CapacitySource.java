@@ -1,0 +1,8 @@
+package io.hyperai.execution.capacity;
+
+/** Where the capacity of each pool comes from: the cluster's nodes and quota, or this machine's configuration. */
+public interface CapacitySource {
+
+    /** The current capacities; may block (an API call), so the service calls it on a worker. */
+    Capacities current();
+}

@@ -1,0 +1,159 @@
+package io.hyperai.execution.service;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import java.util.stream.Collectors;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.jboss.logging.Logger;
+
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.Reasons;
+import io.hyperai.execution.capacity.FairQueue;
+import io.hyperai.execution.runtime.CapacityRefused;
+import io.hyperai.execution.runtime.PodObservation;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.quarkus.scheduler.Scheduled;
+import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
+import io.smallrye.common.vertx.VertxContext;
+import io.vertx.core.Vertx;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * Gives waiting executions to the runtime when their pool has room, in the queue's fair order. A pass plans the
+ * queue and marks what it dispatches in one transaction that holds a database lock for the length of the pass, so
+ * two passes (two instances of the service, or a poke during the periodic pass) never both give away the same
+ * capacity; the hand-over to the runtime follows the commit, and the reconciler repeats it for an execution that was
+ * dispatched but has no container (the service died in between). Passes run periodically, and at once after a start
+ * or an end ({@link #poke}).
+ */
+@ApplicationScoped
+public class Dispatcher {
+
+    private static final Logger LOG = Logger.getLogger(Dispatcher.class);
+    // one lock for every instance's pass (pg_advisory_xact_lock's key: "hyperai-dispatch")
+    private static final long LOCK = 0x6879_7065_7261_6931L;
+    private static final String MARK = "UPDATE execution SET dispatched_at = :now, updated_at = :now "
+            + "WHERE id IN (:ids) AND state = 'QUEUED' AND dispatched_at IS NULL RETURNING id";
+
+    private final QueuePlanner planner;
+    private final RuntimeCalls calls;
+    private final ExecutionStateService states;
+    private final Timer passes;
+    private final Vertx vertx;
+    private final AtomicBoolean running = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+
+    public Dispatcher(QueuePlanner planner, RuntimeCalls calls, ExecutionStateService states, MeterRegistry registry,
+            Vertx vertx) {
+        this.vertx = vertx;
+        this.planner = planner;
+        this.calls = calls;
+        this.states = states;
+        this.passes = Timer.builder("hyperai_dispatch_pass").description("Passes matching the queue to capacity")
+                .register(registry);
+    }
+
+    @Scheduled(identity = "execution-dispatch", every = "${hyperai.execution.queue.dispatch-interval:2s}",
+            delayed = "1s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+    Uni<Void> periodicPass() {
+        return pass();
+    }
+
+    /** A pass soon, on a context of its own; passes asked for while one runs are folded into one more after it. */
+    public void poke() {
+        // a context of its own (safe for Hibernate Reactive), not the caller's: its session is not the pass's
+        io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
+        VertxContextSafetyToggle.setContextSafe(context, true);
+        context.runOnContext(ignored -> pass().subscribe().with(ok -> {
+        }, e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage())));
+    }
+
+    /** Dispatches what fits now; returns after the runtime has been given each. */
+    public Uni<Void> pass() {
+        if (!running.compareAndSet(false, true)) {
+            again.set(true);
+            return Uni.createFrom().voidItem();
+        }
+        long t0 = System.nanoTime();
+        return Panache.withTransaction(() -> lock().chain(planner::current).chain(this::mark))
+                .chain(this::handAll)
+                .onTermination().invoke(() -> {
+                    passes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
+                    running.set(false);
+                    if (again.getAndSet(false)) {
+                        poke();
+                    }
+                })
+                .onFailure().invoke(e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage()))
+                .onFailure().recoverWithNull();
+    }
+
+    private static Uni<Void> lock() {
+        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(:key)")
+                .setParameter("key", LOCK).getSingleResult()).replaceWithVoid();
+    }
+
+    /** Marks the plan's executions dispatched; those stopped meanwhile are not. */
+    private Uni<List<Execution>> mark(QueuePlanner.Queue queue) {
+        List<FairQueue.Waiting> now = queue.plan().dispatchNow();
+        if (now.isEmpty()) {
+            return Uni.createFrom().item(List.of());
+        }
+        Map<String, Execution> byId = queue.active().stream()
+                .collect(Collectors.toMap(e -> e.id.toString(), Function.identity()));
+        Instant at = Instant.now();
+        List<UUID> ids = now.stream().map(w -> UUID.fromString(w.id())).toList();
+        return Panache.getSession().chain(s -> s.createNativeQuery(MARK, UUID.class)
+                .setParameter("now", at).setParameter("ids", ids).getResultList())
+                .map(marked -> {
+                    List<Execution> out = new ArrayList<>();
+                    for (FairQueue.Waiting w : now) {
+                        if (marked.contains(UUID.fromString(w.id()))) {
+                            out.add(byId.get(w.id())); // not changed here: the row was updated above
+                        }
+                    }
+                    return out;
+                });
+    }
+
+    private Uni<Void> handAll(List<Execution> dispatched) {
+        Uni<Void> chain = Uni.createFrom().voidItem();
+        for (Execution e : dispatched) {
+            chain = chain.chain(() -> hand(e));
+        }
+        return chain;
+    }
+
+    /**
+     * Gives a dispatched execution to the runtime. A runtime without room takes it back to the queue; one that
+     * refuses it for any other reason fails it.
+     */
+    public Uni<Void> hand(Execution e) {
+        return calls.start(e.launch).onFailure().recoverWithUni(failure -> {
+            if (failure instanceof CapacityRefused) {
+                LOG.infof("execution %s waits again: %s", e.id, failure.getMessage());
+                return requeue(e.id);
+            }
+            LOG.errorf(failure, "runtime refused execution %s", e.id);
+            return states.observe(e.id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
+                    "the runtime could not start the execution", null, Instant.now())).replaceWithVoid();
+        });
+    }
+
+    private Uni<Void> requeue(UUID id) {
+        return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
+                "UPDATE execution SET dispatched_at = NULL, reason = :reason WHERE id = :id AND state = 'QUEUED'")
+                .setParameter("reason", Reasons.WAITING_FOR_CAPACITY).setParameter("id", id).executeUpdate()))
+                .replaceWithVoid();
+    }
+}

@@ -1,0 +1,107 @@
+package io.hyperai.execution.service;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.concurrent.atomic.AtomicReference;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import io.hyperai.execution.Execution;
+import io.hyperai.execution.ExecutionState;
+import io.hyperai.execution.capacity.Amount;
+import io.hyperai.execution.capacity.FairQueue;
+import io.hyperai.execution.mapping.QueuePlace;
+import io.hyperai.execution.mapping.QueueView;
+import io.quarkus.hibernate.reactive.panache.Panache;
+import io.smallrye.mutiny.Uni;
+
+/**
+ * The queue as users read it: places and estimates from a plan at most a second old, so that many readers (a
+ * list of executions, {@code hyperai ps} polling) cost one plan a second, not one each.
+ */
+@ApplicationScoped
+public class QueueService {
+
+    static final Duration FRESH = Duration.ofSeconds(1);
+
+    private final QueuePlanner planner;
+    private final AtomicReference<QueuePlanner.Queue> last = new AtomicReference<>();
+
+    public QueueService(QueuePlanner planner) {
+        this.planner = planner;
+    }
+
+    Uni<QueuePlanner.Queue> queue() {
+        QueuePlanner.Queue q = last.get();
+        if (q != null && q.at().plus(FRESH).isAfter(Instant.now())) {
+            return Uni.createFrom().item(q);
+        }
+        return Panache.withSession(planner::current).invoke(last::set);
+    }
+
+    /** Where a waiting execution stands; empty for one that is not waiting. */
+    public Uni<Optional<QueuePlace>> place(Execution e) {
+        if (!waiting(e)) {
+            return Uni.createFrom().item(Optional.empty());
+        }
+        return queue().map(q -> Optional.ofNullable(q.plan().places().get(e.id.toString())).map(QueueService::view));
+    }
+
+    /** The places of those of {@code executions} that wait. */
+    public Uni<Map<String, QueuePlace>> places(List<Execution> executions) {
+        if (executions.stream().noneMatch(QueueService::waiting)) {
+            return Uni.createFrom().item(Map.of());
+        }
+        return queue().map(q -> {
+            Map<String, QueuePlace> out = new TreeMap<>();
+            executions.stream().filter(QueueService::waiting).forEach(e -> {
+                FairQueue.Place p = q.plan().places().get(e.id.toString());
+                if (p != null) {
+                    out.put(e.id.toString(), view(p));
+                }
+            });
+            return out;
+        });
+    }
+
+    public Uni<QueueView> view(String ownerId) {
+        return queue().map(q -> {
+            Map<String, Amount> inUse = q.inUse();
+            TreeSet<String> pools = new TreeSet<>(q.capacities().pools().keySet());
+            pools.addAll(inUse.keySet());
+            q.plan().places().values().forEach(p -> pools.add(p.pool()));
+            List<QueueView.PoolView> views = new ArrayList<>();
+            for (String pool : pools) {
+                int running = (int) q.active().stream()
+                        .filter(e -> e.dispatchedAt != null && QueuePlanner.pool(e).equals(pool)).count();
+                int waiting = (int) q.plan().places().values().stream().filter(p -> p.pool().equals(pool)).count();
+                views.add(new QueueView.PoolView(pool,
+                        QueueView.Resources.of(q.capacities().pool(pool).min(q.capacities().overall())),
+                        QueueView.Resources.of(inUse.getOrDefault(pool, Amount.ZERO)), running, waiting));
+            }
+            List<QueueView.Mine> mine = q.active().stream().filter(e -> e.ownerId.equals(ownerId) && waiting(e))
+                    .map(e -> Map.entry(e, q.plan().places().get(e.id.toString())))
+                    .filter(en -> en.getValue() != null)
+                    .map(en -> new QueueView.Mine(en.getKey().id.toString(), en.getKey().gearId,
+                            en.getValue().pool(), en.getValue().position(), en.getValue().estimatedStartAt()))
+                    .sorted(Comparator.comparing(QueueView.Mine::pool).thenComparingInt(QueueView.Mine::position))
+                    .toList();
+            return new QueueView(views, mine);
+        });
+    }
+
+    static boolean waiting(Execution e) {
+        return e.state == ExecutionState.QUEUED && e.dispatchedAt == null;
+    }
+
+    private static QueuePlace view(FairQueue.Place p) {
+        return new QueuePlace(p.pool(), p.position(), p.estimatedStartAt());
+    }
+}
