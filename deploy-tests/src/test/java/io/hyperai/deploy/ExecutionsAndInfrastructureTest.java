@@ -42,7 +42,7 @@ class ExecutionsAndInfrastructureTest {
 
     @ParameterizedTest
     @MethodSource("renders")
-    void executionServiceMayOnlyRunPodsInTheExecutionsNamespace(Rendered render) {
+    void executionServiceMayOnlyRunPodsInTheExecutionsNamespaceAndReadNodes(Rendered render) {
         List<Role> roles = render.all(Role.class);
         assertThat(roles).hasSize(1);
         Role role = roles.get(0);
@@ -53,7 +53,9 @@ class ExecutionsAndInfrastructureTest {
                 "services", Set.of("get", "list", "watch", "create", "delete"),
                 // an execution's own home claim (home-<id>), made and removed by the service
                 "persistentvolumeclaims", Set.of("get", "list", "watch", "create", "delete"),
-                "events", Set.of("get", "list", "watch"));
+                "events", Set.of("get", "list", "watch"),
+                // the quota bounds the queue's capacity
+                "resourcequotas", Set.of("get", "list"));
         Set<String> covered = new TreeSet<>();
         for (PolicyRule rule : role.getRules()) {
             assertThat(rule.getApiGroups()).containsExactly("");
@@ -74,6 +76,23 @@ class ExecutionsAndInfrastructureTest {
             assertThat(s.getName()).isEqualTo("execution-service");
             assertThat(s.getNamespace()).isEqualTo(Repo.NAMESPACE);
         });
+        // cluster-wide it reads nodes (each pool's capacity), nothing else and never writes
+        List<io.fabric8.kubernetes.api.model.rbac.ClusterRole> clusterRoles =
+                render.all(io.fabric8.kubernetes.api.model.rbac.ClusterRole.class);
+        assertThat(clusterRoles).singleElement().satisfies(c -> assertThat(c.getRules()).singleElement()
+                .satisfies(rule -> {
+                    assertThat(rule.getApiGroups()).containsExactly("");
+                    assertThat(rule.getResources()).containsExactly("nodes");
+                    assertThat(rule.getVerbs()).containsExactlyInAnyOrder("get", "list");
+                }));
+        assertThat(render.all(io.fabric8.kubernetes.api.model.rbac.ClusterRoleBinding.class)).singleElement()
+                .satisfies(b -> {
+                    assertThat(b.getRoleRef().getName()).isEqualTo(clusterRoles.get(0).getMetadata().getName());
+                    assertThat(b.getSubjects()).singleElement().satisfies(s -> {
+                        assertThat(s.getName()).isEqualTo("execution-service");
+                        assertThat(s.getNamespace()).isEqualTo(Repo.NAMESPACE);
+                    });
+                });
         ConfigMap config = render.configMap("execution-service-config");
         assertThat(config.getData()).containsEntry("HYPERAI_EXECUTION_NAMESPACE", Repo.EXECUTIONS)
                 .containsEntry("HYPERAI_EXECUTION_RUNTIME", "kubernetes");
