@@ -119,7 +119,8 @@ class DashboardMetricsIT {
         if (metric.startsWith("hyperai_billing_")) {
             return Set.of("billing");
         }
-        if (metric.startsWith("hyperai_execution")) {
+        if (metric.startsWith("hyperai_execution") || metric.startsWith("hyperai_queue_")
+                || metric.startsWith("hyperai_pool_")) {
             return Set.of("execution");
         }
         if (metric.startsWith("kafka_consumer_") || metric.startsWith("hyperai_events_consumed")) {

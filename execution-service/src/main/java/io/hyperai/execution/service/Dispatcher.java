@@ -19,7 +19,10 @@ import io.hyperai.execution.Reasons;
 import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.runtime.CapacityRefused;
 import io.hyperai.execution.runtime.PodObservation;
+import io.hyperai.execution.capacity.Amount;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -49,6 +52,10 @@ public class Dispatcher {
     private final RuntimeCalls calls;
     private final ExecutionStateService states;
     private final Timer passes;
+    private final MultiGauge waiting;
+    private final MultiGauge runningGauge;
+    private final MultiGauge capacityGauge;
+    private final MultiGauge inUseGauge;
     private final Vertx vertx;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
@@ -61,6 +68,14 @@ public class Dispatcher {
         this.states = states;
         this.passes = Timer.builder("hyperai_dispatch_pass").description("Passes matching the queue to capacity")
                 .register(registry);
+        this.waiting = MultiGauge.builder("hyperai_queue_waiting").description("Executions waiting for their pool")
+                .register(registry);
+        this.runningGauge = MultiGauge.builder("hyperai_queue_running")
+                .description("Executions given to the runtime, per pool").register(registry);
+        this.capacityGauge = MultiGauge.builder("hyperai_pool_capacity")
+                .description("What a pool can hold at once, per resource").register(registry);
+        this.inUseGauge = MultiGauge.builder("hyperai_pool_in_use")
+                .description("What the dispatched executions of a pool hold, per resource").register(registry);
     }
 
     @Scheduled(identity = "execution-dispatch", every = "${hyperai.execution.queue.dispatch-interval:2s}",
@@ -85,7 +100,7 @@ public class Dispatcher {
             return Uni.createFrom().voidItem();
         }
         long t0 = System.nanoTime();
-        return Panache.withTransaction(() -> lock().chain(planner::current).chain(this::mark))
+        return Panache.withTransaction(() -> lock().chain(planner::current).invoke(this::measure).chain(this::mark))
                 .chain(this::handAll)
                 .onTermination().invoke(() -> {
                     passes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -96,6 +111,40 @@ public class Dispatcher {
                 })
                 .onFailure().invoke(e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage()))
                 .onFailure().recoverWithNull();
+    }
+
+    /** Each pool's waiting and running executions, capacity and use, for the dashboards. */
+    private void measure(QueuePlanner.Queue queue) {
+        Map<String, Amount> inUse = queue.inUse();
+        java.util.Set<String> pools = new java.util.TreeSet<>(queue.capacities().pools().keySet());
+        pools.addAll(inUse.keySet());
+        queue.plan().places().values().forEach(p -> pools.add(p.pool()));
+        List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> runningRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> capacityRows = new ArrayList<>();
+        List<MultiGauge.Row<?>> useRows = new ArrayList<>();
+        for (String pool : pools) {
+            waitingRows.add(MultiGauge.Row.of(Tags.of("pool", pool), queue.plan().places().values().stream()
+                    .filter(p -> p.pool().equals(pool)).count()));
+            runningRows.add(MultiGauge.Row.of(Tags.of("pool", pool), queue.active().stream()
+                    .filter(e -> e.dispatchedAt != null && QueuePlanner.pool(e).equals(pool)).count()));
+            Amount capacity = queue.capacities().pool(pool).min(queue.capacities().overall());
+            Amount used = inUse.getOrDefault(pool, Amount.ZERO);
+            long[] caps = { capacity.gpus(), capacity.milliCpu(), capacity.memoryMib(), capacity.slots() };
+            long[] uses = { used.gpus(), used.milliCpu(), used.memoryMib(), used.slots() };
+            String[] names = { "gpus", "millicpu", "memory_mib", "slots" };
+            for (int i = 0; i < names.length; i++) {
+                if (caps[i] != Amount.UNBOUNDED && caps[i] > 0) {
+                    Tags tags = Tags.of("pool", pool, "resource", names[i]);
+                    capacityRows.add(MultiGauge.Row.of(tags, caps[i]));
+                    useRows.add(MultiGauge.Row.of(tags, uses[i]));
+                }
+            }
+        }
+        waiting.register(waitingRows, true);
+        runningGauge.register(runningRows, true);
+        capacityGauge.register(capacityRows, true);
+        inUseGauge.register(useRows, true);
     }
 
     private static Uni<Void> lock() {
