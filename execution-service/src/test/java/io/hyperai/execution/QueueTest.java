@@ -188,6 +188,25 @@ class QueueTest {
         assertThat(hasPod(waiting.get(1))).isFalse();
     }
 
+    /** Something the queue does not count used the namespace's quota: the refused run waits again, never fails. */
+    @Test
+    void aPodTheQuotaRefusesWaitsAgainAndStartsLater() {
+        String gear = gpuGear("alice", MODEL);
+        ExecutionTestResource.kubernetes.mockServer().expect().post()
+                .withPath("/api/v1/namespaces/" + ExecutionTestResource.NAMESPACE + "/pods")
+                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withKind("Status")
+                        .withApiVersion("v1").withStatus("Failure").withCode(403).withReason("Forbidden")
+                        .withMessage("pods \"exec-x\" is forbidden: exceeded quota: executions, requested:"
+                                + " requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=16, limited:"
+                                + " requests.nvidia.com/gpu=16").build())
+                .once();
+        String id = start("alice", gear, 600);
+        awaitState("alice", id, "RUNNING");
+        JsonPath e = get("alice", id);
+        assertThat(e.getList("history.state", String.class)).doesNotContain("FAILED");
+        assertThat(e.getList("history.reason", String.class)).contains("WAITING_FOR_CAPACITY");
+    }
+
     @Test
     void aGpuNoNodeHasIsRefusedBeforeAnythingIsRecorded() {
         String gear = gpuGear("alice", "NOSUCH-80G");

@@ -18,6 +18,14 @@ public interface ExecutionRuntime {
     void remove(String executionId);
 
     /**
+     * {@link #remove(String)} of an execution the platform knows has run ({@code ran}): whatever its container
+     * looks like now (one made again by a late hand-over, not started yet), its working directory is kept to be saved.
+     */
+    default void remove(String executionId, boolean ran) {
+        remove(executionId);
+    }
+
+    /**
      * Whether {@link #observe} and {@link #withContainers} reflect every container there is. Until then an empty
      * answer means "not known yet", not "gone": after a restart the cache fills from the first list.
      */

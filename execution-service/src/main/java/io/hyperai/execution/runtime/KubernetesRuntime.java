@@ -126,10 +126,15 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
 
     @Override
     public void remove(String executionId) {
+        remove(executionId, false);
+    }
+
+    @Override
+    public void remove(String executionId, boolean knownToHaveRun) {
         String name = PodFactory.podName(executionId);
         // decided before the pod goes: a home whose user code never ran holds nothing worth saving
         // (before the cache has filled, nothing is known: keep it)
-        boolean ran = !synced()
+        boolean ran = knownToHaveRun || !synced()
                 || cached(name).map(PodStatusInterpreter::started).orElse(false);
         client.pods().inNamespace(config.namespace()).withName(name).delete();
         client.services().inNamespace(config.namespace()).withName(name).delete();

@@ -199,10 +199,14 @@ public class Dispatcher {
         });
     }
 
+    /** Back to waiting, with a step in its history that says why; a later pass dispatches it again. */
     private Uni<Void> requeue(UUID id) {
         return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
-                "UPDATE execution SET dispatched_at = NULL, reason = :reason WHERE id = :id AND state = 'QUEUED'")
-                .setParameter("reason", Reasons.WAITING_FOR_CAPACITY).setParameter("id", id).executeUpdate()))
+                "UPDATE execution SET dispatched_at = NULL WHERE id = :id AND state = 'QUEUED'")
+                .setParameter("id", id).executeUpdate()))
+                .chain(() -> states.observe(id, new PodObservation(ExecutionState.QUEUED, Reasons.WAITING_FOR_CAPACITY,
+                        null, "the cluster refused its pod for lack of quota; it waits for its turn again", null,
+                        Instant.now())))
                 .replaceWithVoid();
     }
 }

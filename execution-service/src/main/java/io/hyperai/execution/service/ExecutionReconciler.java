@@ -147,7 +147,8 @@ public class ExecutionReconciler {
         if (e == null) {
             return calls.remove(id.toString());
         }
-        return logs.keep(id).chain(() -> calls.remove(id.toString()));
+        // its home is kept if it ran, even when the container there now is a late hand-over's that never started
+        return logs.keep(id).chain(() -> calls.remove(id.toString(), e.startedAt != null));
     }
 
     private Uni<Void> withoutContainer(UUID id) {

@@ -270,7 +270,7 @@ public class ExecutionService {
                     return stopLocked(e, reason);
                 }))
                 .invoke(dispatcher::poke)
-                .call(e -> e.state == ExecutionState.STOPPED ? calls.remove(e.id.toString())
+                .call(e -> e.state == ExecutionState.STOPPED ? calls.remove(e.id.toString(), e.startedAt != null)
                         .onFailure().invoke(f -> LOG.warnf("removing %s failed, resync retries: %s", e.id, f.getMessage()))
                         .onFailure().recoverWithNull() : Uni.createFrom().voidItem());
     }

@@ -34,8 +34,13 @@ public class RuntimeCalls {
     }
 
     public Uni<Void> remove(String executionId) {
+        return remove(executionId, false);
+    }
+
+    /** {@link ExecutionRuntime#remove(String, boolean)}. */
+    public Uni<Void> remove(String executionId, boolean ran) {
         return blocking(() -> {
-            runtime.remove(executionId);
+            runtime.remove(executionId, ran);
             return null;
         });
     }
