@@ -32,7 +32,6 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
             kubernetes.createNamespace(NAMESPACE);
             // the cluster's capacity: a large CPU node, a node of eight A100s, and QueueTest's own node that it fills
             kubelet = new FakeKubelet(kubernetes.client(), NAMESPACE)
-                    .withNode(FakeKubelet.NODE_NAME, Map.of(), Map.of("cpu", "1000", "memory", "8Ti", "pods", "100000"))
                     .withNode("fake-gpu-a100", Map.of("hyperai.io/gpu-model", "a100-80g"),
                             Map.of("cpu", "96", "memory", "1Ti", "nvidia.com/gpu", String.valueOf(A100_GPUS)))
                     .withNode("fake-gpu-queue", Map.of("hyperai.io/gpu-model", QueueTest.MODEL.toLowerCase()),

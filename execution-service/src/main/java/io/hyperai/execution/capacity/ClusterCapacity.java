@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.ToLongFunction;
 
 import org.jboss.logging.Logger;
 
@@ -73,30 +74,21 @@ public final class ClusterCapacity implements CapacitySource {
             Map<String, Quantity> hard = quota.getSpec() == null || quota.getSpec().getHard() == null ? Map.of()
                     : quota.getSpec().getHard();
             overall = overall.min(new Amount(
-                    bound(hard, "requests.cpu", "cpu", "limits.cpu", Kind.MILLI),
-                    bound(hard, "requests.memory", "memory", "limits.memory", Kind.MIB),
-                    bound(hard, "requests." + PodFactory.GPU_RESOURCE, "limits." + PodFactory.GPU_RESOURCE, null,
-                            Kind.WHOLE),
-                    bound(hard, "pods", null, null, Kind.WHOLE)));
+                    bound(hard, ClusterCapacity::milli, "requests.cpu", "cpu", "limits.cpu"),
+                    bound(hard, ClusterCapacity::mib, "requests.memory", "memory", "limits.memory"),
+                    bound(hard, ClusterCapacity::whole, "requests." + PodFactory.GPU_RESOURCE,
+                            "limits." + PodFactory.GPU_RESOURCE),
+                    bound(hard, ClusterCapacity::whole, "pods")));
         }
         return new Capacities(Map.copyOf(pools), overall, true);
     }
 
-    private enum Kind {
-        MILLI, MIB, WHOLE
-    }
-
     /** The smallest of the quota's values that bound this dimension (an execution's requests equal its limits). */
-    private static long bound(Map<String, Quantity> hard, String a, String b, String c, Kind kind) {
+    private static long bound(Map<String, Quantity> hard, ToLongFunction<Quantity> unit, String... keys) {
         long bound = Amount.UNBOUNDED;
-        for (String key : new String[] { a, b, c }) {
-            if (key != null && hard.containsKey(key)) {
-                Quantity q = hard.get(key);
-                bound = Math.min(bound, switch (kind) {
-                    case MILLI -> milli(q);
-                    case MIB -> mib(q);
-                    case WHOLE -> whole(q);
-                });
+        for (String key : keys) {
+            if (hard.containsKey(key)) {
+                bound = Math.min(bound, unit.applyAsLong(hard.get(key)));
             }
         }
         return bound;

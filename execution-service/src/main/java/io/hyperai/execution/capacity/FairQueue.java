@@ -22,9 +22,10 @@ import java.util.TreeMap;
  * Fair order, per pool: the next execution is the oldest waiting one of the user holding the smallest dominant share
  * of the pool (counting what is simulated as placed), so a second user's first run overtakes the first user's tenth;
  * a user who holds some of the pool and whose next run would take them above {@code maxShare} waits while anyone else
- * waits for that pool (a user holding nothing may always have a run). Within a user, first come first served. The pool's next execution is never overtaken by a smaller one that would fit (no
- * backfilling), so a large run is not starved by small ones and estimates hold; a run that could never fit, even on
- * an empty pool, is set aside with no estimate instead of blocking the pool.
+ * waits for that pool (a user holding nothing may always have a run). Within a user, first come first served. The
+ * pool's next execution is never overtaken by a smaller one that would fit (no backfilling), so a large run is not
+ * starved by small ones and estimates hold; a run that could never fit, even on an empty pool, is set aside with no
+ * estimate instead of blocking the pool.
  */
 public final class FairQueue {
 
@@ -181,7 +182,7 @@ public final class FairQueue {
         private void release(Holding h) {
             free.put(h.pool(), freeIn(h.pool()).plus(h.demand()));
             overallFree = overallFree.plus(h.demand());
-            held.get(h.pool()).merge(h.owner(), Amount.ZERO, (a, b) -> a.minus(h.demand()));
+            held.get(h.pool()).computeIfPresent(h.owner(), (owner, amount) -> amount.minus(h.demand()));
         }
 
         private void dropEmpty(String pool, String owner) {

@@ -115,27 +115,21 @@ public class Dispatcher {
 
     /** Each pool's waiting and running executions, capacity and use, for the dashboards. */
     private void measure(QueuePlanner.Queue queue) {
-        Map<String, Amount> inUse = queue.inUse();
-        java.util.Set<String> pools = new java.util.TreeSet<>(queue.capacities().pools().keySet());
-        pools.addAll(inUse.keySet());
-        queue.plan().places().values().forEach(p -> pools.add(p.pool()));
         List<MultiGauge.Row<?>> waitingRows = new ArrayList<>();
         List<MultiGauge.Row<?>> runningRows = new ArrayList<>();
         List<MultiGauge.Row<?>> capacityRows = new ArrayList<>();
         List<MultiGauge.Row<?>> useRows = new ArrayList<>();
-        for (String pool : pools) {
-            waitingRows.add(MultiGauge.Row.of(Tags.of("pool", pool), queue.plan().places().values().stream()
-                    .filter(p -> p.pool().equals(pool)).count()));
-            runningRows.add(MultiGauge.Row.of(Tags.of("pool", pool), queue.active().stream()
-                    .filter(e -> e.dispatchedAt != null && QueuePlanner.pool(e).equals(pool)).count()));
-            Amount capacity = queue.capacities().pool(pool).min(queue.capacities().overall());
-            Amount used = inUse.getOrDefault(pool, Amount.ZERO);
+        for (QueuePlanner.PoolState pool : queue.pools()) {
+            waitingRows.add(MultiGauge.Row.of(Tags.of("pool", pool.pool()), pool.waiting()));
+            runningRows.add(MultiGauge.Row.of(Tags.of("pool", pool.pool()), pool.running()));
+            Amount capacity = pool.capacity();
+            Amount used = pool.inUse();
             long[] caps = { capacity.gpus(), capacity.milliCpu(), capacity.memoryMib(), capacity.slots() };
             long[] uses = { used.gpus(), used.milliCpu(), used.memoryMib(), used.slots() };
             String[] names = { "gpus", "millicpu", "memory_mib", "slots" };
             for (int i = 0; i < names.length; i++) {
                 if (caps[i] != Amount.UNBOUNDED && caps[i] > 0) {
-                    Tags tags = Tags.of("pool", pool, "resource", names[i]);
+                    Tags tags = Tags.of("pool", pool.pool(), "resource", names[i]);
                     capacityRows.add(MultiGauge.Row.of(tags, caps[i]));
                     useRows.add(MultiGauge.Row.of(tags, uses[i]));
                 }
@@ -203,10 +197,11 @@ public class Dispatcher {
     private Uni<Void> requeue(UUID id) {
         return Panache.withTransaction(() -> Panache.getSession().chain(s -> s.createNativeQuery(
                 "UPDATE execution SET dispatched_at = NULL WHERE id = :id AND state = 'QUEUED'")
-                .setParameter("id", id).executeUpdate()))
-                .chain(() -> states.observe(id, new PodObservation(ExecutionState.QUEUED, Reasons.WAITING_FOR_CAPACITY,
-                        null, "the cluster refused its pod for lack of quota; it waits for its turn again", null,
-                        Instant.now())))
+                .setParameter("id", id).executeUpdate())
+                .chain(() -> states.observe(id, new PodObservation(ExecutionState.QUEUED,
+                        Reasons.WAITING_FOR_CAPACITY, null,
+                        "the cluster refused its pod for lack of quota; it waits for its turn again", null,
+                        Instant.now()))))
                 .replaceWithVoid();
     }
 }

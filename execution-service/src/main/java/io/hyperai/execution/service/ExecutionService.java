@@ -25,7 +25,6 @@ import io.hyperai.contracts.gear.GearApi.GearRuntime;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.ExecutionTransition;
-import io.hyperai.execution.Reasons;
 import io.hyperai.execution.capacity.Amount;
 import io.hyperai.execution.capacity.CapacitySource;
 import io.hyperai.execution.capacity.Pools;
@@ -36,7 +35,6 @@ import io.hyperai.execution.mapping.StartRequest;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.Launch;
 import io.hyperai.execution.runtime.PodFactory;
-import io.hyperai.execution.runtime.PodObservation;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.hibernate.reactive.panache.PanacheQuery;
 import io.quarkus.hibernate.reactive.panache.common.WithSession;
@@ -160,8 +158,8 @@ public class ExecutionService {
             e.jupyterToken = token;
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
-            return neverFits(gear).chain(() -> Panache.withTransaction(() -> e.<Execution>persist()
-                    .chain(() -> planner.current())
+            return neverFits(e.computeSpecId, launch.resources()).chain(() -> Panache.withTransaction(
+                    () -> e.<Execution>persist().chain(() -> planner.current())
                     .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
                     .replaceWith(e)))
                     .invoke(dispatcher::poke);
@@ -172,20 +170,17 @@ public class ExecutionService {
      * Refuses, before anything is recorded or charged, a spec that could not run here even on an empty pool: a GPU
      * model this platform does not have, or more than its pool's capacity.
      */
-    private Uni<Void> neverFits(GearRuntime gear) {
-        var spec = gear.computeSpec();
-        Launch.Resources r = new Launch.Resources(spec.vcpu(), spec.memoryMib(), spec.diskGib(), spec.gpuCount(),
-                spec.gpuModel());
+    private Uni<Void> neverFits(String specId, Launch.Resources r) {
         String pool = Pools.of(r);
         return RuntimeCalls.blocking(capacity::current).invoke(caps -> {
             if (caps.couldEverFit(pool, Amount.of(r))) {
                 return;
             }
             String why = r.gpuCount() > 0 && caps.pool(pool).gpus() == 0
-                    ? "this platform has no " + spec.gpuModel() + " GPUs"
+                    ? "this platform has no " + r.gpuModel() + " GPUs"
                     : "it needs more than its pool " + pool + " has (" + r.vcpu() + " vCPU, " + r.memoryMib()
                             + " MiB" + (r.gpuCount() > 0 ? ", " + r.gpuCount() + " GPUs" : "") + ")";
-            throw ProblemException.conflict("pool-unavailable", "no execution of spec " + spec.id()
+            throw ProblemException.conflict("pool-unavailable", "no execution of spec " + specId
                     + " can run here: " + why + "; choose another spec for the gear");
         }).replaceWithVoid();
     }

@@ -7,6 +7,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -53,19 +54,42 @@ public class QueuePlanner {
     /** Everything the queue is computed from, and its plan. */
     public record Queue(Instant at, Capacities capacities, List<Execution> active, FairQueue.Plan plan) {
 
-        /** What the dispatched executions of each pool hold. */
-        public Map<String, Amount> inUse() {
-            Map<String, Amount> use = new HashMap<>();
-            active.stream().filter(e -> e.dispatchedAt != null)
-                    .forEach(e -> use.merge(pool(e), demand(e), Amount::plus));
-            return use;
+        /**
+         * Each pool there is (configured, in use or waited for): what it can hold (bounded by the quota across pools),
+         * what its dispatched executions hold, how many they are, and how many wait.
+         */
+        public List<PoolState> pools() {
+            Map<String, PoolState> pools = new TreeMap<>();
+            capacities.pools().keySet().forEach(pool -> pools.put(pool, empty(pool)));
+            for (Execution e : active) {
+                if (e.dispatchedAt != null) {
+                    pools.merge(pool(e), new PoolState(pool(e), null, demand(e), 1, 0), PoolState::plus);
+                }
+            }
+            plan.places().values().forEach(p -> pools.merge(p.pool(),
+                    new PoolState(p.pool(), null, Amount.ZERO, 0, 1), PoolState::plus));
+            return pools.values().stream().map(s -> new PoolState(s.pool(),
+                    capacities.pool(s.pool()).min(capacities.overall()), s.inUse(), s.running(), s.waiting()))
+                    .toList();
+        }
+
+        private static PoolState empty(String pool) {
+            return new PoolState(pool, null, Amount.ZERO, 0, 0);
+        }
+    }
+
+    /** One pool's capacity, what its dispatched executions hold and how many they are, and how many wait. */
+    public record PoolState(String pool, Amount capacity, Amount inUse, int running, int waiting) {
+
+        PoolState plus(PoolState o) {
+            return new PoolState(pool, capacity, inUse.plus(o.inUse), running + o.running, waiting + o.waiting);
         }
     }
 
     /** The queue now, read in the caller's session (a transaction, for the dispatcher). */
     public Uni<Queue> current() {
-        return RuntimeCalls.blocking(capacity::current).chain(caps -> Panache.getSession()
-                .chain(s -> Execution.<Execution>list("state in ?1", List.copyOf(ExecutionState.ACTIVE)))
+        return RuntimeCalls.blocking(capacity::current).chain(caps -> Execution
+                .<Execution>list("state in ?1", List.copyOf(ExecutionState.ACTIVE))
                 .chain(active -> expectedRuntimes(active).map(expected -> {
                     Instant now = Instant.now();
                     List<FairQueue.Holding> holding = new ArrayList<>();
@@ -99,7 +123,9 @@ public class QueuePlanner {
     private Uni<Map<String, Duration>> expectedRuntimes(List<Execution> active) {
         Set<String> owners = new TreeSet<>();
         active.stream().filter(e -> e.maxRuntimeSeconds == null).forEach(e -> owners.add(e.ownerId));
-        Uni<List<Object[]>> rows = owners.isEmpty() ? Uni.createFrom().item(List.of())
+        // expectations matter only to place what waits: without a waiting run, the history is not read
+        boolean anyWaiting = active.stream().anyMatch(e -> e.dispatchedAt == null && e.state == ExecutionState.QUEUED);
+        Uni<List<Object[]>> rows = owners.isEmpty() || !anyWaiting ? Uni.createFrom().item(List.of())
                 : Panache.getSession().chain(s -> s.createNativeQuery(HISTORY, Object[].class)
                         .setParameter("since", Instant.now().minus(config.queue().history()))
                         .setParameter("owners", List.copyOf(owners)).getResultList());

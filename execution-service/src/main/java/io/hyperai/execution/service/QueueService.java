@@ -2,20 +2,17 @@ package io.hyperai.execution.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
-import java.util.TreeSet;
 import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
-import io.hyperai.execution.capacity.Amount;
 import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.mapping.QueuePlace;
 import io.hyperai.execution.mapping.QueueView;
@@ -48,10 +45,7 @@ public class QueueService {
 
     /** Where a waiting execution stands; empty for one that is not waiting. */
     public Uni<Optional<QueuePlace>> place(Execution e) {
-        if (!waiting(e)) {
-            return Uni.createFrom().item(Optional.empty());
-        }
-        return queue().map(q -> Optional.ofNullable(q.plan().places().get(e.id.toString())).map(QueueService::view));
+        return places(List.of(e)).map(places -> Optional.ofNullable(places.get(e.id.toString())));
     }
 
     /** The places of those of {@code executions} that wait. */
@@ -64,7 +58,7 @@ public class QueueService {
             executions.stream().filter(QueueService::waiting).forEach(e -> {
                 FairQueue.Place p = q.plan().places().get(e.id.toString());
                 if (p != null) {
-                    out.put(e.id.toString(), view(p));
+                    out.put(e.id.toString(), new QueuePlace(p.pool(), p.position(), p.estimatedStartAt()));
                 }
             });
             return out;
@@ -73,19 +67,9 @@ public class QueueService {
 
     public Uni<QueueView> view(String ownerId) {
         return queue().map(q -> {
-            Map<String, Amount> inUse = q.inUse();
-            TreeSet<String> pools = new TreeSet<>(q.capacities().pools().keySet());
-            pools.addAll(inUse.keySet());
-            q.plan().places().values().forEach(p -> pools.add(p.pool()));
-            List<QueueView.PoolView> views = new ArrayList<>();
-            for (String pool : pools) {
-                int running = (int) q.active().stream()
-                        .filter(e -> e.dispatchedAt != null && QueuePlanner.pool(e).equals(pool)).count();
-                int waiting = (int) q.plan().places().values().stream().filter(p -> p.pool().equals(pool)).count();
-                views.add(new QueueView.PoolView(pool,
-                        QueueView.Resources.of(q.capacities().pool(pool).min(q.capacities().overall())),
-                        QueueView.Resources.of(inUse.getOrDefault(pool, Amount.ZERO)), running, waiting));
-            }
+            List<QueueView.PoolView> views = q.pools().stream().map(p -> new QueueView.PoolView(p.pool(),
+                    QueueView.Resources.of(p.capacity()), QueueView.Resources.of(p.inUse()), p.running(), p.waiting()))
+                    .toList();
             List<QueueView.Mine> mine = q.active().stream().filter(e -> e.ownerId.equals(ownerId) && waiting(e))
                     .map(e -> Map.entry(e, q.plan().places().get(e.id.toString())))
                     .filter(en -> en.getValue() != null)
@@ -99,9 +83,5 @@ public class QueueService {
 
     static boolean waiting(Execution e) {
         return e.state == ExecutionState.QUEUED && e.dispatchedAt == null;
-    }
-
-    private static QueuePlace view(FairQueue.Place p) {
-        return new QueuePlace(p.pool(), p.position(), p.estimatedStartAt());
     }
 }

@@ -189,9 +189,9 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     /**
-     * A node to register with the API server when started (nodes are the cluster's capacity: their allocatable
-     * resources, e.g. {@code cpu}, {@code memory}, {@code nvidia.com/gpu}, {@code pods}). Without any, one large CPU
-     * node, {@value #NODE_NAME}, is registered. A node that exists already (another kubelet's) is left as it is.
+     * Another node to register with the API server when started, beside {@value #NODE_NAME}, a large CPU node (nodes
+     * are the cluster's capacity: their allocatable resources, e.g. {@code cpu}, {@code memory},
+     * {@code nvidia.com/gpu}, {@code pods}). A node that exists already (another kubelet's) is left as it is.
      */
     public FakeKubelet withNode(String name, Map<String, String> labels, Map<String, String> allocatable) {
         nodes.add(new io.fabric8.kubernetes.api.model.NodeBuilder().withNewMetadata().withName(name)
@@ -208,9 +208,7 @@ public final class FakeKubelet implements AutoCloseable {
     }
 
     private void registerNodes() {
-        if (nodes.isEmpty()) {
-            withNode(NODE_NAME, Map.of(), Map.of("cpu", "1000", "memory", "8Ti", "pods", "100000"));
-        }
+        withNode(NODE_NAME, Map.of(), Map.of("cpu", "1000", "memory", "8Ti", "pods", "100000"));
         for (io.fabric8.kubernetes.api.model.Node n : nodes) {
             try {
                 client.nodes().resource(n).create();
