@@ -7,6 +7,8 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -35,7 +37,8 @@ class OutputFormatTest {
         Files.writeString(dir.resolve("config.json"), "{\"authUrl\":\"" + stub.authUrl() + "\"}");
         Map<String, String> env = new HashMap<>();
         env.put("HYPERAI_CONFIG_DIR", dir.toString());
-        cli = new CliRunner(env);
+        // A fixed clock: two runs of whoami a second apart would otherwise show different remaining times.
+        cli = new CliRunner(env, Clock.fixed(Instant.now(), ZoneOffset.UTC));
         assertThat(cli.run("login", "alice", "--password", "alice").exitCode()).isZero();
     }
 
