@@ -209,6 +209,16 @@ public interface ExecutionConfig {
          */
         Map<String, Integer> localGpus();
 
+        /**
+         * Kubernetes: after the quota refuses a pod, how long its pool is held back from dispatching (doubled after
+         * each refusal in a row, up to {@link #refusalHoldLongest()}; lifted when an execution ends).
+         */
+        @WithDefault("4s")
+        Duration refusalHold();
+
+        @WithDefault("2m")
+        Duration refusalHoldLongest();
+
         /** Kubernetes: how long the nodes' and quota's capacity is reused before it is read again. */
         @WithDefault("10s")
         Duration capacityRefresh();

@@ -47,6 +47,14 @@ class LocalCapacityTest {
             public Duration capacityRefresh() {
                 return Duration.ofSeconds(10);
             }
+
+            public Duration refusalHold() {
+                return Duration.ofSeconds(4);
+            }
+
+            public Duration refusalHoldLongest() {
+                return Duration.ofMinutes(2);
+            }
         };
     }
 
