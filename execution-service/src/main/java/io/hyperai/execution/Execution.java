@@ -73,6 +73,9 @@ public class Execution extends PanacheEntityBase {
     /** The start of the idle period its warning was given for (a new period after use is warned again). */
     @Column(name = "idle_warned_for")
     public Instant idleWarnedFor;
+    /** The last request through the workspace proxy, of whichever instance (saved every few seconds). */
+    @Column(name = "proxied_at")
+    public Instant proxiedAt;
     /** Stopped with reason SPENDING_CAP when billing says its cost reached this; null: no cap of its own. */
     @Column(name = "max_cost_minor")
     public Long maxCostMinor;

@@ -473,14 +473,17 @@ class ExecutionLifecycleTest {
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.UNSCHEDULABLE);
         String id = startScript(gearId, "python train.py").getString("id");
         await().atMost(WAIT).until(() -> pod(id) != null);
-        ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
-                .withName(PodFactory.podName(id)).editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
+        // the fake kubelet marks the pod unschedulable meanwhile: an edit on a stale version is refused (409), again
+        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .until(() -> ExecutionTestResource.kubernetes.client().pods()
+                        .inNamespace(ExecutionTestResource.NAMESPACE).withName(PodFactory.podName(id))
+                        .editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p)
                         .editStatus().withPhase("Pending").withContainerStatuses(
                                 new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("main")
                                         .withNewState().withNewWaiting().withReason("ImagePullBackOff")
                                         .withMessage("Back-off pulling image \"hyperai/missing:1\"").endWaiting()
                                         .endState().build())
-                        .endStatus().build());
+                        .endStatus().build()) != null);
         JsonPath failed = awaitState(id, "FAILED");
         assertThat(failed.getString("reason")).isEqualTo("IMAGE_PULL_FAILED");
         await().atMost(WAIT).until(() -> pod(id) == null);

@@ -36,9 +36,17 @@ final class SharedServices implements BeforeAllCallback {
     private static TraceCollector traces;
 
     private static Map<String, Map<String, String>> overrides() {
+        return overrides(traces.environment(), kubernetes.url());
+    }
+
+    /**
+     * What every cross-service test runs the services with: {@code common} for all of them, billing's shortest
+     * intervals and a short Kafka session, execution-service on the Kubernetes API at {@code kubernetesUrl}.
+     */
+    static Map<String, Map<String, String>> overrides(Map<String, String> common, String kubernetesUrl) {
         Map<String, Map<String, String>> overrides = new HashMap<>();
         for (String name : NAMES) {
-            overrides.put(name, new HashMap<>(traces.environment()));
+            overrides.put(name, new HashMap<>(common));
         }
         overrides.get("billing").putAll(Map.of(
                 "HYPERAI_BILLING_INTERVAL", "10s",
@@ -47,7 +55,7 @@ final class SharedServices implements BeforeAllCallback {
                 "KAFKA_HEARTBEAT_INTERVAL_MS", "1000"));
         overrides.get("execution").putAll(Map.of(
                 "HYPERAI_EXECUTION_RUNTIME", "kubernetes",
-                "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetes.url(),
+                "HYPERAI_KUBERNETES_API_SERVER_URL", kubernetesUrl,
                 "HYPERAI_EXECUTION_NAMESPACE", EXECUTIONS_NAMESPACE,
                 // an ended execution's working directory is measured within seconds
                 "HYPERAI_EXECUTION_WORKDIR_SETTLE", "1s",

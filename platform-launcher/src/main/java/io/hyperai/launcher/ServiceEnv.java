@@ -94,6 +94,8 @@ final class ServiceEnv {
             env.put(s.urlEnv(), baseUrl(ports.get(s)));
         }
         env.put("HYPERAI_DATA_DIR", dataDir.toString());
+        // the supervisor restarts a service only after it died: the restarted one takes its singleton work back at once
+        env.put("HYPERAI_LEASE_HOLDER", service.moduleName() + "@launcher");
         // the prod profile logs JSON lines for a cluster's collector; people read these logs
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         if (service == Component.EXECUTION) {

@@ -41,6 +41,7 @@ class ServiceEnvTest {
                 Map.entry("HYPERAI_STORAGE_URL", "http://localhost:8104"),
                 Map.entry("HYPERAI_BILLING_URL", "http://localhost:8105"),
                 Map.entry("HYPERAI_DATA_DIR", "/d"),
+                Map.entry("HYPERAI_LEASE_HOLDER", "gear-service@launcher"),
                 Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")));
     }
 

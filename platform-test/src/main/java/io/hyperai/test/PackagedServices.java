@@ -11,6 +11,7 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import io.hyperai.infra.Ports;
+import io.hyperai.infra.RoundRobin;
 import io.hyperai.infra.ServiceProcess;
 
 /**
@@ -25,34 +26,55 @@ public final class PackagedServices implements AutoCloseable {
 
     private final String module;
     private final Map<String, Integer> ports = new LinkedHashMap<>();
-    private final Map<String, ServiceProcess> running = new LinkedHashMap<>();
+    private final Map<String, List<ServiceProcess>> running = new LinkedHashMap<>();
+    private final List<RoundRobin> entries = new ArrayList<>();
 
-    private PackagedServices(String module, List<String> names, Map<String, Map<String, String>> overrides) {
+    private PackagedServices(String module, List<String> names, Map<String, Map<String, String>> overrides,
+            int replicas) {
         this.module = module;
-        List<Integer> free = Ports.freePorts(ALL.size());
+        List<Integer> free = Ports.freePorts(ALL.size() + names.size() * replicas);
         for (int i = 0; i < ALL.size(); i++) {
             ports.put(ALL.get(i), free.get(i));
         }
+        // with replicas, each service's port is a round-robin entry in front of its instances' own ports
+        Map<String, List<Integer>> instancePorts = new LinkedHashMap<>();
+        int next = ALL.size();
+        for (String name : names) {
+            List<Integer> own = new ArrayList<>();
+            for (int r = 0; r < replicas; r++) {
+                own.add(replicas == 1 ? ports.get(name) : free.get(next++));
+            }
+            instancePorts.put(name, own);
+        }
+        List<String> started = new ArrayList<>();
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (String name : names) {
-            Map<String, String> env = environment(name);
-            env.putAll(overrides.getOrDefault(name, Map.of()));
-            starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.start(name + "-service", jar(name), env,
-                    target().resolve("logs/" + name + "-service.log"), Duration.ofSeconds(180))));
+            for (int r = 0; r < replicas; r++) {
+                Map<String, String> env = environment(name);
+                env.putAll(overrides.getOrDefault(name, Map.of()));
+                env.put("QUARKUS_HTTP_PORT", String.valueOf(instancePorts.get(name).get(r)));
+                String log = "logs/" + name + "-service" + (replicas == 1 ? "" : "-" + (r + 1)) + ".log";
+                started.add(name);
+                starting.add(CompletableFuture.supplyAsync(() -> ServiceProcess.start(name + "-service", jar(name),
+                        env, target().resolve(log), Duration.ofSeconds(180))));
+            }
         }
         try {
-            for (int i = 0; i < names.size(); i++) {
-                running.put(names.get(i), starting.get(i).join());
+            for (int i = 0; i < started.size(); i++) {
+                running.computeIfAbsent(started.get(i), n -> new ArrayList<>()).add(starting.get(i).join());
             }
         } catch (RuntimeException e) {
             starting.forEach(f -> f.thenAccept(ServiceProcess::close));
             throw e;
         }
+        if (replicas > 1) {
+            instancePorts.forEach((name, own) -> entries.add(RoundRobin.start(ports.get(name), own)));
+        }
     }
 
     /** Starts {@code names} for the tests of {@code module} (the folder whose target/ gets the logs). */
     public static PackagedServices start(String module, String... names) {
-        return new PackagedServices(module, List.of(names), Map.of());
+        return new PackagedServices(module, List.of(names), Map.of(), 1);
     }
 
     /**
@@ -60,11 +82,26 @@ public final class PackagedServices implements AutoCloseable {
      * service (for example {@code "billing" -> {HYPERAI_BILLING_INTERVAL=10s}}).
      */
     public static PackagedServices start(String module, Map<String, Map<String, String>> overrides, String... names) {
-        return new PackagedServices(module, List.of(names), overrides);
+        return new PackagedServices(module, List.of(names), overrides, 1);
     }
 
-    public ServiceProcess get(String name) {
+    /**
+     * {@code replicas} instances of each service, every one with its own port, behind a round-robin entry on the
+     * service's port ({@link #url}), which is also what the services are told of each other.
+     */
+    public static PackagedServices replicated(String module, int replicas, Map<String, Map<String, String>> overrides,
+            String... names) {
+        return new PackagedServices(module, List.of(names), overrides, replicas);
+    }
+
+    /** Every instance of a service, in the order they were started. */
+    public List<ServiceProcess> instances(String name) {
         return running.get(name);
+    }
+
+    /** The service's (first) instance. */
+    public ServiceProcess get(String name) {
+        return running.get(name).get(0);
     }
 
     public String url(String name) {
@@ -74,7 +111,6 @@ public final class PackagedServices implements AutoCloseable {
     private Map<String, String> environment(String name) {
         Map<String, String> env = new HashMap<>();
         PlatformTestResource.configFor(name + "-service").forEach((key, value) -> env.put(envName(key), value));
-        env.put("QUARKUS_HTTP_PORT", String.valueOf(ports.get(name)));
         for (String other : ALL) {
             env.put("HYPERAI_" + other.toUpperCase(Locale.ROOT) + "_URL", url(other));
         }
@@ -109,6 +145,7 @@ public final class PackagedServices implements AutoCloseable {
 
     @Override
     public void close() {
-        running.values().parallelStream().forEach(ServiceProcess::close);
+        entries.forEach(RoundRobin::close);
+        running.values().stream().flatMap(List::stream).parallel().forEach(ServiceProcess::close);
     }
 }

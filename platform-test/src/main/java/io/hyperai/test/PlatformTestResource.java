@@ -42,6 +42,9 @@ public class PlatformTestResource implements QuarkusTestResourceLifecycleManager
         config.put("quarkus.oidc.auth-server-url", oidc.issuer());
         // the test provider accepts "<client>-secret" for any client, as the local realm does
         config.put("quarkus.oidc-client.credentials.secret", service + "-secret");
+        // a killed instance's singleton work moves to its successor within seconds, not the production 15 s
+        config.put("hyperai.lease.duration", "3s");
+        config.put("hyperai.lease.renew-interval", "1s");
         return config;
     }
 

@@ -7,6 +7,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.billing.config.BillingConfig;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.runtime.configuration.DurationConverter;
@@ -42,7 +43,7 @@ public class AccrualJob {
     }
 
     @Scheduled(identity = "billing-accrual", every = "${hyperai.billing.accrual-period:60s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> run() {
         if (!enabled.get() || !running.compareAndSet(false, true)) {
             return Uni.createFrom().voidItem();

@@ -6,6 +6,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.billing.config.BillingConfig;
 import io.hyperai.billing.repository.LedgerRepository.Exhausted;
 import io.quarkus.hibernate.reactive.panache.common.WithTransaction;
@@ -36,7 +37,7 @@ public class ExhaustionWatch {
     }
 
     @Scheduled(identity = "billing-exhaustion", every = "${hyperai.billing.exhaustion-check:2s}", delayed = "5s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> periodic() {
         if (!config.exhaustionCheckEnabled()) {
             return Uni.createFrom().voidItem();

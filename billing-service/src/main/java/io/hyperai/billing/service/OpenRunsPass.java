@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.events.payload.ExecutionEnded;
@@ -43,7 +44,7 @@ public class OpenRunsPass {
     }
 
     @Scheduled(identity = "billing-open-runs", every = "${hyperai.billing.open-runs-check:60s}", delayed = "10s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> scheduled() {
         return pass().onFailure().invoke(e -> LOG.warnf("the open-runs pass failed; the next one tries again: %s",
                 e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();

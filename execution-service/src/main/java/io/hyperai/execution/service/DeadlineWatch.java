@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.ExecutionWarned;
 import io.hyperai.common.outbox.Outbox;
@@ -50,7 +51,7 @@ public class DeadlineWatch {
     }
 
     @Scheduled(identity = "execution-deadlines", every = "${hyperai.execution.deadline-check:5s}", delayed = "2s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> stopDue() {
         return warnSoonDue().chain(this::stopAllDue);
     }

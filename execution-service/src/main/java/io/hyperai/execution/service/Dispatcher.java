@@ -17,6 +17,8 @@ import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.capacity.FairQueue;
+import io.hyperai.execution.capacity.PoolHolds;
+import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.CapacityRefused;
 import io.hyperai.execution.runtime.PodObservation;
 import io.hyperai.execution.capacity.Amount;
@@ -26,8 +28,6 @@ import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
-import io.quarkus.vertx.core.runtime.context.VertxContextSafetyToggle;
-import io.smallrye.common.vertx.VertxContext;
 import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 
@@ -57,12 +57,15 @@ public class Dispatcher {
     private final MultiGauge capacityGauge;
     private final MultiGauge inUseGauge;
     private final Vertx vertx;
+    private final PoolHolds holds;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
 
     public Dispatcher(QueuePlanner planner, RuntimeCalls calls, ExecutionStateService states, MeterRegistry registry,
-            Vertx vertx) {
+            Vertx vertx, ExecutionConfig config) {
         this.vertx = vertx;
+        this.holds = new PoolHolds(config.queue().refusalHold(), config.queue().refusalHoldLongest(),
+                java.time.Clock.systemUTC());
         this.planner = planner;
         this.calls = calls;
         this.states = states;
@@ -86,11 +89,14 @@ public class Dispatcher {
 
     /** A pass soon, on a context of its own; passes asked for while one runs are folded into one more after it. */
     public void poke() {
-        // a context of its own (safe for Hibernate Reactive), not the caller's: its session is not the pass's
-        io.vertx.core.Context context = VertxContext.createNewDuplicatedContext(vertx.getOrCreateContext());
-        VertxContextSafetyToggle.setContextSafe(context, true);
-        context.runOnContext(ignored -> pass().subscribe().with(ok -> {
-        }, e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage())));
+        Detached.run(vertx, this::pass,
+                e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage()));
+    }
+
+    /** Something ended and freed what it held: a pass soon, with every pool free to try again. */
+    public void freed() {
+        holds.freed();
+        poke();
     }
 
     /** Dispatches what fits now; returns after the runtime has been given each. */
@@ -148,7 +154,7 @@ public class Dispatcher {
 
     /** Marks the plan's executions dispatched; those stopped meanwhile are not. */
     private Uni<List<Execution>> mark(QueuePlanner.Queue queue) {
-        List<FairQueue.Waiting> now = queue.plan().dispatchNow();
+        List<FairQueue.Waiting> now = queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool())).toList();
         if (now.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
@@ -182,9 +188,11 @@ public class Dispatcher {
      * refuses it for any other reason fails it.
      */
     public Uni<Void> hand(Execution e) {
-        return calls.start(e.launch).onFailure().recoverWithUni(failure -> {
+        String pool = QueuePlanner.pool(e);
+        return calls.start(e.launch).invoke(() -> holds.accepted(pool)).onFailure().recoverWithUni(failure -> {
             if (failure instanceof CapacityRefused) {
-                LOG.infof("execution %s waits again: %s", e.id, failure.getMessage());
+                LOG.infof("execution %s waits again; pool %s held back until %s: %s", e.id, pool,
+                        holds.refused(pool), failure.getMessage());
                 return requeue(e.id);
             }
             LOG.errorf(failure, "runtime refused execution %s", e.id);

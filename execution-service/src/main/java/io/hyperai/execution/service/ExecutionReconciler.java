@@ -9,6 +9,8 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.Leadership;
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
@@ -21,6 +23,7 @@ import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.runtime.StartupEvent;
 import io.quarkus.scheduler.Scheduled;
 import io.quarkus.vertx.VertxContextSupport;
+import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -41,11 +44,16 @@ public class ExecutionReconciler {
     private final WorkdirService workdirs;
     private final LogService logs;
     private final Timer passes;
+    private final Leadership leadership;
+    private final Vertx vertx;
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
             new java.util.EnumMap<>(ExecutionState.class);
 
     public ExecutionReconciler(ExecutionRuntime runtime, RuntimeCalls calls, ExecutionStateService states, Dispatcher dispatcher,
-            ExecutionConfig config, WorkdirService workdirs, LogService logs, MeterRegistry registry) {
+            ExecutionConfig config, WorkdirService workdirs, LogService logs, MeterRegistry registry,
+            Leadership leadership, Vertx vertx) {
+        this.leadership = leadership;
+        this.vertx = vertx;
         this.logs = logs;
         this.workdirs = workdirs;
         this.runtime = runtime;
@@ -63,10 +71,17 @@ public class ExecutionReconciler {
     }
 
     void start(@Observes StartupEvent event) {
-        // informer callbacks arrive on fabric8's threads; Hibernate Reactive needs a safe duplicated context
-        runtime.onChange(id -> VertxContextSupport.subscribe(() -> reconcile(id).toMulti(),
-                s -> s.with(ok -> {
-                }, e -> LOG.warnf(e, "reconciling %s failed; the next pass retries", id))));
+        // informer callbacks arrive on fabric8's threads; Hibernate Reactive needs a safe duplicated context.
+        // Only the leader acts on what it sees: the others keep their caches warm to take over.
+        runtime.onChange(id -> {
+            if (leadership.leads()) {
+                VertxContextSupport.subscribe(() -> reconcile(id).toMulti(), s -> s.with(ok -> {
+                }, e -> LOG.warnf(e, "reconciling %s failed; the next pass retries", id)));
+            }
+        });
+        // a new leader reconciles everything at once: its predecessor may have died in the middle of a change
+        leadership.whenLeading(() -> Detached.run(vertx, this::periodicPass,
+                e -> LOG.warnf(e, "reconciliation failed; the next pass retries")));
     }
 
     /**
@@ -74,7 +89,7 @@ public class ExecutionReconciler {
      * instance end now, not one resync interval later (their end time is when we find out).
      */
     @Scheduled(identity = "execution-reconcile", every = "${hyperai.execution.resync-interval:30s}", delayed = "1s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> periodicPass() {
         return reconcileAll().ifNoItem().after(config.reconcilePassTimeout())
                 .failWith(() -> new java.util.concurrent.TimeoutException("the pass ran longer than "
@@ -129,7 +144,7 @@ public class ExecutionReconciler {
                 .map(observation -> states.observe(id, observation)
                         .invoke(e -> {
                             if (e != null && e.state.isTerminal()) {
-                                dispatcher.poke(); // what it held is free for the queue now
+                                dispatcher.freed(); // what it held is free for the queue now
                             }
                         })
                         .chain(e -> removeIfStopped(id, e)))
@@ -161,7 +176,10 @@ public class ExecutionReconciler {
             }
             if (e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING) {
                 Instant handed = e.dispatchedAt != null ? e.dispatchedAt : e.createdAt;
-                if (handed.plus(config.podCreationGrace()).isBefore(Instant.now())) {
+                // the container is looked for again after the row was read: one made (and perhaps already ended)
+                // since the first look would otherwise be joined by a stray second one
+                if (handed.plus(config.podCreationGrace()).isBefore(Instant.now())
+                        && runtime.observe(id.toString()).isEmpty()) {
                     LOG.infof("execution %s has no container; handing it to the runtime again", id);
                     return dispatcher.hand(e);
                 }

@@ -11,6 +11,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.common.client.BillingClient;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.contracts.billing.BillingApi.UsersRequest;
@@ -55,7 +56,7 @@ public class ExhaustedOwnersPass {
     }
 
     @Scheduled(identity = "execution-exhausted-owners", every = "${hyperai.execution.exhaustion-check:10s}",
-            delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> pass() {
         Set<UUID> stopped = ConcurrentHashMap.newKeySet();
         return Panache.withSession(() -> Panache.getSession()

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.ExecutionWarned;
 import io.hyperai.common.outbox.Outbox;
@@ -58,7 +59,7 @@ public class IdleWatch {
     }
 
     @Scheduled(identity = "execution-idle", every = "${hyperai.execution.idle-check:30s}", delayed = "3s",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> pass() {
         if (runtime.synced()) {
             proxied.retainOnly(runtime.withContainers());
@@ -93,7 +94,8 @@ public class IdleWatch {
         }
         // millisecond precision, as stored, so that a period already warned for compares equal
         Instant since = Stream.of(Optional.ofNullable(e.startedAt), reading.lastActivity(),
-                proxied.last(e.id.toString())).flatMap(Optional::stream).max(Instant::compareTo).orElse(now)
+                proxied.last(e.id.toString()), Optional.ofNullable(e.proxiedAt)).flatMap(Optional::stream)
+                .max(Instant::compareTo).orElse(now)
                 .truncatedTo(ChronoUnit.MILLIS);
         Duration idle = Duration.between(since, now);
         if (e.idleStopAfterSeconds != null && idle.getSeconds() >= e.idleStopAfterSeconds) {

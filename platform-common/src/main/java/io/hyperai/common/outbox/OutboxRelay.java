@@ -12,6 +12,7 @@ import jakarta.enterprise.event.Observes;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.runtime.ShutdownEvent;
@@ -190,7 +191,7 @@ public class OutboxRelay {
     }
 
     @Scheduled(identity = "outbox-purge", every = "1h", delayed = "1m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> purgeSent() {
         return pool.preparedQuery(PURGE).execute(Tuple.of(OffsetDateTime.now().minus(config.retention())))
                 .onFailure().recoverWithNull().replaceWithVoid();

@@ -4,6 +4,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.storage.service.ReservationService;
 import io.quarkus.scheduler.Scheduled;
 import io.smallrye.mutiny.Uni;
@@ -21,7 +22,7 @@ public class ReservationExpiry {
     }
 
     @Scheduled(identity = "storage-reservation-purge", every = "${hyperai.storage.reservation-purge-interval:1m}",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> purge() {
         return reservations.purgeExpired().replaceWithVoid()
                 .onFailure().recoverWithUni(e -> {

@@ -13,6 +13,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
+import io.hyperai.common.lease.NotLeader;
 import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.client.WarehouseClient;
@@ -67,7 +68,7 @@ public class UsageRecount {
     }
 
     @Scheduled(identity = "storage-recount", every = "${hyperai.storage.recount-period:10m}", delayed = "10m",
-            concurrentExecution = Scheduled.ConcurrentExecution.SKIP)
+            concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> scheduled() {
         return pass().onFailure().invoke(e -> LOG.warnf("the usage recount failed; the next one tries again: %s",
                 e.getMessage())).onFailure().recoverWithNull().replaceWithVoid();

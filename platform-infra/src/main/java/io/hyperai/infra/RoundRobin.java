@@ -1,0 +1,159 @@
+package io.hyperai.infra;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.util.List;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.logging.Level;
+import java.util.logging.Logger;
+
+/**
+ * A local entry point in front of several instances of one service, on loopback: each new connection goes to the next
+ * instance in turn, and to the one after it when that one does not accept (a dead instance costs a client nothing
+ * but a connection attempt). Connections are passed through byte for byte (HTTP, WebSocket upgrades and keep-alive
+ * alike), so a client's kept-alive connection stays with its instance until that instance goes: then the client's
+ * next request opens a new connection and reaches a live one. What a Kubernetes Service does for the cluster, for
+ * {@code ./platform up --replicas N} and the tests that run two of everything.
+ */
+public final class RoundRobin implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(RoundRobin.class.getName());
+    private static final int CONNECT_TIMEOUT_MILLIS = 1000;
+
+    private final ServerSocket server;
+    private final List<Integer> backends;
+    private final AtomicInteger next = new AtomicInteger();
+    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    private final Thread acceptor;
+    private volatile boolean closed;
+
+    private RoundRobin(int port, List<Integer> backends) throws IOException {
+        this.backends = List.copyOf(backends);
+        this.server = new ServerSocket();
+        server.setReuseAddress(true);
+        server.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+        this.acceptor = new Thread(this::acceptAll, "round-robin-" + server.getLocalPort());
+        acceptor.setDaemon(true);
+        acceptor.start();
+    }
+
+    /** Listens on loopback {@code port} (0: any free one) for {@code backends}, loopback ports of the instances. */
+    public static RoundRobin start(int port, List<Integer> backends) {
+        if (backends.isEmpty()) {
+            throw new IllegalArgumentException("no instance to send connections to");
+        }
+        try {
+            return new RoundRobin(port, backends);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot listen on port " + port, e);
+        }
+    }
+
+    public int port() {
+        return server.getLocalPort();
+    }
+
+    public List<Integer> backends() {
+        return backends;
+    }
+
+    private void acceptAll() {
+        while (!closed) {
+            try {
+                Socket client = server.accept();
+                Thread t = new Thread(() -> serve(client), "round-robin-conn");
+                t.setDaemon(true);
+                t.start();
+            } catch (IOException e) {
+                if (!closed) {
+                    LOG.log(Level.WARNING, "accepting failed", e);
+                }
+            }
+        }
+    }
+
+    private void serve(Socket client) {
+        Socket upstream = connect();
+        if (upstream == null) {
+            close(client); // no instance accepts: the client sees a closed connection, as with no listener
+            return;
+        }
+        open.add(client);
+        open.add(upstream);
+        AtomicInteger directions = new AtomicInteger(2);
+        Thread back = new Thread(() -> pump(upstream, client, client, upstream, directions), "round-robin-back");
+        back.setDaemon(true);
+        back.start();
+        pump(client, upstream, client, upstream, directions);
+    }
+
+    /** The next instance that accepts, trying each once. */
+    private Socket connect() {
+        int start = Math.floorMod(next.getAndIncrement(), backends.size());
+        for (int i = 0; i < backends.size(); i++) {
+            int port = backends.get((start + i) % backends.size());
+            Socket s = new Socket();
+            try {
+                s.setTcpNoDelay(true);
+                s.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), CONNECT_TIMEOUT_MILLIS);
+                return s;
+            } catch (IOException e) {
+                close(s);
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Copies one direction until it ends and passes the end on (half-close); both sockets close when both directions
+     * have ended, or at once when either fails (a killed instance resets its connections).
+     */
+    private void pump(Socket from, Socket to, Socket client, Socket upstream, AtomicInteger directions) {
+        byte[] buffer = new byte[32 * 1024];
+        try {
+            InputStream in = from.getInputStream();
+            OutputStream out = to.getOutputStream();
+            int n;
+            while ((n = in.read(buffer)) >= 0) {
+                out.write(buffer, 0, n);
+                out.flush();
+            }
+            to.shutdownOutput();
+            if (directions.decrementAndGet() > 0) {
+                return;
+            }
+        } catch (IOException e) {
+            // reset or closed: the whole connection goes
+        }
+        close(client);
+        close(upstream);
+    }
+
+    private void close(Socket s) {
+        open.remove(s);
+        try {
+            s.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+    }
+
+    @Override
+    public void close() {
+        closed = true;
+        try {
+            server.close();
+        } catch (IOException ignored) {
+            // closing anyway
+        }
+        open.forEach(this::close);
+    }
+}

@@ -1,0 +1,106 @@
+package io.hyperai.infra;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/** New connections take turns among the instances, skip one that does not accept, and carry bytes both ways. */
+class RoundRobinTest {
+
+    private final List<AutoCloseable> closing = new ArrayList<>();
+
+    @AfterEach
+    void close() throws Exception {
+        for (AutoCloseable c : closing) {
+            c.close();
+        }
+    }
+
+    @Test
+    void connectionsTakeTurnsAndAGoneInstanceIsSkipped() throws Exception {
+        Named a = named("a");
+        Named b = named("b");
+        RoundRobin rr = RoundRobin.start(0, List.of(a.port(), b.port()));
+        closing.add(rr);
+
+        List<String> answers = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            answers.add(ask(rr.port(), "hello " + i));
+        }
+        assertThat(answers).containsExactly("a: hello 0", "b: hello 1", "a: hello 2", "b: hello 3");
+
+        a.close(); // a dies: nothing listens on its port any more
+        for (int i = 0; i < 3; i++) {
+            assertThat(ask(rr.port(), "again " + i)).isEqualTo("b: again " + i);
+        }
+
+        b.close();
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), rr.port())) {
+            assertThat(s.getInputStream().read()).as("nobody accepts: the connection is closed").isEqualTo(-1);
+        }
+    }
+
+    @Test
+    void aLargeExchangeArrivesWhole() throws Exception {
+        Named a = named("a");
+        RoundRobin rr = RoundRobin.start(0, List.of(a.port()));
+        closing.add(rr);
+        String big = "x".repeat(1_000_000);
+        assertThat(ask(rr.port(), big)).isEqualTo("a: " + big);
+    }
+
+    private static String ask(int port, String line) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            OutputStream out = s.getOutputStream();
+            out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+            out.flush();
+            return new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8)).readLine();
+        }
+    }
+
+    /** A server that answers each line with its name. */
+    private Named named(String name) throws IOException {
+        ServerSocket server = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
+        Thread t = new Thread(() -> {
+            while (!server.isClosed()) {
+                try (Socket s = server.accept()) {
+                    String line = new BufferedReader(new InputStreamReader(s.getInputStream(), StandardCharsets.UTF_8))
+                            .readLine();
+                    PrintWriter w = new PrintWriter(s.getOutputStream(), true, StandardCharsets.UTF_8);
+                    w.println(name + ": " + line);
+                } catch (IOException e) {
+                    // closed
+                }
+            }
+        });
+        t.setDaemon(true);
+        t.start();
+        Named n = new Named(server);
+        closing.add(n);
+        return n;
+    }
+
+    private record Named(ServerSocket server) implements AutoCloseable {
+        int port() {
+            return server.getLocalPort();
+        }
+
+        @Override
+        public void close() throws IOException {
+            server.close();
+        }
+    }
+}
