@@ -51,8 +51,11 @@ mkdir "$out/crds"
 for f in "$repo"/deploy/crds/*.yaml; do sed '/^ *default: ""$/d' "$f" > "$out/crds/$(basename "$f")"; done
 k create --validate=false -f "$out/crds/"
 k wait --for condition=established --timeout=60s -f "$out/crds/" >/dev/null
+# And one to its age: 1.20 serves PodDisruptionBudgets only as policy/v1beta1 (policy/v1, with the same fields, came
+# in 1.21; the manifests keep policy/v1, which 1.25 and later require), so they are submitted as v1beta1.
 for overlay in dev prod; do
-  k kustomize "$repo/deploy/overlays/$overlay" > "$out/$overlay.yaml"
+  k kustomize "$repo/deploy/overlays/$overlay" | sed 's#^apiVersion: policy/v1$#apiVersion: policy/v1beta1#' \
+      > "$out/$overlay.yaml"
 done
 echo "== namespaces (created: namespaced objects need them even in a dry run)"
 k apply -f "$repo/deploy/base/namespaces.yaml"

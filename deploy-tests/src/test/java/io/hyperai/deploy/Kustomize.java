@@ -21,7 +21,8 @@ import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
  * The part of kustomize that {@code deploy/} uses, so the manifests are rendered and checked without a kustomize
  * binary: {@code resources} (files and folders), {@code components} (folders of {@code kind: Component}),
  * {@code namespace}, {@code namePrefix} (with the references to renamed ConfigMaps, Secrets, ServiceAccounts and
- * claims in pod templates), {@code labels} ({@code pairs}, {@code includeSelectors}, {@code includeTemplates}),
+ * claims in pod templates), {@code labels} ({@code pairs}, {@code includeTemplates}, {@code includeSelectors} on
+ * Deployments, Services and PodDisruptionBudgets, as kustomize's commonLabels field specs have them),
  * {@code images} ({@code name}, {@code newName}, {@code newTag}), {@code configMapGenerator} and
  * {@code secretGenerator} ({@code files}, {@code literals}, {@code behavior: merge}, {@code type}, {@code namespace},
  * {@code options.disableNameSuffixHash/labels/annotations}) and {@code patches} (inline JSON 6902 {@code add},
@@ -43,9 +44,27 @@ final class Kustomize {
             "CustomResourceDefinition", "StorageClass", "PersistentVolume", "PriorityClass");
     /** Kinds with a pod template at spec.template (labels' includeTemplates, images, name references). */
     private static final Set<String> WORKLOADS = Set.of("Deployment", "StatefulSet", "DaemonSet", "ReplicaSet", "Job");
-    /** Kinds whose selectors {@code includeSelectors} would change besides these two: refused, not modelled. */
+    /**
+     * The selectors {@code includeSelectors} writes only where they exist (kustomize v5's commonLabels field specs,
+     * {@code create: false}; api/internal/konfig/builtinpluginconsts/commonlabels.go), by kind and API group: a
+     * Deployment's pod (anti-)affinity terms and topology spread constraints, a PodDisruptionBudget's selector.
+     * A path runs through every element of a list on its way.
+     */
+    private static final Map<String, List<String>> EXISTING_SELECTORS = Map.of(
+            "Deployment apps", List.of(
+                    "spec/template/spec/affinity/podAffinity/preferredDuringSchedulingIgnoredDuringExecution/"
+                            + "podAffinityTerm/labelSelector/matchLabels",
+                    "spec/template/spec/affinity/podAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+                            + "labelSelector/matchLabels",
+                    "spec/template/spec/affinity/podAntiAffinity/preferredDuringSchedulingIgnoredDuringExecution/"
+                            + "podAffinityTerm/labelSelector/matchLabels",
+                    "spec/template/spec/affinity/podAntiAffinity/requiredDuringSchedulingIgnoredDuringExecution/"
+                            + "labelSelector/matchLabels",
+                    "spec/template/spec/topologySpreadConstraints/labelSelector/matchLabels"),
+            "PodDisruptionBudget policy", List.of("spec/selector/matchLabels"));
+    /** Kinds whose selectors {@code includeSelectors} would change besides those modelled: refused, not modelled. */
     private static final Set<String> OTHER_SELECTING = Set.of("StatefulSet", "DaemonSet", "ReplicaSet", "Job",
-            "CronJob", "NetworkPolicy", "PodDisruptionBudget");
+            "CronJob", "NetworkPolicy", "ReplicationController");
 
     /** One rendered object, and the file it came from (a generated ConfigMap: its kustomization). */
     record Resource(Map<String, Object> object, Path source) {
@@ -330,7 +349,42 @@ final class Kustomize {
                 } else if (OTHER_SELECTING.contains(r.kind())) {
                     throw new IllegalStateException(file + ": includeSelectors on " + r.id() + " is not modelled");
                 }
+                String group = r.apiVersion().contains("/") ? r.apiVersion().substring(0, r.apiVersion().indexOf('/'))
+                        : "";
+                for (String path : EXISTING_SELECTORS.getOrDefault(r.kind() + " " + group, List.of())) {
+                    mergeWhereExists(r.object(), path.split("/"), 0, pairs, r, file);
+                }
             }
+        }
+    }
+
+    /**
+     * Adds the pairs to the map at {@code path} where it exists (through every element of a list on the way),
+     * creating nothing: a selector without {@code matchLabels} stays without. A null on the path is refused, as
+     * what kustomize does with it is not modelled.
+     */
+    @SuppressWarnings("unchecked")
+    private static void mergeWhereExists(Object node, String[] path, int at, Map<String, Object> pairs, Resource r,
+            Path file) {
+        if (node instanceof List<?> elements) {
+            for (Object e : elements) {
+                mergeWhereExists(e, path, at, pairs, r, file);
+            }
+            return;
+        }
+        Map<String, Object> m = (Map<String, Object>) node;
+        if (!m.containsKey(path[at])) {
+            return;
+        }
+        Object next = m.get(path[at]);
+        if (next == null) {
+            throw new IllegalStateException(file + ": " + r.id() + " has a null " + String.join("/", path)
+                    + ": includeSelectors on it is not modelled");
+        }
+        if (at == path.length - 1) {
+            ((Map<String, Object>) next).putAll(pairs);
+        } else {
+            mergeWhereExists(next, path, at + 1, pairs, r, file);
         }
     }
 

@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Properties;
+import java.util.Set;
 
 /** The project as the build sees it: paths, the five services and what their configuration reads. */
 final class Repo {
@@ -137,6 +138,39 @@ final class Repo {
             throw new UncheckedIOException(e);
         }
         return out;
+    }
+
+    /**
+     * The environment form of every run-time property of Quarkus core (its configuration model,
+     * META-INF/quarkus-config-doc/quarkus-config-model.json of quarkus-core, e.g. QUARKUS_SHUTDOWN_TIMEOUT): what a
+     * packaged service reads besides its own properties. Build-time properties are left out: set in a ConfigMap, they
+     * would change nothing.
+     */
+    static Set<String> quarkusRuntimeVariables() {
+        Set<String> out = new java.util.TreeSet<>();
+        try {
+            java.util.Enumeration<java.net.URL> models = Repo.class.getClassLoader()
+                    .getResources("META-INF/quarkus-config-doc/quarkus-config-model.json");
+            while (models.hasMoreElements()) {
+                try (java.io.InputStream in = models.nextElement().openStream()) {
+                    collectRuntimeVariables(Kustomize.JSON.readTree(in), out);
+                }
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        if (out.isEmpty()) {
+            throw new AssertionError("no Quarkus configuration model on the test classpath (quarkus-core)");
+        }
+        return out;
+    }
+
+    private static void collectRuntimeVariables(com.fasterxml.jackson.databind.JsonNode node, Set<String> out) {
+        if (node.isObject() && node.path("path").has("environmentVariable")
+                && "RUN_TIME".equals(node.path("phase").asText())) {
+            out.add(node.path("path").path("environmentVariable").asText());
+        }
+        node.forEach(child -> collectRuntimeVariables(child, out));
     }
 
     static boolean exists(Path p) {

@@ -447,9 +447,22 @@ class SpecsFitLimitsTest {
     // ---- the limits of a render
 
     static Limits limits(Rendered render) {
+        Limits limits = limits(render, Repo.EXECUTIONS, Set.of("ResourceQuota", "LimitRange", "NetworkPolicy", "Role",
+                "RoleBinding", "ConfigMap", "Secret", "ServiceAccount"));
+        assertThat(limits.items()).as(render + ": a LimitRange in " + Repo.EXECUTIONS).isNotEmpty();
+        assertThat(limits.quotas()).as(render + ": a ResourceQuota in " + Repo.EXECUTIONS).isNotEmpty();
+        return limits;
+    }
+
+    /**
+     * The LimitRange items and quotas of a namespace, and what it holds against them before anything else is made
+     * there: its claims and Services. Every other object there must be of a kind in {@code uncounted} (one the quotas
+     * do not count, or one the caller counts).
+     */
+    static Limits limits(Rendered render, String namespace, Set<String> uncounted) {
         List<Item> items = new ArrayList<>();
         for (LimitRange range : render.all(LimitRange.class)) {
-            if (Repo.EXECUTIONS.equals(range.getMetadata().getNamespace())) {
+            if (namespace.equals(range.getMetadata().getNamespace())) {
                 for (LimitRangeItem i : range.getSpec().getLimits()) {
                     assertThat(i.getType()).as("LimitRange " + range.getMetadata().getName() + ": a type modelled here")
                             .isIn("Container", "Pod", "PersistentVolumeClaim");
@@ -461,18 +474,16 @@ class SpecsFitLimitsTest {
         }
         Map<String, Map<String, BigDecimal>> quotas = new TreeMap<>();
         for (ResourceQuota quota : render.all(ResourceQuota.class)) {
-            if (Repo.EXECUTIONS.equals(quota.getMetadata().getNamespace())) {
+            if (namespace.equals(quota.getMetadata().getNamespace())) {
                 assertThat(quota.getSpec().getScopes()).as("quota scopes are not modelled").isNullOrEmpty();
                 assertThat(quota.getSpec().getScopeSelector()).as("quota scopes are not modelled").isNull();
                 quotas.put(quota.getMetadata().getName(), amounts(quota.getSpec().getHard()));
             }
         }
-        assertThat(items).as(render + ": a LimitRange in " + Repo.EXECUTIONS).isNotEmpty();
-        assertThat(quotas).as(render + ": a ResourceQuota in " + Repo.EXECUTIONS).isNotEmpty();
-        // what the namespace holds before any execution: its shared claims (and any Service)
+        // what the namespace holds besides: its claims (the shared ones) and Services
         Map<String, BigDecimal> baseline = new TreeMap<>();
         for (HasMetadata o : render.objects()) {
-            if (!Repo.EXECUTIONS.equals(o.getMetadata().getNamespace())) {
+            if (!namespace.equals(o.getMetadata().getNamespace())) {
                 continue;
             }
             if (o instanceof PersistentVolumeClaim claim) {
@@ -481,11 +492,10 @@ class SpecsFitLimitsTest {
                 add(baseline, serviceUsage());
             } else {
                 assertThat(o.getKind()).as(o.getMetadata().getName() + ": an object the quota does not count")
-                        .isIn("ResourceQuota", "LimitRange", "NetworkPolicy", "Role", "RoleBinding", "ConfigMap",
-                                "Secret", "ServiceAccount");
+                        .isIn(uncounted.toArray());
             }
         }
-        return new Limits(render.name, items, quotas, baseline);
+        return new Limits(render.name + " " + namespace, items, quotas, baseline);
     }
 
     /** SetDefaults_LimitRangeItem: a Container item's default is its max, its default request its default or min. */
@@ -772,7 +782,7 @@ class SpecsFitLimitsTest {
         return amount.stripTrailingZeros().toPlainString();
     }
 
-    private static void add(Map<String, BigDecimal> into, Map<String, BigDecimal> more) {
+    static void add(Map<String, BigDecimal> into, Map<String, BigDecimal> more) {
         more.forEach((k, v) -> into.merge(k, v, BigDecimal::add));
     }
 

@@ -100,13 +100,15 @@ class WorkloadsTest {
 
     /**
      * A service's ConfigMap holds variables the service reads (a HYPERAI_* variable its application.properties
-     * references, or the environment form of a property it or platform-common sets), and every HYPERAI_*_URL it
+     * references, the environment form of a property it or platform-common sets, or of a run-time property of
+     * Quarkus core such as QUARKUS_SHUTDOWN_TIMEOUT), and every HYPERAI_*_URL it
      * references is set; credentials come from its Secret, never from the ConfigMap.
      */
     @ParameterizedTest
     @MethodSource("renders")
     void configMapsCarryExactlyTheVariablesTheServicesRead(Rendered render) {
         Properties common = Repo.properties(Repo.commonConfigText());
+        Set<String> quarkus = Repo.quarkusRuntimeVariables();
         for (String service : Repo.SERVICES) {
             String text = Repo.applicationPropertiesText(service);
             Properties props = Repo.properties(text);
@@ -123,6 +125,7 @@ class WorkloadsTest {
             }
             known.addAll(Repo.kafkaConnectionVariables());
             known.addAll(Repo.configMappingVariables(service));
+            known.addAll(quarkus);
             ConfigMap cm = render.configMap(service + "-config");
             for (String key : cm.getData().keySet()) {
                 assertThat(known).as(service + ": " + key + " is not a variable the service reads").contains(key);
