@@ -79,6 +79,12 @@ final class Api {
                 .post("/api/v1/" + kind + "/" + id + "/versions");
     }
 
+    /** Makes an item {@code public} or {@code private}, as its owner does; the item as it is now. */
+    JsonPath visibility(String user, String kind, String id, String visibility) {
+        return as(user, "warehouse").contentType(ContentType.JSON).body(Map.of("visibility", visibility))
+                .patch("/api/v1/" + kind + "/" + id).then().statusCode(200).extract().jsonPath();
+    }
+
     /** A code bundle (execution-service's {@code POST /api/v1/code}): the same multipart part name as data uploads. */
     Response uploadCode(String user, String fileName, byte[] content) {
         return as(user, "execution").contentType("multipart/form-data")
@@ -179,7 +185,27 @@ final class Api {
                 .<Number>get("bytes"), b -> b != null).longValue();
     }
 
+    /** The files of an ended execution's saved working directory as its owner lists them: path to size. */
+    Map<String, Long> outputFiles(String user, String id) {
+        JsonPath page = as(user, "execution").queryParam("size", 100).get("/api/v1/executions/" + id + "/output")
+                .then().statusCode(200).extract().jsonPath();
+        Map<String, Long> files = new LinkedHashMap<>();
+        for (Map<String, Object> f : page.<Map<String, Object>>getList("items")) {
+            files.put((String) f.get("path"), ((Number) f.get("sizeBytes")).longValue());
+        }
+        return files;
+    }
+
     // --- storage and billing ---------------------------------------------------------------------------
+
+    /**
+     * The bytes storage-service's ledger keeps for {@code userId} as the saved working directory of
+     * {@code executionId} (one object per execution), or -1 while it has none.
+     */
+    long ledgerWorkingDirectory(String userId, String executionId) {
+        return number("storage", "SELECT COALESCE(max(bytes), -1) FROM storage_object WHERE kind = 'WORKING_DIRECTORY'"
+                + " AND object_id = ? AND user_id = ?", executionId, userId);
+    }
 
     JsonPath storage(String user) {
         return as(user, "storage").get("/api/v1/storage/me").then().statusCode(200).extract().jsonPath();

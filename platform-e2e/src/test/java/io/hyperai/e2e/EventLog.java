@@ -26,6 +26,8 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 
 import io.hyperai.common.events.EventCodec;
+import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.Topics;
 
 /** The platform's event topics as an operator sees them: read from offset 0, redelivered, consumer lag. */
@@ -58,6 +60,15 @@ final class EventLog {
             }
         }
         return all;
+    }
+
+    /**
+     * The events of {@code type} about {@code subject} that its topic holds now, oldest first (a record delivered
+     * twice, with the same event id, is there twice).
+     */
+    List<EventEnvelope> events(EventType type, String subject) {
+        return readAll().stream().filter(r -> r.topic().equals(type.topic())).map(r -> EventCodec.read(r.value()))
+                .filter(e -> type.type().equals(e.type()) && subject.equals(e.subject())).toList();
     }
 
     /** The CloudEvents ids of what the topics hold. */

@@ -46,7 +46,7 @@ import io.vertx.core.net.SocketAddress;
  */
 @ApplicationScoped
 @Typed(LocalProcessRuntime.class)
-public class LocalProcessRuntime implements ExecutionRuntime {
+public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
 
     private static final Logger LOG = Logger.getLogger(LocalProcessRuntime.class);
 
@@ -77,6 +77,8 @@ public class LocalProcessRuntime implements ExecutionRuntime {
     private final ExecutionConfig config;
     private final LocalSandboxes sandboxes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Executions started here whose home is not copied yet (see {@link #saved}). */
+    private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
     private final ScheduledExecutorService watcher = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread t = new Thread(r, "local-runtime-watch");
@@ -164,6 +166,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
             pumps.pump(process.getInputStream(), log(launch.executionId()), config.outputCapBytes());
             LOG.infof("execution %s runs as local process %d (%s)", launch.executionId(), process.pid(),
                     cgroup.isPresent() ? "bubblewrap, cgroup" : "bubblewrap, watched");
+            unsaved.add(launch.executionId()); // before its end can be handled: save() removes it
             return new Run(launch, dir, home, process, cgroup, network);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start execution " + launch.executionId(), e);
@@ -252,7 +255,7 @@ public class LocalProcessRuntime implements ExecutionRuntime {
                     continue;
                 }
                 long homeBytes = Dirs.size(run.home);
-                if (homeBytes > run.launch.resources().diskGib() * 1024L * 1024 * 1024) {
+                if (homeBytes > diskLimitBytes(run)) {
                     kill(run, new PodObservation(ExecutionState.FAILED, Reasons.DISK_LIMIT_EXCEEDED, 137,
                             "/hyperai/home exceeded the disk limit", run.startedAt, Instant.now()));
                 }
@@ -305,13 +308,37 @@ public class LocalProcessRuntime implements ExecutionRuntime {
         notifyLater(run.launch.executionId());
     }
 
-    /** The working directory goes where a pod's would: the working-directories volume. */
+    /**
+     * The working directory goes where a pod's would: the working-directories volume, never more than the disk limit
+     * of it (the home can grow past the limit between two looks of the watcher, and a sparse file costs no disk here
+     * but would be written out whole).
+     */
     private void save(Run run) {
+        String id = run.launch.executionId();
         try {
-            Dirs.copy(run.home, Path.of(config.workdirsRoot()).toAbsolutePath().resolve(run.launch.executionId()));
+            if (!Dirs.copy(run.home, Path.of(config.workdirsRoot()).toAbsolutePath().resolve(id), diskLimitBytes(run))) {
+                LOG.infof("the home of %s held more than its disk limit of %d bytes: what did not fit was not saved",
+                        id, diskLimitBytes(run));
+            }
         } catch (RuntimeException e) {
-            LOG.warnf("saving the working directory of %s failed: %s", run.launch.executionId(), e.getMessage());
+            LOG.warnf("saving the working directory of %s failed: %s", id, e.getMessage());
+        } finally {
+            unsaved.remove(id);
         }
+    }
+
+    private static long diskLimitBytes(Run run) {
+        return run.launch.resources().diskGib() * 1024L * 1024 * 1024;
+    }
+
+    /**
+     * A stop is recorded before the process is ended, and a limit's end is observable as soon as the watcher kills
+     * it: either can be measured while the copy still runs, so the home counts as saved only once it is copied. An
+     * execution this instance did not start has nothing more coming (one that died with an earlier instance).
+     */
+    @Override
+    public boolean saved(String executionId) {
+        return !unsaved.contains(executionId);
     }
 
     /**

@@ -137,6 +137,39 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         assertThat(end.reason()).isEqualTo("DISK_LIMIT_EXCEEDED");
     }
 
+    /**
+     * A sparse file far past the disk limit costs the home nothing, and would cost the host its whole size if the save
+     * wrote it out: the run ends with the disk limit's reason and its home is saved without it.
+     */
+    @Test
+    void aSparseFilePastTheDiskLimitIsNotSaved() throws Exception {
+        Launch launch = script("echo kept > kept.txt && truncate -s 2G huge.bin && sleep 30", 512, 1, List.of());
+        runtime.start(launch);
+        PodObservation end = awaitEnd(launch);
+        assertThat(end.reason()).isEqualTo("DISK_LIMIT_EXCEEDED");
+        await().atMost(WAIT).until(() -> runtime.saved(launch.executionId()));
+        Path saved = root.resolve("workdirs").resolve(launch.executionId());
+        assertThat(Files.readString(saved.resolve("kept.txt"))).isEqualTo("kept\n");
+        assertThat(saved.resolve("huge.bin")).doesNotExist();
+    }
+
+    /**
+     * A stop is recorded before the process is ended, so the service may measure the saved home while it is being
+     * copied: the home counts as saved only once the copy is whole (it was measured half copied before).
+     */
+    @Test
+    void aHomeCountsAsSavedOnlyOnceItIsCopiedWhole() {
+        Launch launch = script("head -c 64M /dev/zero > big.bin && echo written && sleep 60", 512, 1, List.of());
+        runtime.start(launch);
+        await().atMost(WAIT).until(() -> output(launch).contains("written"));
+        assertThat(runtime.saved(launch.executionId())).as("while it runs").isFalse();
+        runtime.remove(launch.executionId());
+        Path saved = root.resolve("workdirs").resolve(launch.executionId());
+        await().atMost(WAIT).pollDelay(Duration.ZERO).pollInterval(Duration.ofMillis(1))
+                .until(() -> runtime.saved(launch.executionId()));
+        assertThat(Dirs.size(saved)).isEqualTo(64L << 20);
+    }
+
     @Test
     void removingAProcessEndsIt() {
         Launch launch = script("sleep 60", 512, 1, List.of());
