@@ -111,9 +111,13 @@ final class Api {
     }
 
     Response createGear(String token, String name, List<Map<String, Object>> bindings) {
+        return createGear(token, name, "cpu-2c4g", bindings);
+    }
+
+    Response createGear(String token, String name, String computeSpecId, List<Map<String, Object>> bindings) {
         Map<String, Object> body = new LinkedHashMap<>();
         body.put("name", name);
-        body.put("computeSpecId", "cpu-2c4g");
+        body.put("computeSpecId", computeSpecId);
         body.put("imageId", "pytorch-2.4-cpu");
         body.put("bindings", bindings);
         return given().baseUri(services.url("gear")).auth().oauth2(token).contentType(ContentType.JSON).body(body)
