@@ -22,6 +22,7 @@ final class CommandLineSpec {
     static final String SKIP = "--skip";
     static final String INFRA_ONLY = "--infra-only";
     static final String TIMEOUT = "--timeout";
+    static final String REPLICAS = "--replicas";
     static final String HELP = "--help";
     static final String TARGET = "COMPONENT";
 
@@ -88,6 +89,12 @@ final class CommandLineSpec {
         spec.addOption(OptionSpec.builder(TIMEOUT).paramLabel("SECONDS").type(Duration.class)
                 .converters(CommandLineSpec::seconds)
                 .description("readiness wait per step (default " + Options.DEFAULT_TIMEOUT.toSeconds() + ")").build());
+        spec.addOption(OptionSpec.builder(REPLICAS).paramLabel("N").type(Integer.class)
+                .converters(CommandLineSpec::replicas)
+                .description("instances of each service (default " + Replicas.DEFAULT + ", at most " + Replicas.MAX
+                        + "), instance n on the service's port + " + Replicas.PORT_STEP + " n, behind a round robin on"
+                        + " the service's port; execution-service stays at one on the local runtime")
+                .build());
         for (Component c : Component.values()) {
             spec.addOption(OptionSpec.builder(c.portOption()).paramLabel("N").type(Integer.class)
                     .converters(CommandLineSpec::port)
@@ -111,6 +118,19 @@ final class CommandLineSpec {
             // said below
         }
         throw new TypeConversionException("needs a positive number of seconds, not '" + value + "'");
+    }
+
+    private static Integer replicas(String value) {
+        try {
+            int n = Integer.parseInt(value.trim());
+            if (n >= 1 && n <= Replicas.MAX) {
+                return n;
+            }
+        } catch (NumberFormatException e) {
+            // said below
+        }
+        throw new TypeConversionException("needs a number of instances from 1 to " + Replicas.MAX + ", not '" + value
+                + "'");
     }
 
     private static Integer port(String value) {

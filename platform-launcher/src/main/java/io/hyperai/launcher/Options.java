@@ -60,9 +60,11 @@ public final class Options {
     private final Set<Component> skipped;
     private final Duration timeout;
     private final Component target;
+    private final int replicas;
+    private final String executionRuntime;
 
     private Options(Command command, Path dataDir, Map<Component, Integer> ports, Set<Component> explicitPorts,
-            Set<Component> skipped, Duration timeout, Component target) {
+            Set<Component> skipped, Duration timeout, Component target, int replicas, String executionRuntime) {
         this.command = command;
         this.dataDir = dataDir;
         this.ports = Collections.unmodifiableMap(ports);
@@ -70,6 +72,8 @@ public final class Options {
         this.skipped = Collections.unmodifiableSet(skipped);
         this.timeout = timeout;
         this.target = target;
+        this.replicas = replicas;
+        this.executionRuntime = executionRuntime;
     }
 
     /** For {@code restart}: the component to restart (a service, {@code kafka} or {@code postgres}). */
@@ -113,6 +117,21 @@ public final class Options {
         return timeout;
     }
 
+    /** {@code --replicas}: instances of each service (1: each service is one process on its port, as always). */
+    public int replicas() {
+        return replicas;
+    }
+
+    /** {@code local} or what {@code HYPERAI_EXECUTION_RUNTIME} says (see {@link ServiceEnv#executionRuntime}). */
+    public String executionRuntime() {
+        return executionRuntime;
+    }
+
+    /** The processes of {@code service} (see {@link Replicas}). */
+    List<Instance> instances(Component service) {
+        return Replicas.instances(service, replicas, port(service), executionRuntime);
+    }
+
     /**
      * Parses {@code args}.
      *
@@ -153,7 +172,10 @@ public final class Options {
             }
             explicit.add(c);
         }
-        requireDistinct(ports);
+        Integer givenReplicas = values.get(CommandLineSpec.REPLICAS);
+        int replicas = givenReplicas == null ? Replicas.DEFAULT : givenReplicas;
+        String runtime = ServiceEnv.executionRuntime(env);
+        requireDistinct(ports, replicas, runtime);
 
         Set<Component> skipped = EnumSet.noneOf(Component.class);
         if (Boolean.TRUE.equals(values.get(CommandLineSpec.INFRA_ONLY))) {
@@ -183,7 +205,7 @@ public final class Options {
         Path dataDir = data == null ? home.resolve(DEFAULT_DATA_DIR) : cwd.resolve(data);
         Duration timeout = values.get(CommandLineSpec.TIMEOUT);
         return new Options(command, dataDir.toAbsolutePath().normalize(), ports, explicit, skipped,
-                timeout == null ? DEFAULT_TIMEOUT : timeout, target);
+                timeout == null ? DEFAULT_TIMEOUT : timeout, target, replicas, runtime);
     }
 
     /** An option's value given after the command, else before it, else null. */
@@ -236,13 +258,31 @@ public final class Options {
         return port;
     }
 
-    private static void requireDistinct(Map<Component, Integer> ports) {
-        Map<Integer, Component> seen = new LinkedHashMap<>();
-        for (Map.Entry<Component, Integer> e : ports.entrySet()) {
-            Component other = seen.putIfAbsent(e.getValue(), e.getKey());
+    /**
+     * Every component and every numbered instance on a port of its own (skipped services' instances too: a restart
+     * may start them).
+     */
+    private static void requireDistinct(Map<Component, Integer> ports, int replicas, String runtime) {
+        Map<String, Integer> wanted = new LinkedHashMap<>();
+        ports.forEach((c, port) -> wanted.put(c.key(), port));
+        for (Component s : Component.services()) {
+            for (Instance i : Replicas.instances(s, replicas, ports.get(s), runtime)) {
+                if (i.numbered() && i.port() > 65535) {
+                    throw new UsageException("--replicas " + replicas + " puts " + i.key() + " on port " + i.port()
+                            + ", out of range (instance n listens on " + s.portOption() + " + " + Replicas.PORT_STEP
+                            + " n); choose a lower " + s.portOption());
+                }
+                wanted.putIfAbsent(i.key(), i.port());
+            }
+        }
+        Map<Integer, String> seen = new LinkedHashMap<>();
+        for (Map.Entry<String, Integer> e : wanted.entrySet()) {
+            String other = seen.putIfAbsent(e.getValue(), e.getKey());
             if (other != null) {
-                throw new UsageException("Port " + e.getValue() + " is given to both " + other.key() + " and "
-                        + e.getKey().key() + "; each component needs its own port");
+                throw new UsageException("Port " + e.getValue() + " is given to both " + other + " and "
+                        + e.getKey() + "; each component needs its own port"
+                        + (Component.byName(e.getKey()).isPresent() ? "" // an instance: say where its port comes from
+                                : " (instance n of a service listens on its port + " + Replicas.PORT_STEP + " n)"));
             }
         }
     }

@@ -1,6 +1,7 @@
 package io.hyperai.launcher;
 
 import java.nio.file.Path;
+import java.util.List;
 
 /**
  * One thing {@code ./platform up} runs (PostgreSQL, Kafka, Keycloak, the Kubernetes API with its fake kubelet, a
@@ -19,6 +20,11 @@ abstract class Part {
 
     /** The name in progress lines, e.g. {@code PostgreSQL} or {@code gear}. */
     abstract String label();
+
+    /** Its key in {@code run/platform.properties} ({@code state.<key>}, {@code pid.<key>}). */
+    String stateKey() {
+        return component.key();
+    }
 
     /** Work before any process starts (a download, a check); nothing to stop afterwards. */
     void prepare() {
@@ -83,5 +89,13 @@ abstract class Part {
             stop();
         }
         start();
+    }
+
+    /**
+     * What {@code ./platform restart} restarts one after the other, each ready before the next: the part itself, or
+     * the instances of a service (so that its round robin always has one to send requests to).
+     */
+    List<Part> restartSteps() {
+        return List.of(this);
     }
 }

@@ -17,12 +17,12 @@ abstract class ProcessPart extends Part {
         this.grace = grace;
     }
 
-    /** Starts the process, logging to {@code logs/<component>.log}. */
+    /** Starts the process, logging to {@link #log()}. */
     ChildProcess launch(String name, List<String> command, Map<String, String> env, Path workDir) {
         ChildProcess p = ChildProcess.start(name, command, env, workDir, log());
         process = p;
         ctx.watchdog.watch(p.pid());
-        ctx.state.recordProcess(component, p.pid(), p.startMillis());
+        ctx.state.recordProcess(stateKey(), p.pid(), p.startMillis());
         return p;
     }
 

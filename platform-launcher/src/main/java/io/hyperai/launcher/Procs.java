@@ -172,6 +172,17 @@ final class Procs {
         }
     }
 
+    /** Runs each task on a thread of its own and returns when all have ended. */
+    static void runAll(List<Runnable> tasks) {
+        List<Thread> threads = new ArrayList<>();
+        for (Runnable task : tasks) {
+            Thread t = new Thread(task);
+            t.start();
+            threads.add(t);
+        }
+        threads.forEach(Procs::join);
+    }
+
     static void join(Thread t) {
         try {
             t.join();

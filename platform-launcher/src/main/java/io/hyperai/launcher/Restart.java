@@ -6,15 +6,17 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
+import java.util.stream.Collectors;
 
 /**
  * {@code ./platform restart <component>}: asks the running {@code up} (which owns the processes, their environment and
  * the watchdog) to stop one service or the Kafka broker if it still runs and to start it again, then waits for the
- * outcome. The request is a file in {@code <data>/run} that {@code up} picks up within a second; {@code up} deletes it
- * when it begins (state {@code restarting}, then {@code stopped}, {@code starting}) and records {@code state.<component>}
- * = {@code ready} or {@code failed} when it is done.
+ * outcome (a service's instances one after the other). The request is a file in {@code <data>/run} that {@code up}
+ * picks up within a second; {@code up} deletes it when it begins (state {@code restarting}, then {@code stopped},
+ * {@code starting}) and records {@code state.<component>} = {@code ready} or {@code failed} when it is done.
  */
 final class Restart {
 
@@ -36,6 +38,13 @@ final class Restart {
             }
         }
         return Optional.empty();
+    }
+
+    /** {@code pid 123}, or with several instances {@code pids 123, 456} (restarted one after the other). */
+    static String pids(Properties state, Component c) {
+        List<Instance> instances = RunState.instances(state, c);
+        return (instances.size() == 1 ? "pid " : "pids ") + instances.stream()
+                .map(i -> state.getProperty("pid." + i.key(), "?")).collect(Collectors.joining(", "));
     }
 
     static int run(Options opt, PrintStream out) {
@@ -68,8 +77,8 @@ final class Restart {
             state = p.getProperty("state." + c.key(), "?");
         }
         if ("ready".equals(state)) {
-            out.printf("%s ready again, pid %s (%.1f s)%n", c.displayName(),
-                    RunState.read(data).getProperty("pid." + c.key(), "?"), (System.nanoTime() - t0) / 1e9);
+            out.printf("%s ready again, %s (%.1f s)%n", c.displayName(), pids(RunState.read(data), c),
+                    (System.nanoTime() - t0) / 1e9);
             return 0;
         }
         out.println(c.displayName() + " did not come back (" + state + "); see " + data.resolve("logs")

@@ -12,6 +12,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.Properties;
 
@@ -128,6 +130,47 @@ final class RunState {
         return p;
     }
 
+    /**
+     * Each component's port and first state, and each service's instances ({@code instances.<service>}, and with
+     * {@code --replicas} {@code port.<instance>} and {@code state.<instance>}): what {@code status} shows without the
+     * options {@code up} was given.
+     */
+    synchronized void recordLayout(Options opt) {
+        set("replicas", opt.replicas());
+        for (Component c : Component.values()) {
+            String first = opt.runs(c) ? "stopped" : "skipped";
+            set("port." + c.key(), opt.port(c));
+            set("state." + c.key(), first);
+            if (c.isService()) {
+                List<Instance> own = opt.instances(c);
+                set("instances." + c.key(), own.size());
+                for (Instance i : own) {
+                    if (i.numbered()) {
+                        set("port." + i.key(), i.port());
+                        set("state." + i.key(), first);
+                    }
+                }
+            }
+        }
+    }
+
+    /** The instances of {@code service} as {@link #recordLayout} recorded them: one, unless replicated. */
+    static List<Instance> instances(Properties state, Component service) {
+        int n = Integer.parseInt(state.getProperty("instances." + service.key(), "1"));
+        if (n <= 1) {
+            return List.of(Instance.only(service, port(state, service.key(), service.defaultPort())));
+        }
+        List<Instance> out = new ArrayList<>();
+        for (int number = 1; number <= n; number++) {
+            out.add(new Instance(service, number, port(state, Instance.key(service, number), 0)));
+        }
+        return out;
+    }
+
+    private static int port(Properties state, String key, int otherwise) {
+        return Integer.parseInt(state.getProperty("port." + key, Integer.toString(otherwise)));
+    }
+
     synchronized void set(String key, Object value) {
         props.setProperty(key, String.valueOf(value));
     }
@@ -136,20 +179,33 @@ final class RunState {
         props.remove(key);
     }
 
-    synchronized void recordProcess(Component c, long pid, long startMillis) {
-        props.setProperty("pid." + c.key(), Long.toString(pid));
-        props.setProperty("pidstart." + c.key(), Long.toString(startMillis));
+    void recordProcess(Component c, long pid, long startMillis) {
+        recordProcess(c.key(), pid, startMillis);
+    }
+
+    /** @param key a component's key, or an {@link Instance#key() instance's} */
+    synchronized void recordProcess(String key, long pid, long startMillis) {
+        props.setProperty("pid." + key, Long.toString(pid));
+        props.setProperty("pidstart." + key, Long.toString(startMillis));
         save();
     }
 
-    synchronized void forgetProcess(Component c) {
-        props.remove("pid." + c.key());
-        props.remove("pidstart." + c.key());
+    void forgetProcess(Component c) {
+        forgetProcess(c.key());
+    }
+
+    synchronized void forgetProcess(String key) {
+        props.remove("pid." + key);
+        props.remove("pidstart." + key);
         save();
     }
 
-    synchronized void state(Component c, String state) {
-        props.setProperty("state." + c.key(), state);
+    void state(Component c, String state) {
+        state(c.key(), state);
+    }
+
+    synchronized void state(String key, String state) {
+        props.setProperty("state." + key, state);
         save();
     }
 

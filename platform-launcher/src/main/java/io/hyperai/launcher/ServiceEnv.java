@@ -70,17 +70,25 @@ final class ServiceEnv {
         return service.moduleName() + "-secret";
     }
 
+    /** The service as one process on its port (also what a service skipped to be run by hand gets). */
+    static Map<String, String> of(Component service, Map<Component, Integer> ports, Path dataDir, String dbUser,
+            String dbPassword, String k8sUrl) {
+        return of(Instance.only(service, ports.get(service)), ports, dataDir, dbUser, dbPassword, k8sUrl);
+    }
+
     /**
-     * Exactly the variables a service reads in the prod profile.
+     * Exactly the variables a service reads in the prod profile: the instance's own port and lease holder; the other
+     * services at their ports in {@code ports} (with replicas, their round robins).
      *
      * @param k8sUrl the Kubernetes API server URL (for execution-service)
      */
-    static Map<String, String> of(Component service, Map<Component, Integer> ports, Path dataDir, String dbUser,
+    static Map<String, String> of(Instance instance, Map<Component, Integer> ports, Path dataDir, String dbUser,
             String dbPassword, String k8sUrl) {
+        Component service = instance.service();
         Map<String, String> env = new LinkedHashMap<>();
         int pg = ports.get(Component.POSTGRES);
         String issuer = Keycloak.issuer(ports.get(Component.KEYCLOAK));
-        env.put("QUARKUS_HTTP_PORT", Integer.toString(ports.get(service)));
+        env.put("QUARKUS_HTTP_PORT", Integer.toString(instance.port()));
         env.put("QUARKUS_DATASOURCE_USERNAME", dbUser);
         env.put("QUARKUS_DATASOURCE_PASSWORD", dbPassword);
         env.put("QUARKUS_DATASOURCE_JDBC_URL", "jdbc:postgresql://localhost:" + pg + "/" + service.database());
@@ -94,8 +102,8 @@ final class ServiceEnv {
             env.put(s.urlEnv(), baseUrl(ports.get(s)));
         }
         env.put("HYPERAI_DATA_DIR", dataDir.toString());
-        // the supervisor restarts a service only after it died: the restarted one takes its singleton work back at once
-        env.put("HYPERAI_LEASE_HOLDER", service.moduleName() + "@launcher");
+        // the supervisor restarts an instance only after it died: restarted, it takes its singleton work back at once
+        env.put("HYPERAI_LEASE_HOLDER", instance.holder());
         // the prod profile logs JSON lines for a cluster's collector; people read these logs
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         if (service == Component.EXECUTION) {

@@ -4,40 +4,35 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Collectors;
 
-import io.hyperai.infra.PostgresServer;
+import io.hyperai.infra.RoundRobin;
 
 /**
- * One of the five services, from its packaged jar, with its own database role and the URLs of the rest. The
- * {@link Supervisor} restarts it when it exits on its own.
+ * One of the five services as {@code up} runs it: its {@link InstancePart}s (one, or N with {@code --replicas N})
+ * and, with several, a {@link RoundRobin} on the service's port in front of them. The round robin lives in the
+ * launcher, which stays in the foreground for as long as the platform runs, and closes after the instances stopped.
  */
-final class ServicePart extends ProcessPart {
+final class ServicePart extends Part {
 
-    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private final List<InstancePart> instances;
+    /** Set while started with several instances; read by the stop thread. */
+    private volatile RoundRobin entry;
 
-    private final PostgresPart postgres;
-    private final KubernetesPart kubernetes;
-    private final Supervisor supervisor;
+    ServicePart(Component service, UpContext ctx, List<InstancePart> instances) {
+        super(service, ctx);
+        this.instances = List.copyOf(instances);
+    }
 
-    ServicePart(Component service, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
-            Supervisor supervisor) {
-        super(service, ctx, STOP_GRACE);
-        this.postgres = postgres;
-        this.kubernetes = kubernetes;
-        this.supervisor = supervisor;
+    private boolean replicated() {
+        return instances.size() > 1;
     }
 
     @Override
     String label() {
         return component.key();
-    }
-
-    /** Its environment: also written to a file for a service skipped to be run by hand (quarkus:dev). */
-    Map<String, String> env() {
-        PostgresServer.Role role = postgres.role(component);
-        return ServiceEnv.of(component, ctx.opt.ports(), ctx.data, role.user(), role.password(), kubernetes.url());
     }
 
     @Override
@@ -51,21 +46,46 @@ final class ServicePart extends ProcessPart {
 
     @Override
     void start() {
-        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
-        Path javaHome = Path.of(System.getProperty("java.home"));
-        ChildProcess p = launch(component.moduleName(),
-                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(ctx.home, component)), env(), ctx.data);
-        ctx.state.state(component, "starting");
-        supervisor.watch(component, p);
+        instances.forEach(InstancePart::start);
+        if (replicated()) {
+            entry = RoundRobin.start(ctx.port(component), instances.stream().map(i -> i.instance.port()).toList());
+        }
     }
 
     @Override
-    boolean ready() {
-        return Http.ok(readinessUrl());
+    boolean started() {
+        return entry != null || instances.stream().anyMatch(InstancePart::started);
     }
 
-    private String readinessUrl() {
-        return ServiceEnv.readinessUrl(ctx.port(component));
+    /** Every instance answers, and so does the round robin in front of them. */
+    @Override
+    boolean ready() {
+        return instances.stream().allMatch(InstancePart::ready)
+                && (!replicated() || Http.ok(ServiceEnv.readinessUrl(ctx.port(component))));
+    }
+
+    @Override
+    void becameReady() {
+        if (replicated()) { // up records the service's own state; its instances' are theirs
+            instances.forEach(i -> ctx.state.state(i.stateKey(), "ready"));
+        }
+    }
+
+    @Override
+    String failure() {
+        for (InstancePart i : instances) {
+            String failure = i.failure();
+            if (failure != null) {
+                return (replicated() ? "instance " + i.instance.number() + " " : "") + failure;
+            }
+        }
+        return null;
+    }
+
+    /** The log of the instance that failed, else of the first. */
+    @Override
+    Path log() {
+        return instances.stream().filter(i -> i.failure() != null).findFirst().orElse(instances.get(0)).log();
     }
 
     @Override
@@ -74,8 +94,55 @@ final class ServicePart extends ProcessPart {
     }
 
     @Override
+    String startingDetail() {
+        return replicated() ? " (round robin over instances on " + instancePorts() + ")" : "";
+    }
+
+    @Override
+    String readyDetail() {
+        return replicated() ? "; " + instances.size() + " instances" : "";
+    }
+
+    @Override
     String notReadyDetail() {
-        int status = Http.status(readinessUrl());
-        return " (" + readinessUrl() + " answered " + (status < 0 ? "nothing" : "HTTP " + status) + ")";
+        InstancePart waiting = instances.stream().filter(i -> !i.ready()).findFirst().orElse(instances.get(0));
+        return (replicated() ? ": " + waiting.instance.name() : "") + waiting.notReadyDetail();
+    }
+
+    /** The instances at once, each bounded, then the round robin. */
+    @Override
+    String stop() {
+        List<String> notes = new ArrayList<>();
+        List<Runnable> stops = new ArrayList<>();
+        for (InstancePart i : instances) {
+            if (i.started()) {
+                stops.add(() -> {
+                    String note = i.stop();
+                    ctx.state.forgetProcess(i.stateKey());
+                    ctx.state.state(i.stateKey(), "stopped");
+                    synchronized (notes) {
+                        // ", killed after 20 s" -> ", billing-service-2 killed after 20 s"
+                        notes.add(replicated() ? note.replaceFirst("^, ", ", " + i.instance.name() + " ") : note);
+                    }
+                });
+            }
+        }
+        Procs.runAll(stops);
+        RoundRobin e = entry;
+        entry = null;
+        if (e != null) {
+            e.close();
+        }
+        return String.join("", notes);
+    }
+
+    /** Started: one instance after the other, so that the round robin always has a live one; else the whole. */
+    @Override
+    List<Part> restartSteps() {
+        return started() ? List.copyOf(instances) : List.of(this);
+    }
+
+    private String instancePorts() {
+        return instances.stream().map(i -> Integer.toString(i.instance.port())).collect(Collectors.joining(", "));
     }
 }

@@ -2,6 +2,7 @@ package io.hyperai.launcher;
 
 import java.io.PrintStream;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.Properties;
 
 /** {@code ./platform status}: for each component, whether it runs, its port and whether it is ready. */
@@ -11,6 +12,8 @@ final class Status {
     static final int NOT_ALL_READY = 1;
     static final int NOT_RUNNING = 3;
 
+    private static final String ROW = "  %-22s %-6s %-8s %-8s %s%n";
+
     private Status() {
     }
 
@@ -19,48 +22,84 @@ final class Status {
         boolean running = RunState.isHeld(data);
         Properties p = RunState.read(data);
         if (running) {
+            int replicas = Integer.parseInt(p.getProperty("replicas", "1"));
             out.println("HyperAI platform: running (launcher pid " + p.getProperty("launcher.pid", "?") + ", since "
                     + p.getProperty("launcher.started", "?")
-                    + (p.getProperty("launcher.ready") == null ? ", still starting" : "") + "; data " + data + ")");
+                    + (p.getProperty("launcher.ready") == null ? ", still starting" : "")
+                    + (replicas > 1 ? "; --replicas " + replicas : "") + "; data " + data + ")");
         } else {
             out.println("HyperAI platform: not running (data " + data + ")");
         }
-        out.printf("  %-22s %-6s %-8s %-8s %s%n", "COMPONENT", "PORT", "PID", "RESTARTS", "STATE");
+        out.printf(ROW, "COMPONENT", "PORT", "PID", "RESTARTS", "STATE");
         boolean allReady = true;
         for (Component c : Component.values()) {
             int port = running ? Integer.parseInt(p.getProperty("port." + c.key(), Integer.toString(opt.port(c))))
                     : opt.port(c);
-            String recorded = running ? p.getProperty("state." + c.key(), "?") : "stopped";
-            String pidText = running ? p.getProperty("pid." + c.key()) : null;
-            long pid = pidText == null ? -1 : Procs.readPid(pidText).orElse(-1L);
-            boolean alive = pid > 0 && Procs.isRunning(pid);
-            String probe = probe(c, port);
-            String shown;
-            if ("skipped".equals(recorded)) {
-                shown = "skipped" + (probe.equals("ready") ? " (something else answers on the port: ready)" : "");
-            } else if (!running) {
-                shown = probe.equals("down") ? "stopped"
-                        : "not started by the launcher, but the port is in use (" + probe + ")";
-            } else if (probe.equals("ready") && (alive || c == Component.K8S)) {
-                shown = "ready";
-            } else if (alive) {
-                shown = "running, " + (recorded.equals("starting") ? "starting" : "not ready") + " (" + probe + ")";
-                allReady = false;
-            } else {
-                shown = recorded.equals("exited") ? "exited (see logs/" + c.logName() + ")"
-                        + (c.isService() ? ", restarting" : "") : "not running (" + probe + ")";
-                allReady = false;
+            List<Instance> instances = running && c.isService() ? RunState.instances(p, c) : List.of();
+            if (instances.size() <= 1) {
+                allReady &= row(out, p, running, c, c.key(), c.isService() ? c.moduleName() : c.displayName(),
+                        c.logName(), port);
+                continue;
             }
-            // services only: up restarts them when they exit on their own (Supervisor)
-            String restarts = running && c.isService() ? p.getProperty("restarts." + c.key(), "0") : "-";
-            out.printf("  %-22s %-6d %-8s %-8s %s%n", c.isService() ? c.moduleName() : c.displayName(), port,
-                    alive ? Long.toString(pid) : "-", restarts, shown);
+            allReady &= entryRow(out, p, c, port, instances.size());
+            for (Instance i : instances) {
+                allReady &= row(out, p, true, c, i.key(), "  " + i.name(), i.logName(), i.port());
+            }
         }
         if (!running) {
             return NOT_RUNNING;
         }
         out.println("Logs: " + data.resolve("logs"));
         return allReady ? ALL_READY : NOT_ALL_READY;
+    }
+
+    /** The round robin in front of a service's instances: it lives in the launcher and answers while one does. */
+    private static boolean entryRow(PrintStream out, Properties p, Component c, int port, int instances) {
+        String probe = probe(c, port);
+        String shown;
+        if ("skipped".equals(p.getProperty("state." + c.key()))) {
+            shown = "skipped";
+        } else {
+            shown = probe.equals("ready") ? "ready (round robin over " + instances + " instances)"
+                    : "not ready (" + probe + ")";
+        }
+        out.printf(ROW, c.moduleName(), port, "-", "-", shown);
+        return !shown.startsWith("not ready");
+    }
+
+    /**
+     * One line: a component, or one instance of a service ({@code key} as in {@code run/platform.properties}).
+     *
+     * @return whether it counts as ready (a skipped one does not hold {@code status} back)
+     */
+    private static boolean row(PrintStream out, Properties p, boolean running, Component c, String key, String name,
+            String logName, int port) {
+        String recorded = running ? p.getProperty("state." + key, "?") : "stopped";
+        String pidText = running ? p.getProperty("pid." + key) : null;
+        long pid = pidText == null ? -1 : Procs.readPid(pidText).orElse(-1L);
+        boolean alive = pid > 0 && Procs.isRunning(pid);
+        String probe = probe(c, port);
+        String shown;
+        boolean ready = true;
+        if ("skipped".equals(recorded)) {
+            shown = "skipped" + (probe.equals("ready") ? " (something else answers on the port: ready)" : "");
+        } else if (!running) {
+            shown = probe.equals("down") ? "stopped"
+                    : "not started by the launcher, but the port is in use (" + probe + ")";
+        } else if (probe.equals("ready") && (alive || c == Component.K8S)) {
+            shown = "ready";
+        } else if (alive) {
+            shown = "running, " + (recorded.equals("starting") ? "starting" : "not ready") + " (" + probe + ")";
+            ready = false;
+        } else {
+            shown = recorded.equals("exited") ? "exited (see logs/" + logName + ")"
+                    + (c.isService() ? ", restarting" : "") : "not running (" + probe + ")";
+            ready = false;
+        }
+        // services only: up restarts them when they exit on their own (Supervisor)
+        String restarts = running && c.isService() ? p.getProperty("restarts." + key, "0") : "-";
+        out.printf(ROW, name, port, alive ? Long.toString(pid) : "-", restarts, shown);
+        return ready;
     }
 
     /** "ready", "down", or what answered instead. */

@@ -1,6 +1,7 @@
 package io.hyperai.launcher;
 
 import java.io.PrintStream;
+import java.util.List;
 
 /** What {@code up} prints once everything is ready: where each part answers, a token to try, logs, how to stop. */
 final class Summary {
@@ -23,6 +24,9 @@ final class Summary {
                         ServiceEnv.envFile(ctx.state.dir(), s));
             }
         }
+        if (ctx.opt.replicas() > 1) {
+            out.printf("  %-18s %s%n", "--replicas " + ctx.opt.replicas(), replicasLine(ctx.opt));
+        }
         out.printf("  %-18s %-24s (realm %s: alice/alice, bob/bob, admin/admin; console /admin: admin/admin)%n",
                 "Keycloak", "http://localhost:" + kc, Keycloak.REALM);
         out.printf("  %-18s %-24s (databases %s, each with its own role; passwords in %s)%n", "PostgreSQL",
@@ -43,6 +47,15 @@ final class Summary {
         boolean defaultData = ctx.data.equals(ctx.home.resolve(Options.DEFAULT_DATA_DIR).toAbsolutePath().normalize());
         out.println("Stop:    Ctrl-C here, or ./platform down" + (defaultData ? "" : " --data " + ctx.data));
         out.flush();
+    }
+
+    /** Where the instances listen, e.g. {@code each service's port is a round robin over ...}. */
+    static String replicasLine(Options opt) {
+        List<String> single = Component.services().stream().filter(s -> opt.instances(s).size() == 1)
+                .map(Component::moduleName).toList();
+        return "each service's port is a round robin over its instances on port + " + Replicas.PORT_STEP + " n"
+                + (single.isEmpty() ? "" : " (one instance of " + String.join(", ", single) + ")")
+                + "; ./platform status lists them";
     }
 
     static String tokenCurl(int keycloakPort, String user, String password) {

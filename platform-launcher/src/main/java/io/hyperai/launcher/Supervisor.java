@@ -2,14 +2,14 @@ package io.hyperai.launcher;
 
 import java.io.PrintStream;
 import java.time.Duration;
-import java.util.EnumMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.function.LongSupplier;
 
 /**
- * Restarts a service that exits without being asked to (a crash, {@code -XX:+ExitOnOutOfMemoryError}, kill -9) after
+ * Restarts a service's instance that exits unasked (a crash, {@code -XX:+ExitOnOutOfMemoryError}, kill -9) after
  * a {@link Backoff} delay that grows with each exit in a row and starts over once the service stayed ready for
  * {@code stable}. It acts only in {@link #tick}, which {@code up} calls from the same thread that carries out
  * {@code ./platform restart} and that returns before {@code down} stops anything: a stop that was asked for is never
@@ -21,13 +21,13 @@ final class Supervisor {
 
     /** What the supervisor needs from {@code up}. */
     interface Services {
-        /** Starts the service again as {@code up} did; that start calls {@link Supervisor#watch}. */
-        void start(Component service);
+        /** Starts the instance again as {@code up} did; that start calls {@link Supervisor#watch}. */
+        void start(Instance instance);
 
-        boolean ready(Component service);
+        boolean ready(Instance instance);
 
         /** The process is gone (its pid may be reused: the watchdog must forget it). */
-        void exited(Component service, ChildProcess process);
+        void exited(Instance instance, ChildProcess process);
     }
 
     private static final long NONE = Long.MIN_VALUE;
@@ -46,7 +46,8 @@ final class Supervisor {
     private final Backoff backoff;
     private final Duration stable;
     private final LongSupplier nanoClock;
-    private final Map<Component, Watched> watched = new EnumMap<>(Component.class);
+    /** Each instance on its own: one that exits is restarted while the others keep serving. */
+    private final Map<Instance, Watched> watched = new LinkedHashMap<>();
 
     Supervisor(Services services, RunState state, PrintStream out, Backoff backoff, Duration stable,
             LongSupplier nanoClock) {
@@ -58,24 +59,24 @@ final class Supervisor {
         this.nanoClock = nanoClock;
     }
 
-    /** From now on {@code process} is the service, whoever started it ({@code up}, {@code restart} or this). */
-    void watch(Component service, ChildProcess process) {
-        Watched w = watched.computeIfAbsent(service, s -> new Watched());
+    /** From now on {@code process} is the instance, whoever started it ({@code up}, {@code restart} or this). */
+    void watch(Instance instance, ChildProcess process) {
+        Watched w = watched.computeIfAbsent(instance, i -> new Watched());
         w.process = process;
         w.restartAt = NONE;
         w.readySince = NONE;
     }
 
     /** Restarts since {@code up} began. */
-    int restarts(Component service) {
-        Watched w = watched.get(service);
+    int restarts(Instance instance) {
+        Watched w = watched.get(instance);
         return w == null ? 0 : w.restarts;
     }
 
     /** Notices exits, starts what is due, and records when a restarted service is ready. */
     void tick() {
         long now = nanoClock.getAsLong();
-        for (Component s : List.copyOf(watched.keySet())) {
+        for (Instance s : List.copyOf(watched.keySet())) {
             Watched w = watched.get(s);
             if (w.restartAt != NONE) {
                 if (now - w.restartAt >= 0) {
@@ -86,7 +87,7 @@ final class Supervisor {
             } else if (w.readySince == NONE) {
                 if (services.ready(s)) {
                     w.readySince = now;
-                    state.state(s, "ready");
+                    state.state(s.key(), "ready");
                 }
             } else if (w.exitsInARow > 0 && now - w.readySince >= stable.toNanos()) {
                 w.exitsInARow = 0;
@@ -94,23 +95,23 @@ final class Supervisor {
         }
     }
 
-    private void exited(Component s, Watched w, long now) {
+    private void exited(Instance s, Watched w, long now) {
         w.restarts++;
         Duration delay = scheduleRestart(w, now);
         services.exited(s, w.process);
         state.set("restarts." + s.key(), w.restarts);
-        state.state(s, "exited");
-        out.println(s.moduleName() + " exited (code " + w.process.exitCode() + ") unexpectedly; restarting in "
+        state.state(s.key(), "exited");
+        out.println(s.name() + " exited (code " + w.process.exitCode() + ") unexpectedly; restarting in "
                 + seconds(delay) + " (restart " + w.restarts + ")");
         out.flush();
     }
 
-    private void restart(Component s, Watched w, long now) {
+    private void restart(Instance s, Watched w, long now) {
         try {
             services.start(s);
         } catch (RuntimeException e) {
             Duration delay = scheduleRestart(w, now); // as if it had exited at once
-            out.println("!! " + s.moduleName() + " could not be started (" + e.getMessage() + "); trying again in "
+            out.println("!! " + s.name() + " could not be started (" + e.getMessage() + "); trying again in "
                     + seconds(delay));
             out.flush();
         }

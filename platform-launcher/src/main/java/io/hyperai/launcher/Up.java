@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -43,6 +44,8 @@ final class Up {
     /** Start order: each group starts at once and is awaited before the next; stopped in reverse. */
     private final List<List<Part>> groups = new ArrayList<>();
     private final Set<Component> reportedExit = EnumSet.noneOf(Component.class);
+    /** Every process of every service, as the supervisor knows them. */
+    private final Map<Instance, InstancePart> instances = new HashMap<>();
     private final Supervisor supervisor;
 
     Up(Options opt, Path home, PrintStream out) {
@@ -50,17 +53,17 @@ final class Up {
         this.out = out;
         this.supervisor = new Supervisor(new Supervisor.Services() {
             @Override
-            public void start(Component service) {
-                parts.get(service).start();
+            public void start(Instance instance) {
+                instances.get(instance).start();
             }
 
             @Override
-            public boolean ready(Component service) {
-                return parts.get(service).ready();
+            public boolean ready(Instance instance) {
+                return instances.get(instance).ready();
             }
 
             @Override
-            public void exited(Component service, ChildProcess process) {
+            public void exited(Instance instance, ChildProcess process) {
                 ctx.watchdog.forget(process.pid());
             }
         }, ctx.state, out, Backoff.DEFAULT, Supervisor.STABLE, System::nanoTime);
@@ -73,7 +76,13 @@ final class Up {
         }
         List<Part> services = new ArrayList<>();
         for (Component s : Component.services()) {
-            Part service = new ServicePart(s, ctx, postgres, kubernetes, supervisor);
+            List<InstancePart> own = new ArrayList<>();
+            for (Instance i : opt.instances(s)) {
+                InstancePart part = new InstancePart(i, ctx, postgres, kubernetes, supervisor);
+                instances.put(i, part);
+                own.add(part);
+            }
+            Part service = new ServicePart(s, ctx, own);
             parts.put(s, service);
             services.add(service);
         }
@@ -107,6 +116,8 @@ final class Up {
             out.println("Starting the HyperAI platform (data: " + ctx.data + ")");
             if (ctx.opt.runs(Component.EXECUTION)) {
                 ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
+                        .ifPresent(line -> out.println("  " + line));
+                Replicas.executionNote(ctx.opt.replicas(), ctx.opt.executionRuntime())
                         .ifPresent(line -> out.println("  " + line));
             }
             for (Part p : wanted) {
@@ -155,10 +166,7 @@ final class Up {
         state.set("launcher.pid", pid);
         state.set("launcher.started", Instant.now());
         state.set("data", ctx.data);
-        for (Component c : Component.values()) {
-            state.set("port." + c.key(), ctx.port(c));
-            state.set("state." + c.key(), ctx.opt.runs(c) ? "stopped" : "skipped");
-        }
+        state.recordLayout(ctx.opt);
         state.save();
     }
 
@@ -179,6 +187,17 @@ final class Up {
     private void requireFreePorts(List<Part> wanted) {
         List<PortCheck.Conflict> conflicts = PortCheck.conflicts(ctx.opt.ports(),
                 wanted.stream().map(p -> p.component).toList());
+        List<String> instancesTaken = wanted.stream().filter(p -> p.component.isService())
+                .flatMap(p -> ctx.opt.instances(p.component).stream())
+                .filter(i -> i.numbered() && PortCheck.inUse(i.port()))
+                .map(i -> "port " + i.port() + " (" + i.name() + ": " + i.service().portOption() + " + "
+                        + Replicas.PORT_STEP * i.number() + ") is already in use")
+                .toList();
+        if (!instancesTaken.isEmpty()) {
+            throw new StartFailure("Cannot start: instance ports are already in use by another program:\n  - "
+                    + String.join("\n  - ", instancesTaken)
+                    + "\nFree them (see: ss -ltnp), or choose other service ports or fewer --replicas.", null);
+        }
         if (conflicts.isEmpty()) {
             return;
         }
@@ -198,7 +217,9 @@ final class Up {
     private void writeSkippedServicesEnv() {
         for (Component s : Component.services()) {
             if (!ctx.opt.runs(s)) {
-                ServiceEnv.writeEnvFile(ServiceEnv.envFile(ctx.state.dir(), s), ((ServicePart) parts.get(s)).env());
+                var role = postgres.role(s);
+                ServiceEnv.writeEnvFile(ServiceEnv.envFile(ctx.state.dir(), s), ServiceEnv.of(s, ctx.opt.ports(),
+                        ctx.data, role.user(), role.password(), kubernetes.url()));
             }
         }
     }
@@ -228,11 +249,11 @@ final class Up {
                 if (p.ready()) {
                     pending.remove(p);
                     p.becameReady();
-                    ctx.state.state(p.component, "ready");
+                    ctx.state.state(p.stateKey(), "ready");
                     ctx.say(String.format("%-11s ready on %s (%.1f s%s)", p.label(), p.address(), UpContext.secs(t0),
                             p.readyDetail()));
                 } else if (p.failure() != null) {
-                    ctx.state.state(p.component, "exited");
+                    ctx.state.state(p.stateKey(), "exited");
                     throw new StartFailure(p.component.displayName() + " " + p.failure(), p.log());
                 }
             }
@@ -295,7 +316,8 @@ final class Up {
 
     /**
      * {@code ./platform restart}: stops the part if it still runs, starts it again on the same port and data, and
-     * waits until it is ready. Runs on the monitor thread, so exits are not reported meanwhile.
+     * waits until it is ready; a service's instances one after the other. Runs on the monitor thread, so exits are not
+     * reported meanwhile.
      */
     private void restart(Component c) {
         long t0 = System.nanoTime();
@@ -308,9 +330,12 @@ final class Up {
         out.println("Restarting " + c.displayName() + " (asked by ./platform restart) ...");
         Part p = parts.get(c);
         try {
-            p.restart();
-            ctx.state.state(c, "starting");
-            awaitReady(List.of(p), t0);
+            for (Part step : p.restartSteps()) {
+                step.restart();
+                ctx.state.state(step.stateKey(), "starting");
+                awaitReady(List.of(step), t0);
+            }
+            ctx.state.state(c, "ready"); // the service, once all its instances are
             reportedExit.remove(c);
             ctx.say(String.format("Restarted %s (%.1f s)", c.displayName(), UpContext.secs(t0)));
         } catch (RuntimeException e) {
@@ -346,15 +371,7 @@ final class Up {
         }
         long t0 = System.nanoTime();
         for (int i = groups.size() - 1; i >= 0; i--) {
-            List<Thread> threads = new ArrayList<>();
-            for (Part p : groups.get(i)) {
-                if (p.started()) {
-                    Thread t = new Thread(() -> stop(p), "stop-" + p.component.key());
-                    t.start();
-                    threads.add(t);
-                }
-            }
-            threads.forEach(Procs::join);
+            Procs.runAll(groups.get(i).stream().filter(Part::started).<Runnable>map(p -> () -> stop(p)).toList());
         }
         ctx.watchdog.close();
         ctx.watchdog = null;

@@ -3,8 +3,12 @@ package io.hyperai.launcher;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.io.ByteArrayOutputStream;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import org.junit.jupiter.api.Test;
@@ -122,6 +126,88 @@ class OptionsTest {
                 .hasMessageContaining("--infra-only");
         assertThatThrownBy(() -> parse("up", "--timeout", "soon")).isInstanceOf(Options.UsageException.class)
                 .hasMessageContaining("--timeout").hasMessageContaining("soon");
+    }
+
+    @Test
+    void replicasDefaultToOneAndGoBeforeOrAfterTheCommand() {
+        assertThat(parse("up").replicas()).isEqualTo(1);
+        assertThat(parse("up", "--replicas", "2").replicas()).isEqualTo(2);
+        assertThat(parse("--replicas=3", "up").replicas()).isEqualTo(3);
+        assertThat(parse("--replicas", "9", "up").replicas()).isEqualTo(9);
+    }
+
+    @Test
+    void replicasThatAreNotANumberFromOneToNineAreAUsageError() {
+        for (String bad : List.of("0", "-1", "two", "10", "1.5", "")) {
+            assertThatThrownBy(() -> parse("up", "--replicas", bad)).as("--replicas '%s'", bad)
+                    .isInstanceOf(Options.UsageException.class).hasMessageContaining("--replicas")
+                    .hasMessageContaining("from 1 to 9").hasMessageContaining("'" + bad + "'");
+        }
+        assertThatThrownBy(() -> parse("up", "--replicas")).isInstanceOf(Options.UsageException.class)
+                .hasMessageContaining("--replicas");
+    }
+
+    @Test
+    void aBadReplicasCountExitsAsEveryCommandLineTheLauncherCannotRun() {
+        ByteArrayOutputStream buffer = new ByteArrayOutputStream();
+        int code = Launcher.run(new String[] { "up", "--replicas", "0" }, new PrintStream(buffer, true,
+                StandardCharsets.UTF_8));
+        assertThat(code).isEqualTo(64);
+        assertThat(buffer.toString(StandardCharsets.UTF_8)).contains("--replicas").contains("./platform help");
+    }
+
+    @Test
+    void withOneReplicaEachServiceIsOneProcessOnItsOwnPort() {
+        Options o = parse("up", "--gear-port", "9101");
+        for (Component s : Component.services()) {
+            assertThat(o.instances(s)).containsExactly(Instance.only(s, o.port(s)));
+        }
+        assertThat(o.instances(Component.GEAR).get(0).port()).isEqualTo(9101);
+        assertThat(o.instances(Component.GEAR).get(0).key()).isEqualTo("gear");
+    }
+
+    @Test
+    void instanceNListensOnTheServicesPortPlusTenN() {
+        Options o = parse(Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes"), "up", "--replicas", "2");
+        assertThat(o.instances(Component.GEAR)).extracting(Instance::port).containsExactly(8111, 8121);
+        assertThat(o.instances(Component.EXECUTION)).extracting(Instance::port).containsExactly(8112, 8122);
+        assertThat(o.instances(Component.BILLING)).extracting(Instance::key).containsExactly("billing-1", "billing-2");
+        assertThat(o.instances(Component.BILLING)).extracting(Instance::port).containsExactly(8115, 8125)
+                .doesNotContainAnyElementsOf(o.ports().values());
+        assertThat(parse("up", "--replicas", "9").instances(Component.STORAGE)).extracting(Instance::port)
+                .containsExactly(8114, 8124, 8134, 8144, 8154, 8164, 8174, 8184, 8194);
+    }
+
+    @Test
+    void onTheLocalRuntimeExecutionServiceStaysOneProcessOnItsPort() {
+        Options local = parse("up", "--replicas", "3");
+        assertThat(local.executionRuntime()).isEqualTo("local");
+        assertThat(local.instances(Component.EXECUTION)).containsExactly(Instance.only(Component.EXECUTION, 8102));
+        assertThat(local.instances(Component.GEAR)).hasSize(3);
+        assertThat(Replicas.executionNote(3, "local")).hasValueSatisfying(line -> assertThat(line)
+                .startsWith("execution-service runs as one instance").contains("child processes")
+                .contains("HYPERAI_EXECUTION_RUNTIME=kubernetes runs 3").doesNotContain("\n"));
+        assertThat(Replicas.executionNote(1, "local")).isEmpty();
+        assertThat(Replicas.executionNote(3, "kubernetes")).isEmpty();
+        Options kubernetes = parse(Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes"), "up", "--replicas", "3");
+        assertThat(kubernetes.instances(Component.EXECUTION)).hasSize(3);
+    }
+
+    @Test
+    void anInstancePortThatIsAnotherComponentsOrOutOfRangeIsRejected() {
+        assertThatThrownBy(() -> parse("up", "--replicas", "2", "--storage-port", "8111"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("Port 8111")
+                .hasMessageContaining("storage").hasMessageContaining("gear-1").hasMessageContaining("port + 10 n");
+        assertThatThrownBy(() -> parse("up", "--replicas", "2", "--keycloak-port", "8125"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("Port 8125")
+                .hasMessageContaining("keycloak").hasMessageContaining("billing-2");
+        // the same ports with one replica: no instance ports, nothing collides
+        assertThat(parse("up", "--storage-port", "8111", "--keycloak-port", "8125").port(Component.STORAGE))
+                .isEqualTo(8111);
+        assertThatThrownBy(() -> parse("up", "--replicas", "2", "--billing-port", "65520"))
+                .isInstanceOf(Options.UsageException.class).hasMessageContaining("billing-2")
+                .hasMessageContaining("65540").hasMessageContaining("out of range");
+        assertThat(parse("up", "--billing-port", "65520").port(Component.BILLING)).isEqualTo(65520);
     }
 
     @Test

@@ -8,6 +8,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
+import java.util.Properties;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -26,6 +27,18 @@ class RestartTest {
         assertThat(Restart.requestFile(data, Component.KAFKA).getFileName().toString())
                 .isEqualTo("restart-kafka.request");
         assertThat(Restart.pending(data)).contains(Component.KAFKA);
+    }
+
+    @Test
+    void theOutcomeNamesTheNewPidOfEachInstance() {
+        Properties one = new Properties();
+        one.setProperty("pid.billing", "11");
+        assertThat(Restart.pids(one, Component.BILLING)).isEqualTo("pid 11");
+        Properties two = new Properties();
+        two.setProperty("instances.billing", "2");
+        two.setProperty("pid.billing-1", "21");
+        two.setProperty("pid.billing-2", "22");
+        assertThat(Restart.pids(two, Component.BILLING)).isEqualTo("pids 21, 22");
     }
 
     @Test

@@ -6,6 +6,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -43,6 +44,46 @@ class ServiceEnvTest {
                 Map.entry("HYPERAI_DATA_DIR", "/d"),
                 Map.entry("HYPERAI_LEASE_HOLDER", "gear-service@launcher"),
                 Map.entry("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false")));
+    }
+
+    @Test
+    void anInstanceHasItsOwnPortAndLeaseHolderAndCallsTheOthersAtTheirDocumentedPorts() {
+        Options o = Options.parse(new String[] { "up", "--replicas", "2" }, Map.of(), DATA, DATA);
+        List<Map<String, String>> envs = o.instances(Component.BILLING).stream()
+                .map(i -> ServiceEnv.of(i, o.ports(), DATA, "pg", "secret", "http://127.0.0.1:18443")).toList();
+        assertThat(envs).extracting(e -> e.get("QUARKUS_HTTP_PORT")).containsExactly("8115", "8125");
+        assertThat(envs).extracting(e -> e.get("HYPERAI_LEASE_HOLDER"))
+                .containsExactly("billing-service@launcher-1", "billing-service@launcher-2");
+        Map<String, String> one = env(Component.BILLING);
+        for (Map<String, String> env : envs) {
+            // the round robins on the documented ports, as with one process each
+            assertThat(env).containsEntry("HYPERAI_GEAR_URL", "http://localhost:8101")
+                    .containsEntry("HYPERAI_BILLING_URL", "http://localhost:8105");
+            Map<String, String> rest = new HashMap<>(env);
+            rest.keySet().removeAll(List.of("QUARKUS_HTTP_PORT", "HYPERAI_LEASE_HOLDER"));
+            Map<String, String> oneRest = new HashMap<>(one);
+            oneRest.keySet().removeAll(List.of("QUARKUS_HTTP_PORT", "HYPERAI_LEASE_HOLDER"));
+            assertThat(rest).isEqualTo(oneRest);
+        }
+    }
+
+    @Test
+    void noTwoProcessesOfThePlatformShareALeaseHolder() {
+        Options o = Options.parse(new String[] { "up", "--replicas", "3" },
+                Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes"), DATA, DATA);
+        List<String> holders = Component.services().stream().flatMap(s -> o.instances(s).stream())
+                .map(i -> ServiceEnv.of(i, o.ports(), DATA, "pg", "secret", "k").get("HYPERAI_LEASE_HOLDER")).toList();
+        assertThat(holders).hasSize(15).doesNotHaveDuplicates().contains("execution-service@launcher-3");
+    }
+
+    @Test
+    void theSummarySaysWhereTheInstancesAreAndWhichServiceRunsOnce() {
+        Options o = Options.parse(new String[] { "up", "--replicas", "2" }, Map.of(), DATA, DATA);
+        assertThat(Summary.replicasLine(o)).contains("round robin").contains("port + 10 n")
+                .contains("one instance of execution-service");
+        Options k8s = Options.parse(new String[] { "up", "--replicas", "2" },
+                Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes"), DATA, DATA);
+        assertThat(Summary.replicasLine(k8s)).doesNotContain("one instance");
     }
 
     @Test

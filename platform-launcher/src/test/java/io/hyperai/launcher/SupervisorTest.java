@@ -27,6 +27,7 @@ class SupervisorTest {
 
     private static final String CRASH = "echo starting; exit 3";
     private static final String SERVE = "exec sleep 300";
+    private static final Instance STORAGE = Instance.only(Component.STORAGE, 8104);
 
     @TempDir
     Path data;
@@ -45,22 +46,22 @@ class SupervisorTest {
         state = new RunState(data);
         services = new Supervisor.Services() {
             @Override
-            public void start(Component service) {
+            public void start(Instance instance) {
                 String script = commands.isEmpty() ? SERVE : commands.poll();
-                ChildProcess p = ChildProcess.start(service.moduleName(), List.of("sh", "-c", script), Map.of(), data,
-                        data.resolve("logs").resolve(service.logName()));
+                ChildProcess p = ChildProcess.start(instance.name(), List.of("sh", "-c", script), Map.of(), data,
+                        data.resolve("logs").resolve(instance.logName()));
                 started.add(p);
-                state.recordProcess(service, p.pid(), p.startMillis()); // as up records it
-                supervisor.watch(service, p);
+                state.recordProcess(instance.key(), p.pid(), p.startMillis()); // as up records it
+                supervisor.watch(instance, p);
             }
 
             @Override
-            public boolean ready(Component service) {
+            public boolean ready(Instance instance) {
                 return last().isAlive();
             }
 
             @Override
-            public void exited(Component service, ChildProcess process) {
+            public void exited(Instance instance, ChildProcess process) {
                 forgotten.add(process.pid());
             }
         };
@@ -110,7 +111,7 @@ class SupervisorTest {
         supervisor.tick();
         assertThat(lines()).hasSize(4).last().isEqualTo(
                 "storage-service exited (code 137) unexpectedly; restarting in 1 s (restart 4)");
-        assertThat(supervisor.restarts(Component.STORAGE)).isEqualTo(4);
+        assertThat(supervisor.restarts(STORAGE)).isEqualTo(4);
         assertThat(started).hasSize(4).allMatch(p -> !p.isAlive());
     }
 
@@ -143,15 +144,41 @@ class SupervisorTest {
     void aProcessReplacedOnPurposeIsNoCrash() throws Exception {
         startStorage();
         last().stop(Duration.ofSeconds(5)); // what ./platform restart does before it starts the service again
-        services.start(Component.STORAGE);
+        services.start(STORAGE);
         supervisor.tick();
         assertThat(lines()).isEmpty();
-        assertThat(supervisor.restarts(Component.STORAGE)).isZero();
+        assertThat(supervisor.restarts(STORAGE)).isZero();
+    }
+
+    @Test
+    void eachInstanceIsRestartedOnItsOwnUnderItsOwnName() throws Exception {
+        Instance first = new Instance(Component.BILLING, 1, 8115);
+        Instance second = new Instance(Component.BILLING, 2, 8125);
+        services.start(first);
+        services.start(second);
+        ChildProcess firstProcess = started.get(0);
+        supervisor.tick(); // both ready
+
+        kill9(started.get(1));
+        supervisor.tick();
+        assertThat(lines()).containsExactly(
+                "billing-service-2 exited (code 137) unexpectedly; restarting in 1 s (restart 1)");
+        assertThat(RunState.read(data)).containsEntry("state.billing-2", "exited")
+                .containsEntry("restarts.billing-2", "1").containsEntry("state.billing-1", "ready")
+                .doesNotContainKey("restarts.billing-1").doesNotContainKey("state.billing");
+
+        advance(Duration.ofSeconds(1));
+        assertThat(started).hasSize(3);
+        assertThat(RunState.read(data)).containsEntry("pid.billing-2", Long.toString(last().pid()))
+                .containsEntry("pid.billing-1", Long.toString(firstProcess.pid()));
+        assertThat(firstProcess.isAlive()).isTrue(); // the other instance kept serving
+        assertThat(supervisor.restarts(first)).isZero();
+        assertThat(supervisor.restarts(second)).isEqualTo(1);
     }
 
     /** As up starts it; then the supervisor watches it. */
     private void startStorage() {
-        services.start(Component.STORAGE);
+        services.start(STORAGE);
     }
 
     private void advance(Duration d) {

@@ -1,0 +1,80 @@
+package io.hyperai.launcher;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Map;
+
+import io.hyperai.infra.PostgresServer;
+
+/**
+ * One process of a service ({@link Instance}), from its packaged jar, with its own database role and the URLs of the
+ * rest. The {@link Supervisor} restarts it when it exits on its own.
+ */
+final class InstancePart extends ProcessPart {
+
+    static final Duration STOP_GRACE = Duration.ofSeconds(20);
+
+    final Instance instance;
+    private final PostgresPart postgres;
+    private final KubernetesPart kubernetes;
+    private final Supervisor supervisor;
+
+    InstancePart(Instance instance, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
+            Supervisor supervisor) {
+        super(instance.service(), ctx, STOP_GRACE);
+        this.instance = instance;
+        this.postgres = postgres;
+        this.kubernetes = kubernetes;
+        this.supervisor = supervisor;
+    }
+
+    @Override
+    String label() {
+        return instance.key();
+    }
+
+    @Override
+    String stateKey() {
+        return instance.key();
+    }
+
+    @Override
+    Path log() {
+        return ctx.logs.resolve(instance.logName());
+    }
+
+    Map<String, String> env() {
+        PostgresServer.Role role = postgres.role(component);
+        return ServiceEnv.of(instance, ctx.opt.ports(), ctx.data, role.user(), role.password(), kubernetes.url());
+    }
+
+    @Override
+    void start() {
+        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
+        Path javaHome = Path.of(System.getProperty("java.home"));
+        ChildProcess p = launch(instance.name(),
+                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(ctx.home, component)), env(), ctx.data);
+        ctx.state.state(stateKey(), "starting");
+        supervisor.watch(instance, p);
+    }
+
+    @Override
+    boolean ready() {
+        return Http.ok(readinessUrl());
+    }
+
+    private String readinessUrl() {
+        return ServiceEnv.readinessUrl(instance.port());
+    }
+
+    @Override
+    String address() {
+        return ServiceEnv.baseUrl(instance.port());
+    }
+
+    @Override
+    String notReadyDetail() {
+        int status = Http.status(readinessUrl());
+        return " (" + readinessUrl() + " answered " + (status < 0 ? "nothing" : "HTTP " + status) + ")";
+    }
+}
