@@ -181,6 +181,7 @@ class JourneyIT {
         String wsGear = api.gear(ALICE, "journey exhausting", PRICEY, List.of());
         long before = api.balance(ALICE);
         assertThat(before).isPositive();
+        long seen = lastNotice(ALICE);
         String ws = api.workspace(ALICE, wsGear);
         JsonPath stopped = api.awaitState(ALICE, ws, "STOPPED", "FAILED", "SUCCEEDED");
         assertThat(stopped.getString("state")).isEqualTo("STOPPED");
@@ -195,6 +196,27 @@ class JourneyIT {
         await().atMost(Api.WAIT).until(() -> !api.account(ALICE).getBoolean("exhausted"));
         String again = api.script(ALICE, seedGear, "true");
         assertThat(api.awaitState(ALICE, again, "SUCCEEDED", "FAILED").getString("state")).isEqualTo("SUCCEEDED");
+
+        // told once that the balance ran out and once that the workspace was stopped for it, however many passes saw it
+        String exhausted = "items.findAll { it.kind == 'BALANCE_EXHAUSTED' }";
+        String stoppedNotice = "items.findAll { it.kind == 'EXECUTION_STOPPED' && it.executionId == '" + ws + "' }";
+        await().atMost(Api.WAIT).until(() -> !noticesAfter(seen).getList(exhausted).isEmpty()
+                && !noticesAfter(seen).getList(stoppedNotice).isEmpty());
+        JsonPath told = noticesAfter(seen);
+        assertThat(told.getList(exhausted)).hasSize(1);
+        assertThat(told.getList(stoppedNotice)).hasSize(1);
+    }
+
+    private static JsonPath noticesAfter(long seen) {
+        return api.as(ALICE, "execution").queryParam("after", seen).queryParam("size", 100)
+                .get("/api/v1/notifications").then().statusCode(200).extract().jsonPath();
+    }
+
+    /** The id of the user's newest notification (0 if none): what is told after it is new. */
+    private static long lastNotice(String user) {
+        List<Long> ids = api.as(user, "execution").queryParam("size", 1).get("/api/v1/notifications").then()
+                .statusCode(200).extract().jsonPath().getList("items.id", Long.class);
+        return ids.isEmpty() ? 0 : ids.get(0);
     }
 
     /** The status of a GET, or -1 when nothing listens any more. */

@@ -4,10 +4,13 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.net.HttpURLConnection;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.URL;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,9 +36,10 @@ public final class RoundRobin implements AutoCloseable {
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
+    private final Set<Integer> unready = ConcurrentHashMap.newKeySet();
     private volatile boolean closed;
 
-    private RoundRobin(int port, List<Integer> backends) throws IOException {
+    private RoundRobin(int port, List<Integer> backends, String readyPath) throws IOException {
         this.backends = List.copyOf(backends);
         this.server = new ServerSocket();
         server.setReuseAddress(true);
@@ -43,15 +47,30 @@ public final class RoundRobin implements AutoCloseable {
         this.acceptor = new Thread(this::acceptAll, "round-robin-" + server.getLocalPort());
         acceptor.setDaemon(true);
         acceptor.start();
+        if (readyPath != null) {
+            Thread prober = new Thread(() -> probeAll(readyPath), "round-robin-ready-" + server.getLocalPort());
+            prober.setDaemon(true);
+            prober.start();
+        }
     }
 
     /** Listens on loopback {@code port} (0: any free one) for {@code backends}, loopback ports of the instances. */
     public static RoundRobin start(int port, List<Integer> backends) {
+        return start(port, backends, null);
+    }
+
+    /**
+     * As {@link #start(int, List)}, and new connections go to the instances whose {@code readyPath} (an HTTP GET,
+     * e.g. {@code /q/health/ready}) answered 200 at its last probe, four times a second, as a Kubernetes Service
+     * follows readiness: an instance that is shutting down says so while it still serves, and gets no new
+     * connections. When none is ready, any that accepts is taken.
+     */
+    public static RoundRobin start(int port, List<Integer> backends, String readyPath) {
         if (backends.isEmpty()) {
             throw new IllegalArgumentException("no instance to send connections to");
         }
         try {
-            return new RoundRobin(port, backends);
+            return new RoundRobin(port, backends, readyPath);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot listen on port " + port, e);
         }
@@ -95,11 +114,23 @@ public final class RoundRobin implements AutoCloseable {
         pump(client, upstream, client, upstream, directions);
     }
 
-    /** The next instance that accepts, trying each once. */
+    /** The next ready instance that accepts, trying each once; then any other that accepts. */
     private Socket connect() {
         int start = Math.floorMod(next.getAndIncrement(), backends.size());
+        List<Integer> order = new ArrayList<>();
         for (int i = 0; i < backends.size(); i++) {
             int port = backends.get((start + i) % backends.size());
+            if (!unready.contains(port)) {
+                order.add(port);
+            }
+        }
+        for (int i = 0; i < backends.size(); i++) {
+            int port = backends.get((start + i) % backends.size());
+            if (unready.contains(port)) {
+                order.add(port);
+            }
+        }
+        for (int port : order) {
             Socket s = new Socket();
             try {
                 s.setTcpNoDelay(true);
@@ -135,6 +166,39 @@ public final class RoundRobin implements AutoCloseable {
         }
         close(client);
         close(upstream);
+    }
+
+    private void probeAll(String readyPath) {
+        while (!closed) {
+            for (int port : backends) {
+                if (ready(port, readyPath)) {
+                    unready.remove(port);
+                } else {
+                    unready.add(port);
+                }
+            }
+            try {
+                Thread.sleep(250);
+            } catch (InterruptedException e) {
+                return;
+            }
+        }
+    }
+
+    private static boolean ready(int port, String path) {
+        try {
+            HttpURLConnection c = (HttpURLConnection) new URL(
+                    "http://127.0.0.1:" + port + path).openConnection();
+            c.setConnectTimeout(500);
+            c.setReadTimeout(1000);
+            try {
+                return c.getResponseCode() == 200;
+            } finally {
+                c.disconnect();
+            }
+        } catch (IOException e) {
+            return false;
+        }
     }
 
     private void close(Socket s) {

@@ -62,6 +62,83 @@ class RoundRobinTest {
         assertThat(ask(rr.port(), big)).isEqualTo("a: " + big);
     }
 
+    @Test
+    void anInstanceThatSaysItIsNotReadyGetsNoNewConnectionsWhileAnotherIs() throws Exception {
+        HttpInstance a = http("a");
+        HttpInstance b = http("b");
+        RoundRobin rr = RoundRobin.start(0, List.of(a.port(), b.port()), "/ready");
+        closing.add(rr);
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            java.util.Set<String> seen = new java.util.HashSet<>();
+            for (int i = 0; i < 4; i++) {
+                seen.add(get(rr.port()));
+            }
+            return seen.equals(java.util.Set.of("a", "b"));
+        });
+
+        a.ready = false; // a is shutting down: it still serves, but says it is not ready
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10)).until(() -> {
+            for (int i = 0; i < 4; i++) {
+                if (!get(rr.port()).equals("b")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+        for (int i = 0; i < 6; i++) {
+            assertThat(get(rr.port())).isEqualTo("b");
+        }
+
+        b.ready = false; // nobody ready: whoever accepts still serves
+        Thread.sleep(600);
+        java.util.Set<String> seen = new java.util.HashSet<>();
+        for (int i = 0; i < 4; i++) {
+            seen.add(get(rr.port()));
+        }
+        assertThat(seen).containsExactlyInAnyOrder("a", "b");
+    }
+
+    /** GET / over HTTP/1.0 (one connection per request), the body. */
+    private static String get(int port) throws IOException {
+        try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
+            String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+            return response.substring(response.indexOf("\r\n\r\n") + 4);
+        }
+    }
+
+    /** An HTTP server that answers / with its name and /ready with 200 or 503. */
+    private HttpInstance http(String name) throws IOException {
+        HttpInstance instance = new HttpInstance(com.sun.net.httpserver.HttpServer.create(
+                new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0));
+        instance.server.createContext("/ready", x -> {
+            x.sendResponseHeaders(instance.ready ? 200 : 503, -1);
+            x.close();
+        });
+        instance.server.createContext("/", x -> {
+            byte[] body = name.getBytes(StandardCharsets.US_ASCII);
+            x.sendResponseHeaders(200, body.length);
+            x.getResponseBody().write(body);
+            x.close();
+        });
+        instance.server.start();
+        closing.add(() -> instance.server.stop(0));
+        return instance;
+    }
+
+    private static final class HttpInstance {
+        final com.sun.net.httpserver.HttpServer server;
+        volatile boolean ready = true;
+
+        HttpInstance(com.sun.net.httpserver.HttpServer server) {
+            this.server = server;
+        }
+
+        int port() {
+            return server.getAddress().getPort();
+        }
+    }
+
     private static String ask(int port, String line) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
             OutputStream out = s.getOutputStream();

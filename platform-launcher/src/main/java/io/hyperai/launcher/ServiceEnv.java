@@ -104,6 +104,12 @@ final class ServiceEnv {
         env.put("HYPERAI_DATA_DIR", dataDir.toString());
         // the supervisor restarts an instance only after it died: restarted, it takes its singleton work back at once
         env.put("HYPERAI_LEASE_HOLDER", instance.holder());
+        if (instance.numbered()) {
+            // behind a round robin that follows readiness: a stopping instance says it is not ready for a moment
+            // while it still serves, then finishes the requests it has
+            env.put("QUARKUS_SHUTDOWN_DELAY", "2s");
+            env.put("QUARKUS_SHUTDOWN_TIMEOUT", "10s");
+        }
         // the prod profile logs JSON lines for a cluster's collector; people read these logs
         env.put("QUARKUS_LOG_CONSOLE_JSON_ENABLED", "false");
         if (service == Component.EXECUTION) {

@@ -48,7 +48,8 @@ final class ServicePart extends Part {
     void start() {
         instances.forEach(InstancePart::start);
         if (replicated()) {
-            entry = RoundRobin.start(ctx.port(component), instances.stream().map(i -> i.instance.port()).toList());
+            entry = RoundRobin.start(ctx.port(component), instances.stream().map(i -> i.instance.port()).toList(),
+                    "/q/health/ready");
         }
     }
 

@@ -59,8 +59,12 @@ class ServiceEnvTest {
             // the round robins on the documented ports, as with one process each
             assertThat(env).containsEntry("HYPERAI_GEAR_URL", "http://localhost:8101")
                     .containsEntry("HYPERAI_BILLING_URL", "http://localhost:8105");
+            // behind a round robin that follows readiness, a stopping instance first says it is not ready
+            assertThat(env).containsEntry("QUARKUS_SHUTDOWN_DELAY", "2s").containsEntry("QUARKUS_SHUTDOWN_TIMEOUT", "10s");
+            assertThat(one).doesNotContainKeys("QUARKUS_SHUTDOWN_DELAY", "QUARKUS_SHUTDOWN_TIMEOUT");
             Map<String, String> rest = new HashMap<>(env);
-            rest.keySet().removeAll(List.of("QUARKUS_HTTP_PORT", "HYPERAI_LEASE_HOLDER"));
+            rest.keySet().removeAll(List.of("QUARKUS_HTTP_PORT", "HYPERAI_LEASE_HOLDER", "QUARKUS_SHUTDOWN_DELAY",
+                    "QUARKUS_SHUTDOWN_TIMEOUT"));
             Map<String, String> oneRest = new HashMap<>(one);
             oneRest.keySet().removeAll(List.of("QUARKUS_HTTP_PORT", "HYPERAI_LEASE_HOLDER"));
             assertThat(rest).isEqualTo(oneRest);

@@ -68,7 +68,9 @@ public final class PackagedServices implements AutoCloseable {
             throw e;
         }
         if (replicas > 1) {
-            instancePorts.forEach((name, own) -> entries.add(RoundRobin.start(ports.get(name), own)));
+            // new connections follow readiness, so an instance that is stopping (and says so) is left alone
+            instancePorts.forEach((name, own) -> entries.add(RoundRobin.start(ports.get(name), own,
+                    "/q/health/ready")));
         }
     }
 
