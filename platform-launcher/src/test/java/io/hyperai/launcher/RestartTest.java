@@ -39,6 +39,12 @@ class RestartTest {
         two.setProperty("pid.billing-1", "21");
         two.setProperty("pid.billing-2", "22");
         assertThat(Restart.pids(two, Component.BILLING)).isEqualTo("pids 21, 22");
+        // the infrastructure is one process and has no instances (a restart of PostgreSQL failed on this)
+        Properties infra = new Properties();
+        infra.setProperty("pid.postgres", "31");
+        infra.setProperty("pid.kafka", "32");
+        assertThat(Restart.pids(infra, Component.POSTGRES)).isEqualTo("pid 31");
+        assertThat(Restart.pids(infra, Component.KAFKA)).isEqualTo("pid 32");
     }
 
     @Test
