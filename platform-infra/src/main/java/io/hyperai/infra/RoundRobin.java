@@ -11,6 +11,7 @@ import java.net.ServerSocket;
 import java.net.Socket;
 import java.net.URL;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -119,17 +120,9 @@ public final class RoundRobin implements AutoCloseable {
         int start = Math.floorMod(next.getAndIncrement(), backends.size());
         List<Integer> order = new ArrayList<>();
         for (int i = 0; i < backends.size(); i++) {
-            int port = backends.get((start + i) % backends.size());
-            if (!unready.contains(port)) {
-                order.add(port);
-            }
+            order.add(backends.get((start + i) % backends.size()));
         }
-        for (int i = 0; i < backends.size(); i++) {
-            int port = backends.get((start + i) % backends.size());
-            if (unready.contains(port)) {
-                order.add(port);
-            }
-        }
+        order.sort(Comparator.comparing(unready::contains)); // stable: the ready ones first, each group in turn
         for (int port : order) {
             Socket s = new Socket();
             try {

@@ -42,12 +42,9 @@ final class Restart {
 
     /** {@code pid 123}, or with several instances {@code pids 123, 456} (restarted one after the other). */
     static String pids(Properties state, Component c) {
-        if (!c.isService()) { // PostgreSQL, Kafka, Keycloak: one process, no instances
-            return "pid " + state.getProperty("pid." + c.key(), "?");
-        }
-        List<Instance> instances = RunState.instances(state, c);
-        return (instances.size() == 1 ? "pid " : "pids ") + instances.stream()
-                .map(i -> state.getProperty("pid." + i.key(), "?")).collect(Collectors.joining(", "));
+        List<String> keys = RunState.processKeys(state, c);
+        return (keys.size() == 1 ? "pid " : "pids ") + keys.stream()
+                .map(key -> state.getProperty("pid." + key, "?")).collect(Collectors.joining(", "));
     }
 
     static int run(Options opt, PrintStream out) {

@@ -167,6 +167,14 @@ final class RunState {
         return out;
     }
 
+    /**
+     * The keys of the processes {@code c} runs as ({@code pid.<key>}): a service's instances, or the one process of
+     * the infrastructure (PostgreSQL, Kafka, Keycloak).
+     */
+    static List<String> processKeys(Properties state, Component c) {
+        return c.isService() ? instances(state, c).stream().map(Instance::key).toList() : List.of(c.key());
+    }
+
     private static int port(Properties state, String key, int otherwise) {
         return Integer.parseInt(state.getProperty("port." + key, Integer.toString(otherwise)));
     }

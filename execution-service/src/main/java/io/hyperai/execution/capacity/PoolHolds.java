@@ -10,8 +10,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * Pools the cluster has just refused a pod for, held back from dispatching for a while. The queue counts only the
  * executions it dispatched; the namespace's quota also holds what it does not see (home-save pods, anything else an
  * operator runs there), so after a refusal the queue would try again on every pass. Instead the pool waits, twice as
- * long after each refusal in a row (up to {@code longest}), and at once again when something of the platform's ends
- * or a pod of the pool is accepted.
+ * long after each refusal in a row (up to {@code longest}), and at once again when a container of the platform's is
+ * removed (its share of the quota is free) or a pod of the pool is accepted.
  */
 public final class PoolHolds {
 
@@ -43,7 +43,7 @@ public final class PoolHolds {
         holds.remove(pool);
     }
 
-    /** Something ended and freed what it held: every pool may try again. */
+    /** A container was removed and freed what it held in the quota: every pool may try again. */
     public void freed() {
         holds.clear();
     }

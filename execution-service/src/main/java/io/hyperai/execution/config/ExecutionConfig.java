@@ -211,7 +211,7 @@ public interface ExecutionConfig {
 
         /**
          * Kubernetes: after the quota refuses a pod, how long its pool is held back from dispatching (doubled after
-         * each refusal in a row, up to {@link #refusalHoldLongest()}; lifted when an execution ends).
+         * each refusal in a row, up to {@link #refusalHoldLongest()}; lifted when a container is removed).
          */
         @WithDefault("4s")
         Duration refusalHold();

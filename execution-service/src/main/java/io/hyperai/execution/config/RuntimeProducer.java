@@ -1,5 +1,7 @@
 package io.hyperai.execution.config;
 
+import java.time.Clock;
+
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Produces;
@@ -8,6 +10,7 @@ import io.fabric8.kubernetes.client.KubernetesClient;
 import io.hyperai.execution.capacity.CapacitySource;
 import io.hyperai.execution.capacity.ClusterCapacity;
 import io.hyperai.execution.capacity.LocalCapacity;
+import io.hyperai.execution.capacity.PoolHolds;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.KubernetesRuntime;
 import io.hyperai.execution.runtime.LocalProcessRuntime;
@@ -34,5 +37,12 @@ public class RuntimeProducer {
         return "kubernetes".equals(config.runtime())
                 ? new ClusterCapacity(client.get(), config.namespace(), config.queue().capacityRefresh())
                 : new LocalCapacity(config.queue());
+    }
+
+    /** One record of refused pools, for the dispatcher that reads it and every container removal that lifts it. */
+    @Produces
+    @ApplicationScoped
+    PoolHolds poolHolds(ExecutionConfig config) {
+        return new PoolHolds(config.queue().refusalHold(), config.queue().refusalHoldLongest(), Clock.systemUTC());
     }
 }

@@ -1,6 +1,7 @@
 package io.hyperai.execution.proxy;
 
 import java.time.Instant;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -32,13 +33,14 @@ public class WorkspaceActivity {
 
     /** What was used since the last call, each with its latest use; taken out (put back with {@link #unsaved}). */
     public Map<String, Instant> takeUnsaved() {
-        Map<String, Instant> taken = new java.util.HashMap<>();
-        for (String id : Set.copyOf(unsaved.keySet())) {
+        Map<String, Instant> taken = new HashMap<>();
+        // each entry removed as it is taken: a use recorded meanwhile stays for the next save
+        unsaved.keySet().forEach(id -> {
             Instant at = unsaved.remove(id);
             if (at != null) {
                 taken.put(id, at);
             }
-        }
+        });
         return taken;
     }
 

@@ -18,7 +18,6 @@ import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.capacity.PoolHolds;
-import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.CapacityRefused;
 import io.hyperai.execution.runtime.PodObservation;
 import io.hyperai.execution.capacity.Amount;
@@ -62,10 +61,9 @@ public class Dispatcher {
     private final AtomicBoolean again = new AtomicBoolean();
 
     public Dispatcher(QueuePlanner planner, RuntimeCalls calls, ExecutionStateService states, MeterRegistry registry,
-            Vertx vertx, ExecutionConfig config) {
+            Vertx vertx, PoolHolds holds) {
         this.vertx = vertx;
-        this.holds = new PoolHolds(config.queue().refusalHold(), config.queue().refusalHoldLongest(),
-                java.time.Clock.systemUTC());
+        this.holds = holds;
         this.planner = planner;
         this.calls = calls;
         this.states = states;
@@ -91,12 +89,6 @@ public class Dispatcher {
     public void poke() {
         Detached.run(vertx, this::pass,
                 e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage()));
-    }
-
-    /** Something ended and freed what it held: a pass soon, with every pool free to try again. */
-    public void freed() {
-        holds.freed();
-        poke();
     }
 
     /** Dispatches what fits now; returns after the runtime has been given each. */

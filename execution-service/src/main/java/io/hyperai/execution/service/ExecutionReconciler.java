@@ -144,7 +144,7 @@ public class ExecutionReconciler {
                 .map(observation -> states.observe(id, observation)
                         .invoke(e -> {
                             if (e != null && e.state.isTerminal()) {
-                                dispatcher.freed(); // what it held is free for the queue now
+                                dispatcher.poke(); // what it held is free for the queue now
                             }
                         })
                         .chain(e -> removeIfStopped(id, e)))

@@ -4,6 +4,7 @@ import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.execution.capacity.PoolHolds;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.HomeSaves;
 import io.hyperai.execution.runtime.Launch;
@@ -20,10 +21,12 @@ public class RuntimeCalls {
 
     private final ExecutionRuntime runtime;
     private final HomeSaves saves;
+    private final PoolHolds holds;
 
-    public RuntimeCalls(ExecutionRuntime runtime, HomeSaves saves) {
+    public RuntimeCalls(ExecutionRuntime runtime, HomeSaves saves, PoolHolds holds) {
         this.runtime = runtime;
         this.saves = saves;
+        this.holds = holds;
     }
 
     public Uni<Void> start(Launch launch) {
@@ -41,6 +44,7 @@ public class RuntimeCalls {
     public Uni<Void> remove(String executionId, boolean ran) {
         return blocking(() -> {
             runtime.remove(executionId, ran);
+            holds.freed(); // what the container held in the cluster's quota is free again
             return null;
         });
     }

@@ -48,8 +48,8 @@ public class Leadership {
     private final LeaseConfig config;
     private final String name;
     private final String holder;
-    private final AtomicLong validUntil = new AtomicLong();
-    private final AtomicBoolean valid = new AtomicBoolean();
+    /** System.nanoTime() until which this instance leads; "now" (not leading) until a renewal succeeds. */
+    private final AtomicLong validUntil = new AtomicLong(System.nanoTime());
     private final AtomicBoolean stopped = new AtomicBoolean();
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong fence = new AtomicLong();
@@ -68,12 +68,7 @@ public class Leadership {
 
     /** Whether this instance holds the lease now. */
     public boolean leads() {
-        return valid.get() && System.nanoTime() - validUntil.get() < 0;
-    }
-
-    /** This instance's name in the lease (its process and a random part). */
-    public String holder() {
-        return holder;
+        return System.nanoTime() - validUntil.get() < 0;
     }
 
     /** How many times the lease has changed hands (this instance's view as of its last renewal). */
@@ -91,8 +86,7 @@ public class Leadership {
 
     void claimAtStart(@Observes StartupEvent start) {
         renew().subscribe().with(ok -> {
-        }, e -> {
-        });
+        }); // renew() recovers from its failures itself
     }
 
     @Scheduled(identity = "leader-lease", every = "${hyperai.lease.renew-interval:5s}",
@@ -110,7 +104,8 @@ public class Leadership {
                     if (held) {
                         fence.set(rows.iterator().next().getLong("fence"));
                         validUntil.set(sentAt + duration - duration / 10); // a tenth spare for clock rate drift
-                        valid.set(true);
+                    } else {
+                        validUntil.set(System.nanoTime()); // another holds it: stop leading now, not at our expiry
                     }
                     if (held != before) {
                         LOG.infof(held ? "%s leads %s now (fence %d)" : "%s no longer leads %s (fence %d)", holder,
@@ -134,7 +129,9 @@ public class Leadership {
     /** Given up on a clean stop, so another instance takes the work over at once. */
     void release(@Observes ShutdownEvent stop) {
         stopped.set(true);
-        if (!valid.getAndSet(false)) {
+        boolean led = leads();
+        validUntil.set(System.nanoTime());
+        if (!led) {
             return;
         }
         try {
