@@ -175,9 +175,12 @@ class HighAvailabilityTest {
             String timeout = render.configMap(service + "-config").getData().get("QUARKUS_SHUTDOWN_TIMEOUT");
             assertThat(timeout).as(service + ": QUARKUS_SHUTDOWN_TIMEOUT (unset, Quarkus waits for no request)")
                     .isNotNull();
+            String delay = render.configMap(service + "-config").getData().get("QUARKUS_SHUTDOWN_DELAY");
+            assertThat(delay).as(service + ": QUARKUS_SHUTDOWN_DELAY (unset, kept-alive connections meet the close)")
+                    .isNotNull();
             long grace = pod.getTerminationGracePeriodSeconds() == null ? 30 : pod.getTerminationGracePeriodSeconds();
             assertThat(Duration.ofSeconds(grace)).as(service + " terminationGracePeriodSeconds")
-                    .isGreaterThan(preStop.plus(quarkusDuration(timeout)));
+                    .isGreaterThan(preStop.plus(quarkusDuration(delay)).plus(quarkusDuration(timeout)));
         }
     }
 

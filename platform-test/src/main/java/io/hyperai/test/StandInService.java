@@ -46,6 +46,11 @@ public final class StandInService implements AutoCloseable {
             return new Answer(200, null, raw, contentType);
         }
 
+        /** No answer: the connection is closed as soon as the request is read (an instance going away). */
+        public static Answer dropConnection() {
+            return new Answer(-1, null);
+        }
+
         public static Answer status(int status) {
             return new Answer(status, status == 404
                     ? "{\"type\":\"urn:hyperai:problem:not-found\",\"title\":\"Not Found\",\"status\":404}"
@@ -158,6 +163,9 @@ public final class StandInService implements AutoCloseable {
     }
 
     private static void send(HttpExchange exchange, Answer answer) throws IOException {
+        if (answer.status() < 0) {
+            return; // closing an exchange whose headers were never sent closes its connection
+        }
         byte[] bytes = answer.raw() != null ? answer.raw()
                 : answer.body() == null ? new byte[0] : answer.body().getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", answer.contentType() != null ? answer.contentType()

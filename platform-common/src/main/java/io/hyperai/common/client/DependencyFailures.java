@@ -1,5 +1,7 @@
 package io.hyperai.common.client;
 
+import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 
@@ -10,6 +12,7 @@ import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
 import io.hyperai.common.problem.ProblemException;
+import io.vertx.core.http.HttpClosedException;
 import io.smallrye.mutiny.Uni;
 
 /**
@@ -26,6 +29,9 @@ public final class DependencyFailures {
     }
 
     public static boolean isUnavailability(Throwable failure) {
+        if (isLostConnection(failure)) {
+            return true;
+        }
         Throwable t = failure;
         while (t != null) {
             if (t instanceof TimeoutException || t instanceof CircuitBreakerOpenException
@@ -38,6 +44,24 @@ public final class DependencyFailures {
             }
             if (t instanceof WebApplicationException web && web.getResponse() != null
                     && web.getResponse().getStatus() >= 500) {
+                return true;
+            }
+            t = t.getCause() == t ? null : t.getCause();
+        }
+        return false;
+    }
+
+    /**
+     * The call failed in transit, before an answer: typically a kept-alive connection that the other side closed as
+     * the request went out (an instance stopping, which had not read it; the REST client reports
+     * {@code IOException: Connection was closed}), a connection refused or reset, or an instance that died under
+     * it. Never a timeout (the call may still be running there) and never an answer.
+     */
+    public static boolean isLostConnection(Throwable failure) {
+        Throwable t = failure;
+        while (t != null) {
+            boolean transport = t instanceof IOException && !(t instanceof InterruptedIOException);
+            if (transport || t instanceof HttpClosedException) {
                 return true;
             }
             t = t.getCause() == t ? null : t.getCause();

@@ -27,9 +27,11 @@ public class StorageReservations {
     private static final String STORAGE = "storage-service";
 
     private final StorageClient storage;
+    private final StorageReservationClient reservations;
 
-    public StorageReservations(@RestClient StorageClient storage) {
+    public StorageReservations(@RestClient StorageClient storage, @RestClient StorageReservationClient reservations) {
         this.storage = storage;
+        this.reservations = reservations;
     }
 
     public Uni<StorageAdmission> admission(String userId) {
@@ -41,7 +43,7 @@ public class StorageReservations {
         if (bytes <= 0) {
             return Uni.createFrom().nullItem();
         }
-        return call(storage.reserve(new ReservationRequest(userId, bytes)))
+        return call(reservations.reserve(new ReservationRequest(userId, bytes)))
                 .map(r -> UUID.fromString(r.getEntity().id()));
     }
 

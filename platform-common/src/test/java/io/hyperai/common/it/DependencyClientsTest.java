@@ -8,6 +8,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.inject.Inject;
 
@@ -23,6 +24,7 @@ import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.client.RefusedByDependency;
 import io.hyperai.common.client.StorageClient;
+import io.hyperai.common.client.StorageReservationClient;
 import io.hyperai.contracts.storage.StorageApi;
 import io.hyperai.test.StandInService;
 import io.hyperai.test.StandInService.Answer;
@@ -51,6 +53,10 @@ class DependencyClientsTest {
     @Inject
     @RestClient
     StorageClient storage;
+
+    @Inject
+    @RestClient
+    StorageReservationClient reservations;
 
     @Inject
     @RestClient
@@ -117,6 +123,33 @@ class DependencyClientsTest {
         assertThat(standIn.received()).as("calls that reached the dependency while its circuit was open").isEmpty();
         // another dependency's circuit is its own
         assertThat(CircuitBreakerMaintenance.get().currentState("storage")).isEqualTo(CircuitBreakerState.CLOSED);
+    }
+
+    @Test
+    void aCallWhoseConnectionClosedUnderItIsMadeOnceMore() {
+        AtomicInteger calls = new AtomicInteger();
+        standIn.on("GET", "/internal/storage/admission/alice", r -> calls.incrementAndGet() == 1
+                ? Answer.dropConnection()
+                : Answer.json("{\"userId\":\"alice\",\"quotaBytes\":10}"));
+
+        assertThat(await(storage.admission("alice")).quotaBytes()).isEqualTo(10);
+        assertThat(calls).hasValue(2);
+
+        // once more only: a dependency that keeps closing is unavailable
+        standIn.on("GET", "/internal/storage/admission/bob", r -> Answer.dropConnection());
+        Throwable failure = failure(storage.admission("bob"));
+        assertThat(DependencyFailures.isLostConnection(failure)).as("%s", failure).isTrue();
+        assertThat(DependencyFailures.isUnavailability(failure)).isTrue();
+        assertThat(standIn.received()).filteredOn(r -> r.path().endsWith("/bob")).hasSize(2);
+    }
+
+    @Test
+    void aReservationIsNeverMadeTwice() {
+        // the connection closed after storage read the request: it may have reserved; repeating would hold twice
+        standIn.on("POST", "/internal/storage/reservations", r -> Answer.dropConnection());
+        Throwable failure = failure(reservations.reserve(new StorageApi.ReservationRequest("alice", 5L)));
+        assertThat(DependencyFailures.isUnavailability(failure)).as("%s", failure).isTrue();
+        assertThat(standIn.received()).hasSize(1);
     }
 
     @Test
