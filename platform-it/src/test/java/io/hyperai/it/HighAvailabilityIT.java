@@ -182,7 +182,8 @@ class HighAvailabilityIT {
                 }
                 if (uploaded < 60) {
                     byte[] content = Api.random(1_000 + i, i);
-                    Response r = call("upload", () -> api.upload(token, dataset, "part-" + i + ".bin", content));
+                    String file = "part-" + i + ".bin";
+                    Response r = call("upload", () -> api.upload(token, dataset, file, content));
                     if (r != null && r.statusCode() == 201) {
                         uploaded++;
                         uploadedBytes += content.length;
