@@ -1,14 +1,20 @@
 package io.hyperai.execution;
 
-import static io.restassured.RestAssured.given;
-
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.sql.Connection;
 import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.function.Predicate;
 
 import jakarta.inject.Inject;
@@ -29,11 +35,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
 import io.quarkus.vertx.VertxContextSupport;
-import io.restassured.http.ContentType;
+import io.restassured.RestAssured;
 
 /**
  * Not a test (the name keeps it out of the build): how many pod changes per second one informer and its reconciler
- * turn into execution states (docs/scale.md). N script executions are started and their pods held Pending
+ * turn into execution states (docs/scale.md). N script executions are started (a tenth sequentially to warm up, the
+ * rest from {@code bench.clients} clients at once: starts per second of one instance) and their pods held Pending
  * (unschedulable) by the fake kubelet; then every pod is scheduled at once (Pending, scheduled, Running: three
  * status writes each) and the time is taken until the execution database shows all N RUNNING; then every pod's
  * container exits 0 at once and the time is taken until all N are SUCCEEDED, and until every pod is deleted (the end
@@ -41,7 +48,7 @@ import io.restassured.http.ContentType;
  * the last pod in that phase (the fake kubelet's writes, one thread, in the same JVM), so the reconciler's own share
  * can be told apart. Finally the time of a full periodic pass over the N active executions. The reconcile resync
  * interval is the deployed default (30 s), so the periodic pass does not run during the bursts.
- * Run: {@code ./mvnw test -pl execution-service -Dtest=ReconcileThroughputBench -Dbench.pods=500}.
+ * Run: {@code ./mvnw test -pl execution-service -Dtest=ReconcileThroughputBench -Dbench.pods=500 -Dbench.clients=8}.
  */
 @QuarkusTest
 @TestProfile(ReconcileThroughputBench.DeployedResync.class)
@@ -91,17 +98,35 @@ class ReconcileThroughputBench {
         Watch watch = watch(gear);
         try {
             String token = Tokens.alice();
+            int clients = Integer.getInteger("bench.clients", 8);
+            HttpClient http = HttpClient.newHttpClient();
+            HttpRequest start = HttpRequest.newBuilder(URI.create("http://localhost:" + RestAssured.port
+                    + "/api/v1/gears/" + gear + "/executions")).header("Authorization", "Bearer " + token)
+                    .header("Content-Type", "application/json")
+                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}"))
+                    .build();
+            // a warm-up of a tenth, sequential, then the rest from several clients at once
+            int warm = n / 10;
+            for (int i = 0; i < warm; i++) {
+                post(http, start);
+            }
+            ExecutorService pool = Executors.newFixedThreadPool(clients);
+            List<Future<?>> posts = new ArrayList<>();
             long t = System.nanoTime();
-            for (int i = 0; i < n; i++) {
-                given().auth().oauth2(token).contentType(ContentType.JSON)
-                        .body("{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}")
-                        .post("/api/v1/gears/" + gear + "/executions").then().statusCode(201);
+            for (int i = warm; i < n; i++) {
+                posts.add(pool.submit(() -> post(http, start)));
+            }
+            for (Future<?> f : posts) {
+                f.get();
             }
             double startSeconds = (System.nanoTime() - t) / 1e9;
+            pool.shutdown();
+            System.out.printf("BENCH reconcile: %d starts (POST .../executions, admission by stand-ins, plan, commit)"
+                    + " from %d clients in %.2f s = %.0f starts/s (after %d sequential warm-up starts)%n", n - warm,
+                    clients, startSeconds, (n - warm) / startSeconds, warm);
             waitFor(() -> unschedulable.size() == n, Duration.ofMinutes(5), "pods held");
             Thread.sleep(2_000); // let the held pods' last writes settle
-            System.out.printf("BENCH reconcile: %d script executions started in %.1f s (sequential POSTs), pods held"
-                    + " Pending%n", n, startSeconds);
+            System.out.printf("BENCH reconcile: %d script executions' pods held Pending (unschedulable)%n", n);
 
             t = System.nanoTime();
             podNames.values().forEach(kubelet::schedule);
@@ -129,6 +154,14 @@ class ReconcileThroughputBench {
             held.cancel();
             saves.cancel();
         }
+    }
+
+    private static Void post(HttpClient http, HttpRequest request) throws Exception {
+        HttpResponse<String> response = http.send(request, HttpResponse.BodyHandlers.ofString());
+        if (response.statusCode() != 201) {
+            throw new AssertionError("start answered " + response.statusCode() + ": " + response.body());
+        }
+        return null;
     }
 
     private static void report(String what, int n, long start, Map<String, Long> apiSeen, long dbSeen) {
