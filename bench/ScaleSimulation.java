@@ -19,22 +19,25 @@ import java.util.Random;
 public class ScaleSimulation {
 
     // =====================================================================================================
-    // MEASURED: per-instance capacities. Machine: 2 vCPU AMD EPYC, 23 GB, OpenJDK 17.0.15, everything (service,
-    // PostgreSQL with fsync off, Kafka, Keycloak, load generator) on the same two cores. docs/scale.md, "Measured".
+    // MEASURED: per-instance capacities. docs/scale.md, "Measured", gives the machines, dates and commands.
     // =====================================================================================================
 
-    /** Requests/s one instance served at its best connection count (bench/api-throughput.sh; lower bounds). */
+    /**
+     * Requests/s of one instance, per service: the lower of what it served with 32 connections and 1000 / its CPU ms
+     * per request (an instance in deploy/ is limited to one CPU). bench/api-throughput.sh, 2026-12-04, 2 cores shared
+     * by the service, wrk, PostgreSQL, Kafka and Keycloak.
+     */
     static final Map<String, Double> API_READ_RPS = Map.of(
-            "gear", 0.0, // GET /api/v1/gears
-            "execution", 0.0, // GET /api/v1/executions
-            "warehouse", 0.0, // GET /api/v1/datasets
-            "storage", 0.0, // GET /api/v1/storage/me
-            "billing", 0.0); // GET /api/v1/billing/me
-    /** Writes/s of one instance: gear and warehouse by bench/api-throughput.sh (POST /api/v1/gears, /datasets). */
-    static final double GEAR_WRITE_RPS = 0.0;
-    static final double WAREHOUSE_WRITE_RPS = 0.0;
-    /** Starts/s of one execution-service (ReconcileThroughputBench, 8 clients, admission answered by stand-ins). */
-    static final double EXECUTION_STARTS_PER_S = 0.0;
+            "gear", 1961.0,      // GET /api/v1/gears: 2 633 req/s, 0.51 ms CPU/req
+            "execution", 2273.0, // GET /api/v1/executions: 2 939 req/s, 0.44 ms
+            "warehouse", 2439.0, // GET /api/v1/datasets: 3 484 req/s, 0.41 ms
+            "storage", 1667.0,   // GET /api/v1/storage/me: 2 386 req/s, 0.60 ms
+            "billing", 2439.0);  // GET /api/v1/billing/me: 3 297 req/s, 0.41 ms
+    /** POST /api/v1/gears: 396 req/s, 2.07 ms CPU/req; POST /api/v1/datasets: 3 037 req/s, 0.42 ms (same bench). */
+    static final double GEAR_WRITE_RPS = 396, WAREHOUSE_WRITE_RPS = 2381;
+    /** Starts/s of one execution-service: 450 starts from 8 clients, admission answered by stand-ins
+     *  (ReconcileThroughputBench, two runs: 39 and 31; the lower). */
+    static final double EXECUTION_STARTS_PER_S = 31;
     /** Events/s of one consumer instance taking whole polls: billing IngestBench 4 561-4 675 (docs/benchmarks.md). */
     static final double BILLING_INGEST_EVENTS_S = 4561;
     /** storage-service IngestBench, 6 387 events/s (docs/benchmarks.md). */
@@ -45,10 +48,15 @@ public class ScaleSimulation {
      * so the model gives them this figure.
      */
     static final double PER_RECORD_EVENTS_S = 300;
-    /** Pod phase changes/s one informer and reconciler turn into execution states (ReconcileThroughputBench). */
-    static final double RECONCILE_PODS_S = 0.0;
-    /** Executions/s of a full periodic reconciliation pass (ReconcileThroughputBench). */
-    static final double RECONCILE_PASS_EXECUTIONS_S = 0.0;
+    /**
+     * ReconcileThroughputBench, 500 pods at once: Pending -> Running shown in the execution database at 67 pods/s,
+     * Running -> Succeeded at 73/s, each 0.02-0.34 s behind the fake kubelet's last write: a lower bound set by the
+     * kubelet (two runs: 67 and 69, 73 and 80; the lower). An end handled further (output kept, pod deleted, home
+     * handed to its save pod): half of the 500 in 3.98 s = 63/s, before the mock API server began closing
+     * connections (the rest waited for the next periodic pass). A full periodic pass over 500 active executions:
+     * 378 ms and 256 ms (the slower).
+     */
+    static final double RECONCILE_STARTS_S = 67, RECONCILE_ENDS_S = 63, RECONCILE_PASS_EXECUTIONS_S = 1321;
     /** One accrual pass: 2 303 ms for 100 000 running executions = 23 µs each (AccrualBench, billing.md). */
     static final double ACCRUAL_SECONDS_PER_RUNNING = 2.303 / 100_000;
     /**
@@ -66,6 +74,9 @@ public class ScaleSimulation {
     /** hyperai.execution.resync-interval (30 s): the periodic pass and the informer's resync each reconcile every
      *  active execution once per interval (KubernetesRuntime's runnableInformer takes the same interval). */
     static final int RESYNC_S = 30;
+    /** hyperai.execution.reconcile-pass-timeout (5 min): a pass still running is given up; the pass reconciles the
+     *  active executions one after another (ExecutionReconciler.reconcileEach), so it must finish within this. */
+    static final int PASS_TIMEOUT_S = 300;
     /** Pod changes per execution the informer reports: added, scheduled, Running; ended, terminating, deleted. */
     static final int POD_EVENTS_PER_START = 3, POD_EVENTS_PER_END = 3;
     /** hyperai.outbox.retention (P7D): sent outbox rows are purged after 7 days; inbox rows are never purged. */
@@ -106,6 +117,8 @@ public class ScaleSimulation {
     /** Kubernetes' documented limits for one cluster (kubernetes.io, "Considerations for large clusters"). */
     static final int CLUSTER_PODS = 150_000, CLUSTER_NODES = 5_000, GPUS_PER_NODE = 8;
     static final double CLUSTER_FILL = 0.8;            // a cluster is planned to at most this share of its limits
+    /** deploy/base/executions/limits.yaml: requests.nvidia.com/gpu of the executions namespace (an operator's). */
+    static final int DEPLOYED_GPU_QUOTA = 16;
 
     // =====================================================================================================
     // The day
@@ -311,6 +324,9 @@ public class ScaleSimulation {
 
     // --------------------------------------------------------------------------------------------- printing
 
+    /** For "deploy/ as it is": each limit's capacity over its load at the peak (over 1: room to grow). */
+    final Map<String, Double> limits = new LinkedHashMap<>();
+
     void print(long users, long seed) {
         eventRows();
         int peak = 0;
@@ -363,11 +379,14 @@ public class ScaleSimulation {
                 }
             }
             int instances = Math.max(MIN_REPLICAS, Math.max(api, consumers));
+            limits.put(s + "-service API (" + MIN_REPLICAS + " replicas)", MIN_REPLICAS * TARGET_UTILISATION / util);
             System.out.printf("  %-18s %4d  (API: %.2f instances busy -> %d; consumers -> %d)%n", s + "-service",
                     instances, util, api, consumers);
         }
         System.out.printf("%nconsumer groups (instances needed; a group uses at most one instance per partition):%n");
         for (Group g : GROUPS) {
+            limits.put("consumer group " + g.name + " (" + Math.min(MIN_REPLICAS, MIN_PARTITIONS) + " instances)",
+                    Math.min(MIN_REPLICAS, MIN_PARTITIONS) * g.eventsPerSecond * TARGET_UTILISATION / groupPeak(g));
             System.out.printf("  %-24s %8.1f events/s at peak, %6.0f/s per instance -> %d%n", g.name, groupPeak(g),
                     g.eventsPerSecond, consumerInstances.get(g.name));
         }
@@ -393,9 +412,17 @@ public class ScaleSimulation {
         for (int m = 0; m < MINUTES; m++) {
             reconcile = Math.max(reconcile, reconcilerLoad(m));
         }
+        double pass = running[peakRunning] / RECONCILE_PASS_EXECUTIONS_S;
+        System.out.printf("  execution reconciler's periodic pass: %,.0f active one after another -> %.0f s (every %d s;"
+                + " given up after %d s)%s%n", running[peakRunning], pass, RESYNC_S, PASS_TIMEOUT_S,
+                pass > PASS_TIMEOUT_S * TARGET_UTILISATION ? "  <-- over target: the pass must be divided" : "");
+        limits.put("billing accrual (leader only)", TARGET_UTILISATION * ACCRUAL_PERIOD_S / accrual);
+        limits.put("execution reconciler's periodic pass (within its timeout)", TARGET_UTILISATION * PASS_TIMEOUT_S / pass);
+        limits.put("execution reconciler (leader only, one informer)", TARGET_UTILISATION / reconcile);
         System.out.printf("  execution reconciler: %.2f of one informer and reconciler at the busiest minute"
-                + " (pod changes / %.0f per s + 2 x running / %d s / %.0f per s) -> %d shard(s)%n", reconcile,
-                RECONCILE_PODS_S, RESYNC_S, RECONCILE_PASS_EXECUTIONS_S, Math.max(1, need(reconcile)));
+                + " (starts / %.0f per s + ends / %.0f per s + 2 x running / %d s / %.0f per s) -> %d shard(s)%n",
+                reconcile, RECONCILE_STARTS_S, RECONCILE_ENDS_S, RESYNC_S, RECONCILE_PASS_EXECUTIONS_S,
+                Math.max(1, need(reconcile)));
 
         System.out.printf("%ndatabases (rows written/s at peak: inserts and updates; kept rows):%n");
         for (String s : SERVICES) {
@@ -422,16 +449,28 @@ public class ScaleSimulation {
                 peakAll / DB_ROWS_WRITTEN_PER_S, DB_ROWS_WRITTEN_PER_S,
                 peakAll / DB_ROWS_WRITTEN_PER_S <= TARGET_UTILISATION ? "one primary"
                         : "a primary per database first, then shard the largest (see docs/scale.md)");
+        limits.put("one PostgreSQL primary (rows written)", TARGET_UTILISATION * DB_ROWS_WRITTEN_PER_S / peakAll);
         System.out.printf("  kept rows grow by %,.0f a day (%,.0f a year; inbox and charges are never purged)%n",
                 keptPerDay, keptPerDay * 365);
 
-        double pods = running[peakRunning] * 2; // the execution's pod and, after it, its home's save pod (overlap)
-        System.out.printf("%nclusters: %,.0f running executions (up to %,.0f pods with save pods), %,.0f GPUs busy;"
+        double pods = running[peakRunning]; // one pod each; a home's save pod lives minutes after its execution's
+        System.out.printf("%nclusters: %,.0f running executions (%,.0f pods), %,.0f GPUs busy;"
                 + " one cluster holds %,.0f pods and %,.0f GPUs at %.0f%% of Kubernetes' limits -> %d cluster(s)%n",
                 running[peakRunning], pods, gpus[argmax(gpus)], CLUSTER_PODS * CLUSTER_FILL,
                 CLUSTER_NODES * GPUS_PER_NODE * CLUSTER_FILL, CLUSTER_FILL * 100,
                 (int) Math.max(Math.ceil(pods / (CLUSTER_PODS * CLUSTER_FILL)),
                         Math.ceil(gpus[argmax(gpus)] / (CLUSTER_NODES * GPUS_PER_NODE * CLUSTER_FILL))));
+        limits.put("one cluster's pods (Kubernetes' limit)", CLUSTER_PODS * CLUSTER_FILL / pods);
+        limits.put("one cluster's GPUs (" + CLUSTER_NODES + " nodes of " + GPUS_PER_NODE + ")",
+                CLUSTER_NODES * GPUS_PER_NODE * CLUSTER_FILL / gpus[argmax(gpus)]);
+        limits.put("the executions namespace's GPU quota in deploy/ (" + DEPLOYED_GPU_QUOTA + ")",
+                DEPLOYED_GPU_QUOTA / gpus[argmax(gpus)]);
+
+        System.out.printf("%ndeploy/ as it is (%d replicas, %d partitions, one primary, one cluster), limit by limit:"
+                + " capacity at the planning target over this day's peak, and the users that fills%n", MIN_REPLICAS,
+                MIN_PARTITIONS);
+        limits.entrySet().stream().sorted(Map.Entry.comparingByValue()).forEach(e -> System.out.printf(
+                "  %8.3fx  %,13.0f users  %s%n", e.getValue(), e.getValue() * users, e.getKey()));
     }
 
     /** starts/s, API requests/s, events/s, running, GPUs, pod changes/s, reconciliations/s, DB rows written/s. */
@@ -475,7 +514,8 @@ public class ScaleSimulation {
 
     /** Share of one reconciler: phase changes (a start, an end) at the measured rate, resync work at the pass rate. */
     double reconcilerLoad(int m) {
-        return (starts[m] + ends[m]) / 60 / RECONCILE_PODS_S + 2 * running[m] / RESYNC_S / RECONCILE_PASS_EXECUTIONS_S;
+        return starts[m] / 60 / RECONCILE_STARTS_S + ends[m] / 60 / RECONCILE_ENDS_S
+                + 2 * running[m] / RESYNC_S / RECONCILE_PASS_EXECUTIONS_S;
     }
 
     // ------------------------------------------------------------------------------------------------ helpers
