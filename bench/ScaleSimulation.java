@@ -79,8 +79,10 @@ public class ScaleSimulation {
     static final int PASS_TIMEOUT_S = 300;
     /** Pod changes per execution the informer reports: added, scheduled, Running; ended, terminating, deleted. */
     static final int POD_EVENTS_PER_START = 3, POD_EVENTS_PER_END = 3;
-    /** hyperai.outbox.retention (P7D): sent outbox rows are purged after 7 days; inbox rows are never purged. */
+    /** hyperai.outbox.retention (P7D): sent outbox rows are purged after 7 days. */
     static final int OUTBOX_RETENTION_DAYS = 7;
+    /** hyperai.inbox.retention (P35D): the ids of applied events are forgotten after 35 days (InboxPurge). */
+    static final int INBOX_RETENTION_DAYS = 35;
 
     // =====================================================================================================
     // ASSUMED: the usage profile (no real users measured yet) and the planning rules. docs/scale.md, "Assumed".
@@ -138,6 +140,7 @@ public class ScaleSimulation {
     /** Rows inserted (kept) and rows written (inserted or updated) per database, per minute. */
     final Map<String, double[]> inserted = new LinkedHashMap<>(), written = new LinkedHashMap<>();
     final Map<String, double[]> outboxInserted = new LinkedHashMap<>();
+    final Map<String, double[]> inboxInserted = new LinkedHashMap<>();
     double[] running, gpus, workspaces;
     long executions, activeUsers;
 
@@ -148,6 +151,7 @@ public class ScaleSimulation {
             inserted.put(s, new double[MINUTES]);
             written.put(s, new double[MINUTES]);
             outboxInserted.put(s, new double[MINUTES]);
+            inboxInserted.put(s, new double[MINUTES]);
         }
         for (String t : TOPICS) {
             events.put(t, new double[MINUTES]);
@@ -306,7 +310,7 @@ public class ScaleSimulation {
                 for (String t : g.topics) {
                     n += events.get(t)[m];
                 }
-                inserted.get(g.database)[m] += n;
+                inboxInserted.get(g.database)[m] += n;
                 written.get(g.database)[m] += n;
             }
         }
@@ -429,9 +433,12 @@ public class ScaleSimulation {
             double w = peakOf(written.get(s));
             double day = sum(inserted.get(s));
             double outbox = sum(outboxInserted.get(s));
+            double inbox = sum(inboxInserted.get(s));
+            double all = day + outbox + inbox;
             System.out.printf("  %-10s %7.0f rows/s at peak; %,11.0f rows inserted a day = %5.1f per user, %5.1f per"
-                    + " active user (of which outbox, purged after %d days: %,.0f)%n", s, w, day + outbox,
-                    (day + outbox) / users, (day + outbox) / activeUsers, OUTBOX_RETENTION_DAYS, outbox);
+                    + " active user (of which outbox, purged after %d days: %,.0f; inbox, purged after %d days:"
+                    + " %,.0f)%n", s, w, all, all / users, all / activeUsers, OUTBOX_RETENTION_DAYS, outbox,
+                    INBOX_RETENTION_DAYS, inbox);
         }
         double peakAll = 0;
         for (int m = 0; m < MINUTES; m++) {
@@ -442,16 +449,19 @@ public class ScaleSimulation {
             peakAll = Math.max(peakAll, t);
         }
         double keptPerDay = 0;
+        double inboxHeld = 0;
         for (String s : SERVICES) {
             keptPerDay += sum(inserted.get(s));
+            inboxHeld += sum(inboxInserted.get(s)) * INBOX_RETENTION_DAYS;
         }
         System.out.printf("  all five on one primary: %.0f rows/s at peak = %.2f of %.0f rows/s -> %s%n", peakAll,
                 peakAll / DB_ROWS_WRITTEN_PER_S, DB_ROWS_WRITTEN_PER_S,
                 peakAll / DB_ROWS_WRITTEN_PER_S <= TARGET_UTILISATION ? "one primary"
                         : "a primary per database first, then shard the largest (see docs/scale.md)");
         limits.put("one PostgreSQL primary (rows written)", TARGET_UTILISATION * DB_ROWS_WRITTEN_PER_S / peakAll);
-        System.out.printf("  kept rows grow by %,.0f a day (%,.0f a year; inbox and charges are never purged)%n",
-                keptPerDay, keptPerDay * 365);
+        System.out.printf("  kept rows grow by %,.0f a day (%,.0f a year; charges are never purged), besides a"
+                + " steady %,.0f inbox rows (%d days of them) and 7 days of outbox rows%n", keptPerDay,
+                keptPerDay * 365, inboxHeld, INBOX_RETENTION_DAYS);
 
         double pods = running[peakRunning]; // one pod each; a home's save pod lives minutes after its execution's
         System.out.printf("%nclusters: %,.0f running executions (%,.0f pods), %,.0f GPUs busy;"
