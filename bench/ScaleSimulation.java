@@ -71,9 +71,11 @@ public class ScaleSimulation {
 
     /** hyperai.billing.interval and accrual-period (billing application.properties): one charge row a minute. */
     static final int CHARGE_INTERVAL_S = 60, ACCRUAL_PERIOD_S = 60;
-    /** hyperai.execution.resync-interval (30 s): the periodic pass and the informer's resync each reconcile every
-     *  active execution once per interval (KubernetesRuntime's runnableInformer takes the same interval). */
+    /** hyperai.execution.resync-interval (30 s): the periodic pass reconciles every active execution once per
+     *  interval. The informer's resync (same interval) no longer does it a second time: KubernetesRuntime reports an
+     *  update only when the pod's resourceVersion changed (PodChangesTest). */
     static final int RESYNC_S = 30;
+    static final int RECONCILES_PER_RESYNC = 1;
     /** hyperai.execution.reconcile-pass-timeout (5 min): a pass still running is given up; the pass reconciles the
      *  active executions one after another (ExecutionReconciler.reconcileEach), so it must finish within this. */
     static final int PASS_TIMEOUT_S = 300;
@@ -424,7 +426,7 @@ public class ScaleSimulation {
         limits.put("execution reconciler's periodic pass (within its timeout)", TARGET_UTILISATION * PASS_TIMEOUT_S / pass);
         limits.put("execution reconciler (leader only, one informer)", TARGET_UTILISATION / reconcile);
         System.out.printf("  execution reconciler: %.2f of one informer and reconciler at the busiest minute"
-                + " (starts / %.0f per s + ends / %.0f per s + 2 x running / %d s / %.0f per s) -> %d shard(s)%n",
+                + " (starts / %.0f per s + ends / %.0f per s + running / %d s / %.0f per s) -> %d shard(s)%n",
                 reconcile, RECONCILE_STARTS_S, RECONCILE_ENDS_S, RESYNC_S, RECONCILE_PASS_EXECUTIONS_S,
                 Math.max(1, need(reconcile)));
 
@@ -494,7 +496,7 @@ public class ScaleSimulation {
             rows += w[m] / 60;
         }
         return new double[] { starts[m] / 60, apiRps(m), ev, running[m], gpus[m], podChanges(m),
-                podChanges(m) + 2 * running[m] / RESYNC_S, rows };
+                podChanges(m) + RECONCILES_PER_RESYNC * running[m] / RESYNC_S, rows };
     }
 
     /** The events/s a consumer group receives at its busiest minute (all its topics together). */
@@ -525,7 +527,7 @@ public class ScaleSimulation {
     /** Share of one reconciler: phase changes (a start, an end) at the measured rate, resync work at the pass rate. */
     double reconcilerLoad(int m) {
         return starts[m] / 60 / RECONCILE_STARTS_S + ends[m] / 60 / RECONCILE_ENDS_S
-                + 2 * running[m] / RESYNC_S / RECONCILE_PASS_EXECUTIONS_S;
+                + RECONCILES_PER_RESYNC * running[m] / RESYNC_S / RECONCILE_PASS_EXECUTIONS_S;
     }
 
     // ------------------------------------------------------------------------------------------------ helpers

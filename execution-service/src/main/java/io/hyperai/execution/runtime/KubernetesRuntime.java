@@ -2,6 +2,7 @@ package io.hyperai.execution.runtime;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Consumer;
@@ -69,7 +70,11 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
 
             @Override
             public void onUpdate(Pod before, Pod after) {
-                changed(after);
+                // a resync hands every cached pod over again unchanged: the periodic pass covers those already
+                if (!Objects.equals(before.getMetadata().getResourceVersion(),
+                        after.getMetadata().getResourceVersion())) {
+                    changed(after);
+                }
             }
 
             @Override
