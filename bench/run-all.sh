@@ -24,7 +24,8 @@
 #   footprint       ./platform up: resident memory, heap, threads and start of each service
 #   workspace       workspace start vs JupyterHub's local spawner (not measured yet)
 #
-# --quick uses smaller sizes (a run of every key takes about 20 minutes on 2 cores instead of about 35).
+# --quick uses smaller sizes: every key but workspace took 5.5 minutes on 2 cores (4 December 2026), after the
+# build; a run at full sizes has not been timed yet.
 # Environment: MAVEN_ARGS (read by Maven itself, e.g. -Dmaven.repo.local=...); BENCH_LOCK=FILE takes
 # `flock FILE` around each heavy step (the build, each bench, the platform) so that a shared machine runs one at a
 # time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md).
@@ -290,11 +291,16 @@ keys=()
 if [ -z "$ONLY" ]; then
   keys=("${ALL_KEYS[@]}")
 else
-  IFS=',' read -r -a keys <<<"$ONLY"
-  for k in "${keys[@]}"; do
+  IFS=',' read -r -a only <<<"$ONLY"
+  for k in "${only[@]}"; do
     if ! [[ " ${ALL_KEYS[*]} " == *" $k "* ]]; then
       echo "bench/run-all.sh: no bench '$k' (keys: ${ALL_KEYS[*]})" >&2
       exit 64
+    fi
+  done
+  for k in "${ALL_KEYS[@]}"; do # the table's order, whatever the order of --only
+    if [[ " ${only[*]} " == *" $k "* ]]; then
+      keys+=("$k")
     fi
   done
 fi
