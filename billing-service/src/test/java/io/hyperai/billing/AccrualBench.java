@@ -5,6 +5,7 @@ import static io.hyperai.billing.BillingFixtures.execute;
 import java.sql.Connection;
 import java.sql.Statement;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.UUID;
 
 import jakarta.inject.Inject;
@@ -68,6 +69,10 @@ class AccrualBench {
         System.out.printf("BENCH accrual: %,d running executions, %,d ledger entries, %.1f ms (%.1f µs per execution);"
                 + " bare set-based UPDATE of the same rows: %.1f ms%n", n, outcome.entries(), accrualMs,
                 accrualMs * 1000 / n, bare / 1e6);
+        // one machine-readable line for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        System.out.printf(Locale.ROOT, "BENCH|accrual (%d running executions)|%.1f|ms|%.1f|%.1f|bare set-based UPDATE of"
+                + " the same rows; %d ledger entries%n", n, accrualMs, bare / 1e6, accrualMs / (bare / 1e6),
+                outcome.entries());
         execute("UPDATE metered_run SET ended_at = started_at, settled_at = now() WHERE execution_id LIKE ?",
                 tag + "-%");
     }

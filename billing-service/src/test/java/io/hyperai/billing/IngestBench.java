@@ -10,6 +10,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -102,5 +103,9 @@ class IngestBench {
         System.out.printf("BENCH ingest: %,d events (%,d runs, %,d ledger entries) in %.2f s = %,.0f events/s;"
                 + " bare consumer with one batched insert of %,d rows: %.2f s = %,.0f events/s; ratio %.2f%n",
                 2 * runs, runs, entries, service, 2 * runs / service, rows, bare, 2 * runs / bare, bare / service);
+        // one machine-readable line for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        System.out.printf(Locale.ROOT, "BENCH|billing ingest (%d events)|%.0f|events/s|%.0f|%.2f|bare consumer: read the"
+                + " same records, one batched insert of the same %d ledger rows%n", 2 * runs, 2 * runs / service,
+                2 * runs / bare, bare / service, rows);
     }
 }

@@ -8,6 +8,7 @@ import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
@@ -116,6 +117,13 @@ class DispatchLatencyBench {
         System.out.printf("  GPU freed (stop requested) to the next run's pod: p50 %d ms, p99 %d ms over %d rounds%n",
                 pct(rounded, 50), pct(rounded, 99), rounds);
         System.out.printf("  the freed GPUs went to: %s%n", given);
+        // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        System.out.printf(Locale.ROOT, "BENCH|queue: GPU freed to the next run's pod, p99 (%d queued, %d rounds)|%d|ms"
+                + "|-|-|p50 %d ms; freed GPUs went to %s; no bare peer%n", queued, rounds, pct(rounded, 99),
+                pct(rounded, 50), given.values());
+        System.out.printf(Locale.ROOT, "BENCH|queue: start while %d wait, p99|%d|ms|-|-|p50 %d ms; GET /api/v1/queue"
+                + " p50 %d ms, p99 %d ms; no bare peer%n", queued, pct(startMillis, 99), pct(startMillis, 50),
+                pct(queueMillis, 50), pct(queueMillis, 99));
     }
 
     private static int pick(int i, int[] weights) {

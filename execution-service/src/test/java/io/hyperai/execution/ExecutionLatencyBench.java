@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 
@@ -95,6 +96,16 @@ class ExecutionLatencyBench {
         System.out.printf("pod Running -> RUNNING seen: p50 %6.1f ms  p99 %6.1f ms (polled every 5 ms)%n",
                 p(toRunning, 50), p(toRunning, 99));
         System.out.printf("bare fabric8 pod create:    p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
+        // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        for (int q : new int[] { 50, 99 }) {
+            System.out.printf(Locale.ROOT, "BENCH|start: POST to pod created, p%d (%d runs)|%.1f|ms|%.1f|%.1f|bare"
+                    + " fabric8 pod create on the same API server%n", q, n, p(toPod, q), p(bare, q),
+                    p(toPod, q) / p(bare, q));
+        }
+        for (int q : new int[] { 50, 99 }) {
+            System.out.printf(Locale.ROOT, "BENCH|start: pod Running to RUNNING seen, p%d (%d runs)|%.1f|ms|-|-|polled"
+                    + " every 5 ms; no bare peer%n", q, n, p(toRunning, q));
+        }
         for (String id : ids) {
             given().auth().oauth2(token).post("/api/v1/executions/" + id + "/stop");
         }

@@ -8,6 +8,7 @@ import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Random;
 import java.util.UUID;
 
@@ -107,6 +108,10 @@ class IngestBench {
         System.out.printf("BENCH storage ingest: %,d events (%,d objects, %,d kept) in %.2f s = %,.0f events/s;"
                 + " bare consumer: %.2f s = %,.0f events/s; ratio %.2f%n", records.size(), objects, keptObjects,
                 service, records.size() / service, bare, records.size() / bare, bare / service);
+        // one machine-readable line for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        System.out.printf(Locale.ROOT, "BENCH|storage ingest (%d events)|%.0f|events/s|%.0f|%.2f|bare consumer: read the"
+                + " same records, one batched upsert and one batched delete of the same rows%n", records.size(),
+                records.size() / service, records.size() / bare, bare / service);
     }
 
     private static String[] record(EventType type, String key, StoredBytes payload) {

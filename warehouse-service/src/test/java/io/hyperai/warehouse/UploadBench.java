@@ -14,6 +14,7 @@ import java.net.http.HttpResponse;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
@@ -25,8 +26,9 @@ import io.restassured.RestAssured;
 
 /**
  * Not a test (the name keeps it out of the build): upload throughput in MB/s beside a plain file
- * copy of the same bytes, and the peak heap while uploading. Run: {@code ./mvnw test -pl
- * warehouse-service -Dtest=UploadBench -Dbench.megabytes=1024}.
+ * copy of the same bytes (Java's {@code Files.copy}, and {@code cp} in its own process, both into the
+ * file's folder, on the disk the test's storage root is on), and the peak heap while uploading. Run:
+ * {@code ./mvnw test -pl warehouse-service -Dtest=UploadBench -Dbench.megabytes=1024}.
  */
 @QuarkusTest
 class UploadBench {
@@ -49,6 +51,7 @@ class UploadBench {
         Files.copy(file, copy);
         double copySeconds = (System.nanoTime() - t0) / 1e9;
         Files.delete(copy);
+        double cpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"));
 
         String user = newUser();
         String token = token(user);
@@ -90,7 +93,27 @@ class UploadBench {
         System.out.printf("heap: %.0f MB before, peak %.0f MB during the upload (max %.0f MB); used heap, garbage included"
                 + "%n", heapBefore / 1e6, peak.get() / 1e6,
                 memory.getHeapMemoryUsage().getMax() / 1e6);
+        System.out.printf("cp of the same bytes: %.1f MB/s; upload / cp %.2f%n", mb / cpSeconds, cpSeconds / uploadSeconds);
+        // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
+        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB|%.1f|MB/s|%.1f|%.2f|cp of the same file on the"
+                + " same disk (both from the page cache, no fsync); Java Files.copy %.1f MB/s%n", mb, mb / uploadSeconds,
+                mb / cpSeconds, cpSeconds / uploadSeconds, mb / copySeconds);
+        System.out.printf(Locale.ROOT, "BENCH|upload, peak heap during the %.0f MB upload|%.0f|MB|-|-|%.0f MB before, max"
+                + " %.0f MB; used heap, garbage included%n", mb, peak.get() / 1e6, heapBefore / 1e6,
+                memory.getHeapMemoryUsage().getMax() / 1e6);
         deleteQuietly(file);
+    }
+
+    /** {@code cp source target} in its own process, as a user would copy the file; the copy is deleted again. */
+    private static double cpSeconds(Path source, Path target) throws IOException, InterruptedException {
+        long t0 = System.nanoTime();
+        Process cp = new ProcessBuilder("cp", source.toString(), target.toString()).inheritIO().start();
+        if (cp.waitFor() != 0) {
+            throw new AssertionError("cp answered " + cp.exitValue());
+        }
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        Files.delete(target);
+        return seconds;
     }
 
     private static void deleteQuietly(Path file) throws IOException {

@@ -1,0 +1,334 @@
+#!/usr/bin/env bash
+# Every benchmark of the platform side by side with its baseline, as one Markdown table (issue 21).
+#
+#   bench/run-all.sh [--quick] [--only KEY[,KEY...]] [--no-build] [--offline] [--timeout SECONDS]
+#
+# Not part of ./mvnw verify: the benches are tests named *Bench, which the build excludes by name; this script runs
+# each with -Dtest=<Bench> in its module (after one ./mvnw install -DskipTests), picks the one machine-readable line
+# each prints per figure,
+#
+#   BENCH|<name>|<figure>|<unit>|<baseline>|<ratio>|<what the baseline is, other figures>
+#
+# and prints them as one table, with the machine it ran on. Two figures come from this script itself: footprint and
+# start per service (./platform up, a little traffic, then each service JVM's resident memory, heap, metaspace,
+# threads and Quarkus's "started in"), and the workspace start beside JupyterHub (not measured yet: a row says so).
+# Nothing asserts a time; a bench that fails gives a row that says so and the rest go on.
+#
+# Keys (all by default, in this order):
+#   ingest          billing-service IngestBench: lifecycle events into the ledger vs a bare consumer
+#   accrual         billing-service AccrualBench: one accrual pass vs a bare set-based UPDATE
+#   storage-ingest  storage-service IngestBench: usage events vs a bare consumer
+#   start           execution-service ExecutionLatencyBench: POST to pod created vs a bare fabric8 create
+#   dispatch        execution-service DispatchLatencyBench: the queue (no bare peer)
+#   upload          warehouse-service UploadBench: one file uploaded vs cp of the same bytes
+#   footprint       ./platform up: resident memory, heap, threads and start of each service
+#   workspace       workspace start vs JupyterHub's local spawner (not measured yet)
+#
+# --quick uses smaller sizes: every key but workspace took 5.5 minutes on 2 cores (4 December 2026), after the
+# build; a run at full sizes has not been timed yet.
+# Environment: MAVEN_ARGS (read by Maven itself, e.g. -Dmaven.repo.local=...); BENCH_LOCK=FILE takes
+# `flock FILE` around each heavy step (the build, each bench, the platform) so that a shared machine runs one at a
+# time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md).
+set -uo pipefail
+
+ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+OUT="${BENCH_OUT:-$ROOT/target/bench}"
+ALL_KEYS=(ingest accrual storage-ingest start dispatch upload footprint workspace)
+SERVICES=(gear execution warehouse storage billing)
+
+usage() {
+  sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
+}
+
+# Runs a heavy command, under `flock $BENCH_LOCK` when that is set.
+heavy() {
+  if [ -n "${BENCH_LOCK:-}" ]; then
+    flock "$BENCH_LOCK" "$@"
+  else
+    "$@"
+  fi
+}
+
+# ---------------------------------------------------------------- the benches run by Maven
+
+# Sets module, test and props (the full or the --quick sizes) of a bench run by Maven.
+bench_of() {
+  local full quick
+  case "$1" in
+    ingest)         module=billing-service; test=IngestBench; full="-Dbench.runs=4000"; quick="-Dbench.runs=1000" ;;
+    accrual)        module=billing-service; test=AccrualBench
+                    full="-Dbench.sizes=1000,10000,100000"; quick="-Dbench.sizes=10000" ;;
+    storage-ingest) module=storage-service; test=IngestBench
+                    full="-Dbench.objects=8000"; quick="-Dbench.objects=2000" ;;
+    start)          module=execution-service; test=ExecutionLatencyBench
+                    full="-Dbench.executions=200"; quick="-Dbench.executions=50" ;;
+    dispatch)       module=execution-service; test=DispatchLatencyBench
+                    full="-Dbench.queued=1000 -Dbench.rounds=50"; quick="-Dbench.queued=200 -Dbench.rounds=20" ;;
+    upload)         module=warehouse-service; test=UploadBench
+                    full="-Dbench.megabytes=1024"; quick="-Dbench.megabytes=256" ;;
+    *) return 1 ;;
+  esac
+  props="$full"
+  if [ "$QUICK" = yes ]; then
+    props="$quick"
+  fi
+}
+
+run_maven_bench() {
+  local key="$1" module test props log rc
+  bench_of "$key"
+  log="$OUT/$key.log"
+  echo "== $key: $module $test $props (log: $log)" >&2
+  local start=$SECONDS
+  # shellcheck disable=SC2086 # the properties are separate words
+  (cd "$ROOT" && heavy timeout -k 30 "$TIMEOUT" ./mvnw -B $OFFLINE test -pl "$module" -Dtest="$test" \
+    -Dsurefire.failIfNoSpecifiedTests=false $props) >"$log" 2>&1
+  rc=$?
+  echo "   $key: exit $rc after $((SECONDS - start)) s" >&2
+  local lines
+  lines=$(grep -a -o 'BENCH|.*' "$log" || true)
+  if [ -n "$lines" ]; then
+    echo "$lines"
+  fi
+  if [ "$rc" -ne 0 ] || [ -z "$lines" ]; then
+    echo "BENCH|$key ($test)|failed|-|-|-|exit $rc, no figure; see $log"
+  fi
+}
+
+# ---------------------------------------------------------------- footprint and start per service
+
+port_of() {
+  local var="HYPERAI_${1^^}_PORT" default
+  case "$1" in gear) default=8101 ;; execution) default=8102 ;; warehouse) default=8103 ;;
+    storage) default=8104 ;; billing) default=8105 ;; keycloak) default=8180 ;; esac
+  echo "${!var:-$default}"
+}
+
+# GETs a user sends to each service
+paths_of() {
+  case "$1" in
+    gear) echo "/api/v1/compute-specs /api/v1/gears /api/v1/images" ;;
+    execution) echo "/api/v1/executions /api/v1/queue" ;;
+    warehouse) echo "/api/v1/datasets /api/v1/models" ;;
+    storage) echo "/api/v1/storage/me" ;;
+    billing) echo "/api/v1/billing/me /api/v1/billing/me/charges /api/v1/billing/prices" ;;
+  esac
+}
+
+# Kilobytes from `jcmd <pid> GC.heap_info`: "used committed" of the heap (every generation) and of the metaspace.
+heap_info() {
+  jcmd "$1" GC.heap_info 2>/dev/null | awk '
+    /(generation|heap) +total [0-9]+K, used [0-9]+K/ {
+      for (i = 1; i <= NF; i++) {
+        if ($i == "total") { v = $(i + 1); sub(/K,?/, "", v); hc += v }
+        if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); hu += v }
+      }
+    }
+    /^ *Metaspace +used/ {
+      for (i = 1; i <= NF; i++) {
+        if ($i == "used") { v = $(i + 1); sub(/K,?/, "", v); mu = v }
+        if ($i == "committed") { v = $(i + 1); sub(/K,?/, "", v); mc = v }
+      }
+    }
+    END { printf "%d %d %d %d\n", hu, hc, mu, mc }'
+}
+
+mb() {
+  awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'
+}
+
+# Stops what footprint_step started and says whether anything of it is left.
+footprint_down() {
+  ./platform down >>"$OUT/footprint-down.log" 2>&1
+  wait "$UP_PID" 2>/dev/null
+  ./platform status >>"$OUT/footprint-down.log" 2>&1
+  if [ $? -ne 3 ]; then
+    echo "bench/run-all.sh: the platform still runs after ./platform down; see $OUT/footprint-down.log" >&2
+  fi
+}
+
+# Runs as one heavy step: up, a little traffic, measure, down. Prints BENCH lines.
+footprint_step() {
+  local log="$OUT/footprint-up.log" state="$ROOT/.platform/run/platform.properties"
+  cd "$ROOT" || return 1
+  ./platform status >/dev/null 2>&1
+  local rc=$?
+  if [ "$rc" -ne 3 ]; then
+    echo "BENCH|footprint|not measured|-|-|-|a platform already runs from $ROOT (./platform status: exit $rc)"
+    return 0
+  fi
+  echo "== footprint: ./platform up (log: $log)" >&2
+  ./platform up >"$log" 2>&1 &
+  local up=$!
+  UP_PID=$up
+  trap footprint_down EXIT
+  local deadline=$((SECONDS + ${FOOTPRINT_TIMEOUT:-600}))
+  until grep -q "HyperAI platform is up" "$log"; do
+    if ! kill -0 "$up" 2>/dev/null || grep -q "^FAILED" "$log" || [ $SECONDS -gt $deadline ]; then
+      echo "BENCH|footprint|failed|-|-|-|./platform up did not get ready; see $log"
+      return 0
+    fi
+    sleep 2
+  done
+  local platform_up
+  platform_up=$(sed -nE 's/.*HyperAI platform is up \(([0-9]+) s\).*/\1/p' "$log")
+
+  local token
+  token=$(curl -s -d grant_type=password -d client_id=hyperai-cli -d username=alice -d password=alice \
+    "http://localhost:$(port_of keycloak)/realms/hyperai/protocol/openid-connect/token" \
+    | sed -E 's/.*"access_token":"([^"]+)".*/\1/')
+  declare -A requests failures
+  local s p i code
+  for s in "${SERVICES[@]}"; do
+    requests[$s]=0
+    failures[$s]=0
+    for i in $(seq 1 10); do
+      for p in $(paths_of "$s"); do
+        code=$(curl -s -o /dev/null -w '%{http_code}' -H "Authorization: Bearer $token" \
+          "http://localhost:$(port_of "$s")$p")
+        requests[$s]=$((requests[$s] + 1))
+        [[ "$code" == 2* ]] || failures[$s]=$((failures[$s] + 1))
+      done
+    done
+  done
+  sleep 2 # let what the requests started settle
+
+  local total_rss=0 pid rss threads heap_used heap_committed meta_used meta_committed started ready note
+  for s in "${SERVICES[@]}"; do
+    pid=$(sed -n "s/^pid\.$s=//p" "$state" 2>/dev/null | head -1)
+    if [ -z "$pid" ] || ! grep -qa -- "$ROOT/$s-service" "/proc/$pid/cmdline" 2>/dev/null; then
+      echo "BENCH|$s-service: resident memory|not measured|-|-|-|no running JVM of this checkout found (pid '$pid')"
+      continue
+    fi
+    rss=$(awk '/^VmRSS:/ { print $2 }' "/proc/$pid/status")
+    threads=$(awk '/^Threads:/ { print $2 }' "/proc/$pid/status")
+    read -r heap_used heap_committed meta_used meta_committed <<<"$(heap_info "$pid")"
+    total_rss=$((total_rss + rss))
+    started=$(grep -a -o 'started in [0-9.]*s' "$ROOT/.platform/logs/$s-service.log" 2>/dev/null | tail -1 \
+      | sed -E 's/started in ([0-9.]+)s/\1/')
+    ready=$(sed -nE "s/^ +$s +ready on [^ ]+ \(([0-9.]+) s.*/\1/p" "$log" | tail -1)
+    note="heap used $(mb "$heap_used") MB of $(mb "$heap_committed") MB committed, metaspace $(mb "$meta_used") MB"
+    note="$note used ($(mb "$meta_committed") MB committed), $threads threads; after ${requests[$s]} GETs"
+    [ "${failures[$s]}" -gt 0 ] && note="$note (${failures[$s]} not 2xx)"
+    echo "BENCH|$s-service: resident memory after start and a little traffic|$(mb "$rss")|MB|-|-|$note"
+    echo "BENCH|$s-service: start, Quarkus \"started in\"|${started:-?}|s|-|-|ready ${ready:-?} s after the five services were launched together by ./platform up"
+  done
+  echo "BENCH|all five services: resident memory|$(mb "$total_rss")|MB|-|-|sum of the five JVMs' VmRSS"
+  echo "BENCH|./platform up: everything ready|${platform_up:-?}|s|-|-|PostgreSQL, Kafka, Keycloak, Kubernetes mock, then the five services"
+  return 0
+}
+
+workspace_row() {
+  echo "BENCH|workspace start (local runtime), POST to the workspace answering|not measured yet|-|not measured yet|-|peer: Debian's jupyterhub with its local process spawner; this script does not install or drive it yet"
+}
+
+# ---------------------------------------------------------------- the table
+
+machine() {
+  local cpu mem
+  cpu=$(lscpu 2>/dev/null | sed -nE 's/^Model name: +//p' | head -1)
+  mem=$(awk '/^MemTotal:/ { printf "%.0f GB", $2 / 1024 / 1024 }' /proc/meminfo)
+  echo "Machine: $(nproc) CPUs (${cpu:-unknown}), $mem RAM, $(java -version 2>&1 | head -1)."
+  echo "Run: $(date -u '+%Y-%m-%d %H:%M UTC'), commit $(git -C "$ROOT" rev-parse --short HEAD 2>/dev/null)," \
+    "${QUICK_TEXT}."
+}
+
+# Thousands separated by a space for numbers of four digits or more, as docs/benchmarks.md writes them.
+number() {
+  if [[ "$1" =~ ^[0-9]{4,}$ ]]; then
+    echo "$1" | rev | sed -E 's/([0-9]{3})/\1 /g' | rev | sed 's/^ //'
+  else
+    echo "$1"
+  fi
+}
+
+table() {
+  echo "| benchmark | figure | baseline | ratio | baseline and notes |"
+  echo "|---|---|---|---|---|"
+  local name figure unit baseline ratio note f b
+  while IFS='|' read -r _ name figure unit baseline ratio note; do
+    f=$(number "$figure")
+    [ "$unit" != "-" ] && f="$f $unit"
+    b=$(number "$baseline")
+    [ "$baseline" != "-" ] && [ "$unit" != "-" ] && [[ "$baseline" =~ ^[0-9] ]] && b="$b $unit"
+    echo "| $name | $f | $b | $ratio | $note |"
+  done
+  echo
+  echo "Ratio: figure ÷ baseline. For events/s and MB/s the share of the baseline's throughput (1 = as fast);"
+  echo "for ms how many times the baseline's time."
+}
+
+# ---------------------------------------------------------------- main
+
+if [ "${1:-}" = "__footprint" ]; then # one heavy step, run under the lock by the main script
+  OUT="$2"
+  footprint_step
+  exit 0
+fi
+
+QUICK=no
+ONLY=""
+BUILD=yes
+OFFLINE=""
+TIMEOUT=1200
+while [ $# -gt 0 ]; do
+  case "$1" in
+    --quick) QUICK=yes ;;
+    --only) ONLY="$2"; shift ;;
+    --only=*) ONLY="${1#--only=}" ;;
+    --no-build) BUILD=no ;;
+    --offline) OFFLINE="-o" ;;
+    --timeout) TIMEOUT="$2"; shift ;;
+    -h|--help|help) usage; exit 0 ;;
+    *) echo "bench/run-all.sh: unknown option $1 (--help lists them)" >&2; exit 64 ;;
+  esac
+  shift
+done
+QUICK_TEXT="full sizes"
+[ "$QUICK" = yes ] && QUICK_TEXT="--quick (smaller sizes)"
+
+keys=()
+if [ -z "$ONLY" ]; then
+  keys=("${ALL_KEYS[@]}")
+else
+  IFS=',' read -r -a only <<<"$ONLY"
+  for k in "${only[@]}"; do
+    if ! [[ " ${ALL_KEYS[*]} " == *" $k "* ]]; then
+      echo "bench/run-all.sh: no bench '$k' (keys: ${ALL_KEYS[*]})" >&2
+      exit 64
+    fi
+  done
+  for k in "${ALL_KEYS[@]}"; do # the table's order, whatever the order of --only
+    if [[ " ${only[*]} " == *" $k "* ]]; then
+      keys+=("$k")
+    fi
+  done
+fi
+
+mkdir -p "$OUT"
+lines="$OUT/lines.txt"
+: >"$lines"
+needs_build=no
+for k in "${keys[@]}"; do
+  [ "$k" != workspace ] && needs_build=yes
+done
+if [ "$BUILD" = yes ] && [ "$needs_build" = yes ]; then
+  echo "== ./mvnw install -DskipTests (log: $OUT/install.log)" >&2
+  if ! (cd "$ROOT" && heavy ./mvnw -B $OFFLINE -q install -DskipTests) >"$OUT/install.log" 2>&1; then
+    echo "bench/run-all.sh: the build failed; see $OUT/install.log" >&2
+    exit 1
+  fi
+fi
+for k in "${keys[@]}"; do
+  case "$k" in
+    footprint) heavy "${BASH_SOURCE[0]}" __footprint "$OUT" >>"$lines" ;;
+    workspace) workspace_row >>"$lines" ;;
+    *) run_maven_bench "$k" >>"$lines" ;;
+  esac
+done
+
+{
+  machine
+  echo
+  table <"$lines"
+} | tee "$OUT/table.md"
