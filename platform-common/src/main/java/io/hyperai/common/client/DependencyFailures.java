@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Predicate;
 
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -29,26 +30,14 @@ public final class DependencyFailures {
     }
 
     public static boolean isUnavailability(Throwable failure) {
-        if (isLostConnection(failure)) {
-            return true;
-        }
-        Throwable t = failure;
-        while (t != null) {
-            if (t instanceof TimeoutException || t instanceof CircuitBreakerOpenException
-                    || t instanceof BulkheadException || t instanceof ProcessingException
-                    || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
-                    || t instanceof java.net.ConnectException
-                    // no service token, no call: to the user the dependency is unavailable
-                    || t instanceof io.quarkus.oidc.client.OidcClientException) {
-                return true;
-            }
-            if (t instanceof WebApplicationException web && web.getResponse() != null
-                    && web.getResponse().getStatus() >= 500) {
-                return true;
-            }
-            t = t.getCause() == t ? null : t.getCause();
-        }
-        return false;
+        return anyCause(failure, t -> lostInTransit(t) || t instanceof TimeoutException
+                || t instanceof CircuitBreakerOpenException || t instanceof BulkheadException
+                || t instanceof ProcessingException
+                || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                // no service token, no call: to the user the dependency is unavailable
+                || t instanceof io.quarkus.oidc.client.OidcClientException
+                || t instanceof WebApplicationException web && web.getResponse() != null
+                        && web.getResponse().getStatus() >= 500);
     }
 
     /**
@@ -58,13 +47,18 @@ public final class DependencyFailures {
      * it. Never a timeout (the call may still be running there) and never an answer.
      */
     public static boolean isLostConnection(Throwable failure) {
-        Throwable t = failure;
-        while (t != null) {
-            boolean transport = t instanceof IOException && !(t instanceof InterruptedIOException);
-            if (transport || t instanceof HttpClosedException) {
+        return anyCause(failure, DependencyFailures::lostInTransit);
+    }
+
+    private static boolean lostInTransit(Throwable t) {
+        return t instanceof IOException && !(t instanceof InterruptedIOException) || t instanceof HttpClosedException;
+    }
+
+    private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (test.test(t)) {
                 return true;
             }
-            t = t.getCause() == t ? null : t.getCause();
         }
         return false;
     }

@@ -176,7 +176,7 @@ public class EventInbox {
                     registry.counter("hyperai_events_attempts_failed", "consumer", consumer).increment();
                 })
                 .onFailure(EventInbox::transientFailure).retry()
-                .withBackOff(config.initialBackoff(), config.maxBackoff()).indefinitely();
+                .withBackOff(config.retry().initialBackoff(), config.retry().maxBackoff()).indefinitely();
     }
 
     /** Whatever is not the record's own fault may go away: only a malformed record fails the same way every time. */

@@ -1,6 +1,5 @@
 package io.hyperai.common.inbox;
 
-import java.time.Duration;
 import java.time.OffsetDateTime;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -9,8 +8,6 @@ import org.jboss.logging.Logger;
 
 import io.hyperai.common.lease.NotLeader;
 import io.quarkus.scheduler.Scheduled;
-import io.smallrye.config.ConfigMapping;
-import io.smallrye.config.WithDefault;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -27,17 +24,10 @@ public class InboxPurge {
     private static final Logger LOG = Logger.getLogger(InboxPurge.class);
     static final String PURGE = "DELETE FROM inbox_event WHERE processed_at < $1";
 
-    @ConfigMapping(prefix = "hyperai.inbox")
-    public interface Retention {
-        /** Ids of events applied longer ago than this are forgotten; longer than any topic's retention. */
-        @WithDefault("P35D")
-        Duration retention();
-    }
-
     private final Pool pool;
-    private final Retention config;
+    private final InboxConfig config;
 
-    public InboxPurge(Pool pool, Retention config) {
+    public InboxPurge(Pool pool, InboxConfig config) {
         this.pool = pool;
         this.config = config;
     }

@@ -34,8 +34,4 @@ public class DrainingConnections {
             rc.next();
         });
     }
-
-    public boolean draining() {
-        return draining;
-    }
 }
