@@ -12,6 +12,8 @@ import jakarta.ws.rs.WebApplicationException;
 import org.eclipse.microprofile.faulttolerance.exceptions.BulkheadException;
 import org.eclipse.microprofile.faulttolerance.exceptions.CircuitBreakerOpenException;
 
+import org.jboss.logging.Logger;
+
 import io.hyperai.common.problem.ProblemException;
 import io.vertx.core.http.HttpClosedException;
 import io.smallrye.mutiny.Uni;
@@ -25,6 +27,7 @@ import io.smallrye.mutiny.Uni;
 public final class DependencyFailures {
 
     public static final Duration RETRY_AFTER = Duration.ofSeconds(5);
+    private static final Logger LOG = Logger.getLogger(DependencyFailures.class);
 
     private DependencyFailures() {
     }
@@ -54,6 +57,14 @@ public final class DependencyFailures {
         return t instanceof IOException && !(t instanceof InterruptedIOException) || t instanceof HttpClosedException;
     }
 
+    private static String causes(Throwable failure) {
+        StringBuilder chain = new StringBuilder();
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            chain.append(chain.isEmpty() ? "" : " <- ").append(t);
+        }
+        return chain.toString();
+    }
+
     private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
         for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
             if (test.test(t)) {
@@ -65,8 +76,11 @@ public final class DependencyFailures {
 
     /** Wraps a call so that unavailability of {@code dependency} fails it with a 503 problem. */
     public static <T> Uni<T> guard(String dependency, Uni<T> call) {
-        return call.onFailure(DependencyFailures::isUnavailability)
-                .transform(e -> ProblemException.unavailable(dependency, RETRY_AFTER));
+        return call.onFailure(DependencyFailures::isUnavailability).transform(e -> {
+            // the user gets a 503 without the cause; the operator finds it here
+            LOG.warnf("%s unavailable to this request: %s", dependency, causes(e));
+            return ProblemException.unavailable(dependency, RETRY_AFTER);
+        });
     }
 
     /** The HTTP status of a failed REST client call, or -1 when it never got an answer. */
