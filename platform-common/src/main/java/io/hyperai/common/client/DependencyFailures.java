@@ -44,15 +44,23 @@ public final class DependencyFailures {
     }
 
     /**
-     * The call failed in transit, before an answer: typically a kept-alive connection that the other side closed as
-     * the request went out (an instance stopping, which had not read it; the REST client reports
-     * {@code IOException: Connection was closed}), a connection refused or reset, or an instance that died under
-     * it. Never a timeout (the call may still be running there) and never an answer.
+     * Worth the one retry the dependencies' policy allows: the connection was lost, the call timed out (an instance
+     * that has just started may be too cold to answer in time; the retry most often reaches another, or a warmer
+     * one) or the dependency answered 503 (an instance past its shutdown delay refuses new requests so). Not an open
+     * circuit, nor any answer but 503. Safe because every internal operation may be repeated.
      */
-    public static boolean isLostConnection(Throwable failure) {
-        return anyCause(failure, DependencyFailures::lostInTransit);
+    public static boolean isWorthOneMoreTry(Throwable failure) {
+        return anyCause(failure, t -> lostInTransit(t)
+                || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                || t instanceof WebApplicationException web && web.getResponse() != null
+                        && web.getResponse().getStatus() == 503);
     }
 
+    /**
+     * The call failed in transit, before an answer: typically a kept-alive connection that the other side closed as
+     * the request went out (an instance stopping, which had not read it; the REST client reports
+     * {@code IOException: Connection was closed}), a connection refused or reset, or an instance that died under it.
+     */
     private static boolean lostInTransit(Throwable t) {
         return t instanceof IOException && !(t instanceof InterruptedIOException) || t instanceof HttpClosedException;
     }

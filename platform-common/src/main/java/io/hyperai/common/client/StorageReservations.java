@@ -27,11 +27,9 @@ public class StorageReservations {
     private static final String STORAGE = "storage-service";
 
     private final StorageClient storage;
-    private final StorageReservationClient reservations;
 
-    public StorageReservations(@RestClient StorageClient storage, @RestClient StorageReservationClient reservations) {
+    public StorageReservations(@RestClient StorageClient storage) {
         this.storage = storage;
-        this.reservations = reservations;
     }
 
     public Uni<StorageAdmission> admission(String userId) {
@@ -43,7 +41,9 @@ public class StorageReservations {
         if (bytes <= 0) {
             return Uni.createFrom().nullItem();
         }
-        return call(reservations.reserve(new ReservationRequest(userId, bytes)))
+        // our id makes the request safe to repeat: the guard's one retry cannot hold the bytes twice
+        String id = UUID.randomUUID().toString();
+        return call(storage.reserve(new ReservationRequest(userId, bytes, id)))
                 .map(r -> UUID.fromString(r.getEntity().id()));
     }
 
