@@ -5,6 +5,8 @@ import java.time.temporal.ChronoUnit;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
 
@@ -22,6 +24,8 @@ import io.smallrye.faulttolerance.api.Guard;
 @Singleton
 public class Dependencies {
 
+    private static final Logger LOG = Logger.getLogger(Dependencies.class);
+
     public static final String STORAGE = "storage";
     public static final String GEAR = "gear";
     public static final String WAREHOUSE = "warehouse";
@@ -38,7 +42,8 @@ public class Dependencies {
     private static Guard policy(String dependency) {
         return Guard.create()
                 .withRetry().maxRetries(1).delay(0, ChronoUnit.MILLIS).jitter(0, ChronoUnit.MILLIS)
-                .whenException(DependencyFailures::isWorthOneMoreTry).done()
+                .whenException(DependencyFailures::isWorthOneMoreTry)
+                .beforeRetry(e -> LOG.infof("%s: one more try after %s", dependency, e)).done()
                 .withTimeout().done()
                 .withCircuitBreaker().name(dependency).skipOn(RefusedByDependency.class).done()
                 .build();
