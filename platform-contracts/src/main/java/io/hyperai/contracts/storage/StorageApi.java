@@ -44,7 +44,9 @@ public interface StorageApi {
      */
     @POST
     @Path("reservations")
-    @Operation(summary = "Hold bytes of a user's quota for an upload about to be accepted")
+    @Operation(summary = "Hold bytes of a user's quota for an upload about to be accepted", description = "Safe to repeat"
+            + " with the same `id` (a UUID the caller chooses): a repeat answers the reservation the first request made;"
+            + " the same `id` for other bytes or another user is 409 `reservation-id-taken`.")
     Uni<RestResponse<Reservation>> reserve(@Valid @NotNull ReservationRequest request);
 
     /** Gives a reservation back; idempotent (204 whether or not it still existed). */
