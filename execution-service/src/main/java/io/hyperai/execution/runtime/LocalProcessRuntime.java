@@ -134,11 +134,14 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         Run run;
         try {
             run = runs.computeIfAbsent(launch.executionId(), id -> {
-                if (Files.exists(dir(id))) {
+                sandboxes.unavailable().ifPresent(why -> {
+                    throw new IllegalStateException(why);
+                });
+                launching.add(id);
+                if (!claim(id)) {
                     ranBefore[0] = true;
                     return null;
                 }
-                launching.add(id);
                 launched[0] = true;
                 return launch(launch);
             });
@@ -161,10 +164,22 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         }
     }
 
+    /**
+     * Makes the execution's directory, atomically: of two instances that try at once (a leader that has just lost the
+     * lease and its successor) one makes it, the other finds it made.
+     */
+    private boolean claim(String executionId) {
+        try {
+            Files.createDirectory(dir(executionId));
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start execution " + executionId, e);
+        }
+    }
+
     private Run launch(Launch launch) {
-        sandboxes.unavailable().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
         try {
             Path dir = dir(launch.executionId());
             Path home = dir.resolve("home");
