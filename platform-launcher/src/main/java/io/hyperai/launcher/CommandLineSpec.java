@@ -97,7 +97,7 @@ final class CommandLineSpec {
                 .converters(CommandLineSpec::replicas)
                 .description("instances of each service (default " + Replicas.DEFAULT + ", at most " + Replicas.MAX
                         + "), instance n on the service's port + " + Replicas.PORT_STEP + " n, behind a round robin on"
-                        + " the service's port; execution-service stays at one on the local runtime")
+                        + " the service's port")
                 .build());
         for (Component c : Component.values()) {
             spec.addOption(OptionSpec.builder(c.portOption()).paramLabel("N").type(Integer.class)

@@ -117,8 +117,6 @@ final class Up {
             if (ctx.opt.runs(Component.EXECUTION)) {
                 ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
                         .ifPresent(line -> out.println("  " + line));
-                Replicas.executionNote(ctx.opt.replicas(), ctx.opt.executionRuntime())
-                        .ifPresent(line -> out.println("  " + line));
             }
             for (Part p : wanted) {
                 p.prepare();
