@@ -115,7 +115,7 @@ final class Up {
             requireFreePorts(wanted);
             out.println("Starting the HyperAI platform (data: " + ctx.data + ")");
             if (ctx.opt.runs(Component.EXECUTION)) {
-                ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
+                ServiceEnv.sandboxWarning(ctx.opt.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
                         .ifPresent(line -> out.println("  " + line));
             }
             for (Part p : wanted) {

@@ -5,7 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.service.RunPlacement;
 import io.smallrye.mutiny.Uni;
 import io.vertx.mutiny.sqlclient.Pool;
 import io.vertx.mutiny.sqlclient.Tuple;
@@ -22,17 +22,17 @@ public class RecordedWorkspaces {
     private static final String TOKEN = "SELECT jupyter_token FROM execution WHERE id = $1 AND mode = 'JUPYTER'"
             + " AND state IN ('STARTING', 'RUNNING')";
 
-    private final boolean local;
+    private final RunPlacement placement;
     private final Pool pool;
 
-    public RecordedWorkspaces(ExecutionConfig config, Pool pool) {
-        this.local = "local".equals(config.runtime());
+    public RecordedWorkspaces(RunPlacement placement, Pool pool) {
+        this.placement = placement;
         this.pool = pool;
     }
 
     /** Whether a workspace may run on another instance (then {@link #token} is worth asking). */
     public boolean elsewhere() {
-        return local;
+        return placement.onLeaderOnly();
     }
 
     /** The token of the active workspace {@code executionId}; empty for anything else. */

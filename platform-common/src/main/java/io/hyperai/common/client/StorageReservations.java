@@ -59,13 +59,15 @@ public class StorageReservations {
     }
 
     private static <T> Uni<T> call(Uni<T> call) {
-        return DependencyFailures.guard(STORAGE, call.onFailure(e -> !overQuota(e))
-                .invoke(e -> LOG.warnf("storage-service call failed: %s", e.toString())))
+        // the guard logs what makes storage unavailable; what else fails is logged where it becomes a 503
+        return DependencyFailures.guard(STORAGE, call)
                 .onFailure(StorageReservations::overQuota).transform(e -> ProblemException.conflict(
                         UploadStager.QUOTA_EXCEEDED,
                         "the upload would exceed the storage quota; delete data or ask for a larger quota"))
-                .onFailure(e -> !(e instanceof ProblemException))
-                .transform(e -> ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
+                    LOG.warnf("storage-service call failed: %s", e.toString());
+                    return ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER);
+                });
     }
 
     private static boolean overQuota(Throwable failure) {

@@ -35,8 +35,8 @@ public class InternalStorageResource implements StorageApi {
 
     @Override
     public Uni<RestResponse<Reservation>> reserve(ReservationRequest request) {
-        // the id's form was validated with the request
-        UUID id = request.id() == null ? null : UUID.fromString(request.id());
+        // the id's form was validated with the request; a caller that chose none cannot repeat it
+        UUID id = request.id() == null ? UUID.randomUUID() : UUID.fromString(request.id());
         return reservations.reserve(request.userId(), request.bytes(), id).map(InternalStorageResource::reservation)
                 .map(r -> RestResponse.ResponseBuilder.<Reservation> created(
                         URI.create("/internal/storage/reservations/" + r.id())).entity(r).build());

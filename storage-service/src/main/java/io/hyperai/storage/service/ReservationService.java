@@ -41,10 +41,8 @@ public class ReservationService {
      */
     @WithTransaction
     public Uni<StorageReservation> reserve(String userId, long bytes, UUID id) {
-        return accounts.lock(userId).chain(account -> (id == null ? Uni.createFrom().<StorageReservation>nullItem()
-                : StorageReservation.<StorageReservation>findById(id)).chain(made -> made != null
-                        ? repeated(made, userId, bytes)
-                        : grant(account, userId, bytes, id == null ? UUID.randomUUID() : id)));
+        return accounts.lock(userId).chain(account -> StorageReservation.<StorageReservation>findById(id)
+                .chain(made -> made != null ? repeated(made, userId, bytes) : grant(account, userId, bytes, id)));
     }
 
     private static Uni<StorageReservation> repeated(StorageReservation made, String userId, long bytes) {
