@@ -338,14 +338,26 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
             }
         }
         // whatever a process left behind (one that escaped the sandbox's tree cannot escape the cgroup)
-        run.cgroup.ifPresent(c -> {
-            c.killAll();
-            watcher.schedule(c::remove, 2, TimeUnit.SECONDS);
-        });
+        run.cgroup.ifPresent(Cgroups.Cgroup::killAll);
         run.network.ifPresent(Process::destroy);
         sandboxes.removeSocketDir(run.launch.executionId());
         save(run);
+        run.cgroup.ifPresent(c -> onWatcher(() -> watcher.schedule(c::remove, 2, TimeUnit.SECONDS)));
         notifyLater(run.launch.executionId());
+    }
+
+    /** Work for the watcher, unless it is shut down: a run killed by {@link #close} still ends and is saved. */
+    private static void onWatcher(Runnable submit) {
+        try {
+            submit.run();
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.debug("the local runtime is closed");
+        }
+    }
+
+    /** Whether every home of a run that ended here is copied (tests wait for it before removing the directories). */
+    boolean quiet() {
+        return unsaved.isEmpty();
     }
 
     /**
@@ -413,7 +425,7 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
     }
 
     private void notifyLater(String id) {
-        watcher.execute(() -> listeners.forEach(l -> l.accept(id)));
+        onWatcher(() -> watcher.execute(() -> listeners.forEach(l -> l.accept(id))));
     }
 
     @Override

@@ -190,7 +190,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         runtime.start(launch);
         LocalProcessRuntime next = another();
         try {
-            runtime.close();
+            close(runtime);
             runtime = null;
             PodObservation lost = next.observe(launch.executionId()).orElseThrow();
             assertThat(lost.state()).isEqualTo(ExecutionState.FAILED);
@@ -205,7 +205,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
             next.start(launch);
             assertThat(next.withContainers()).doesNotContain(launch.executionId());
         } finally {
-            next.close();
+            close(next);
         }
     }
 
@@ -255,7 +255,7 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
             assertThat(elsewhere.token()).isEqualTo(launch.jupyterToken());
             assertThat(overSocket(Path.of(elsewhere.address().path()), request)).startsWith("HTTP/1.1 200");
         } finally {
-            other.close();
+            close(other);
         }
 
         runtime.remove(launch.executionId());

@@ -68,8 +68,14 @@ abstract class LocalRuntimeFixture {
     @AfterEach
     void stop() {
         if (runtime != null) {
-            runtime.close();
+            close(runtime);
         }
+    }
+
+    /** Closes an instance once the homes of the runs it ended are copied: JUnit deletes their directory next. */
+    static void close(LocalProcessRuntime instance) {
+        instance.close();
+        await().atMost(WAIT).until(instance::quiet);
     }
 
     /** Runs a script to its end and returns how it ended. */
