@@ -489,6 +489,44 @@ class ExecutionLifecycleTest {
         await().atMost(WAIT).until(() -> pod(id) == null);
     }
 
+    /**
+     * A workspace's container starts before Jupyter answers: it is charged from the container's start, but its history
+     * shows RUNNING no earlier than the STARTING step before it (it showed RUNNING first, at the container's start).
+     */
+    @Test
+    void aWorkspaceRunsFromItsContainersStartYetItsHistoryNeverGoesBack() {
+        String gearId = gear("alice", false);
+        plan(gearId, Outcome.UNSCHEDULABLE);
+        String id = given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+        await().atMost(WAIT).until(() -> pod(id) != null);
+        java.time.Instant containerStart = java.time.Instant.now().minusSeconds(30).truncatedTo(
+                java.time.temporal.ChronoUnit.SECONDS);
+        setMainContainer(id, containerStart, false);
+        awaitState(id, "STARTING");
+        setMainContainer(id, containerStart, true);
+        JsonPath running = awaitState(id, "RUNNING");
+        assertThat(java.time.Instant.parse(running.getString("startedAt"))).isEqualTo(containerStart);
+        List<java.time.Instant> at = running.getList("history.at", String.class).stream()
+                .map(java.time.Instant::parse).toList();
+        assertThat(running.getList("history.state", String.class)).containsSubsequence("STARTING", "RUNNING");
+        assertThat(at).as("the history's times, in its order").isSorted();
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+    }
+
+    /** The pod Running, its main container started at {@code startedAt}, ready (answering) or not yet. */
+    private static void setMainContainer(String id, java.time.Instant startedAt, boolean ready) {
+        await().atMost(WAIT).ignoreException(io.fabric8.kubernetes.client.KubernetesClientException.class)
+                .until(() -> ExecutionTestResource.kubernetes.client().pods()
+                        .inNamespace(ExecutionTestResource.NAMESPACE).withName(PodFactory.podName(id))
+                        .editStatus(p -> new io.fabric8.kubernetes.api.model.PodBuilder(p).editStatus()
+                                .withPhase("Running").withConditions().withContainerStatuses(
+                                        new io.fabric8.kubernetes.api.model.ContainerStatusBuilder().withName("main")
+                                                .withReady(ready).withStarted(true).withNewState().withNewRunning()
+                                                .withStartedAt(startedAt.toString()).endRunning().endState().build())
+                                .endStatus().build()) != null);
+    }
+
     @Test
     void aLabelledPodWithoutAnExecutionIsRemoved() {
         String stray = java.util.UUID.randomUUID().toString();

@@ -33,7 +33,7 @@ class JourneyIT {
     /** The priciest CPU spec, so that the workspace's seconds add up to minor units (1 200 per hour: one every 3 s). */
     private static final String PRICEY = Api.PRICEY_SPEC;
     private static final String CHEAP = "cpu-1c2g";
-    private static final long WORKSPACE_SECONDS = 90;
+    private static final long WORKSPACE_SECONDS = 30; // three accrual periods of the e2e platform (10 s)
     /**
      * Enough for the scripts (0 at 50 per hour) and the 90 s workspace (30), little more (about 15 s): the last
      * workspace exhausts it.

@@ -77,12 +77,19 @@ public class ExecutionStateService {
         return running.chain(() -> end(e, o.state(), o.at(), o.reason(), o.exitCode(), o.detail()));
     }
 
+    /**
+     * Running since {@code at}, when its container started: what billing charges from. A workspace is seen RUNNING
+     * only once it answers, after a STARTING step recorded when it was seen starting, which is later than its
+     * container's start: the history's RUNNING step is then that moment, so that the history never goes back in time.
+     */
     private Uni<Void> start(Execution e, Instant at) {
         e.state = ExecutionState.RUNNING;
         e.reason = null;
         e.startedAt = at;
         e.updatedAt = Instant.now();
-        return record(e, ExecutionState.RUNNING, at, null, null)
+        return ExecutionTransition.<ExecutionTransition>find("executionId = ?1 order by id desc", e.id).firstResult()
+                .chain(last -> record(e, ExecutionState.RUNNING,
+                        last != null && last.at.isAfter(at) ? last.at : at, null, null))
                 .chain(() -> outbox.append(EventType.EXECUTION_STARTED, e.id.toString(),
                         new ExecutionStarted(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
                                 e.computeSpecId, e.pricePerHourMinor, e.currency, at, e.maxCostMinor)))
