@@ -36,20 +36,50 @@ public final class KafkaProbe {
     /** Reads a topic from offset 0 with a fresh group until {@code done} holds for what was read, or times out. */
     public List<ConsumerRecord<String, String>> readUntil(String topic, Duration timeout,
             Predicate<List<ConsumerRecord<String, String>>> done) {
+        return withKafkaClassLoader(() -> read(topic, timeout, done, reader()));
+    }
+
+    /** Where each partition of {@code topic} ends now: what {@link #readFrom} starts at to read only what follows. */
+    public Map<org.apache.kafka.common.TopicPartition, Long> endOffsets(String topic) {
+        return withKafkaClassLoader(() -> {
+            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(reader(), new StringDeserializer(),
+                    new StringDeserializer())) {
+                return consumer.endOffsets(consumer.partitionsFor(topic).stream()
+                        .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList());
+            }
+        });
+    }
+
+    /** Reads the partitions from the given offsets on, as {@link #readUntil} reads from 0. */
+    public List<ConsumerRecord<String, String>> readFrom(Map<org.apache.kafka.common.TopicPartition, Long> offsets,
+            Duration timeout, Predicate<List<ConsumerRecord<String, String>>> done) {
+        return withKafkaClassLoader(() -> read(consumer -> {
+            consumer.assign(offsets.keySet());
+            offsets.forEach(consumer::seek);
+        }, timeout, done, reader()));
+    }
+
+    private Properties reader() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return withKafkaClassLoader(() -> read(topic, timeout, done, props));
+        return props;
     }
 
     private List<ConsumerRecord<String, String>> read(String topic, Duration timeout,
             Predicate<List<ConsumerRecord<String, String>>> done, Properties props) {
+        return read(consumer -> consumer.subscribe(List.of(topic)), timeout, done, props);
+    }
+
+    private List<ConsumerRecord<String, String>> read(
+            java.util.function.Consumer<KafkaConsumer<String, String>> position, Duration timeout,
+            Predicate<List<ConsumerRecord<String, String>>> done, Properties props) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
                 new StringDeserializer())) {
-            consumer.subscribe(List.of(topic));
+            position.accept(consumer);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {
                 consumer.poll(Duration.ofMillis(200)).forEach(records::add);
