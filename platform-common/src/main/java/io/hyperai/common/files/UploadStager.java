@@ -88,22 +88,74 @@ public class UploadStager {
      */
     public StagedUpload stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
         if (parts == null || parts.isEmpty()) {
-            throw ProblemException.invalid(EntryPaths.FIELD, "at least one file is required");
+            throw noFiles();
         }
-        Path dir = root().resolve(".staging").resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(dir);
-            Staging staging = new Staging(dir, limitBytes, maxFiles);
+        return staged(limitBytes, (staging, dir) -> {
             ArchiveKind archive = parts.size() == 1 && unpack ? archiveKind(parts.get(0).fileName()) : null;
             if (archive != null) {
                 unpack(parts.get(0), archive, staging);
             } else {
                 for (UploadedPart part : parts) {
-                    String path = EntryPaths.normalise("file", part.fileName())
-                            .orElseThrow(() -> EntryPaths.refused("file", part.fileName(), "has no name"));
-                    staging.move(path, part.file());
+                    staging.move(fileName(part.fileName()), part.file());
                 }
             }
+        });
+    }
+
+    /**
+     * Stages a multipart body while it is read, with the same rules as {@link #stage(List, boolean, long)}: each file
+     * part is written straight to its place in the staging directory, hashed and counted against {@code limitBytes}
+     * as its bytes pass, so the upload is never copied again and one over the limit stops where it crosses it. Only
+     * a first file part named like an archive waits in a file beside the staging directory until the body shows
+     * whether it is the only one (then it is unpacked) or not (then it is moved to its place). Parts without a file
+     * name are form fields, skipped as before.
+     */
+    public StagedUpload stage(MultipartStream body, boolean unpack, long limitBytes) {
+        return staged(limitBytes, (staging, dir) -> {
+            Path held = dir.resolveSibling(dir.getFileName() + ".archive");
+            String heldName = null;
+            long heldSize = 0;
+            int fileParts = 0;
+            try {
+                for (MultipartStream.Part part = body.next(); part != null; part = body.next()) {
+                    if (part.fileName() == null) {
+                        continue;
+                    }
+                    fileParts++;
+                    if (fileParts == 1 && unpack && archiveKind(part.fileName()) != null) {
+                        heldName = part.fileName();
+                        heldSize = Files.copy(part.body(), held);
+                        continue;
+                    }
+                    if (heldName != null) {
+                        staging.move(fileName(heldName), held);
+                        heldName = null;
+                    }
+                    staging.write(fileName(part.fileName()), part.body());
+                }
+                if (fileParts == 0) {
+                    throw noFiles();
+                }
+                if (heldName != null) {
+                    unpack(new UploadedPart(heldName, held, heldSize), archiveKind(heldName), staging);
+                }
+            } finally {
+                Files.deleteIfExists(held);
+            }
+        });
+    }
+
+    /** What staging does with its directory; may throw anything, after which the directory is gone. */
+    private interface StagingWork {
+        void run(Staging staging, Path dir) throws IOException;
+    }
+
+    private StagedUpload staged(long limitBytes, StagingWork work) {
+        Path dir = root().resolve(".staging").resolve(UUID.randomUUID().toString());
+        try {
+            Files.createDirectories(dir);
+            Staging staging = new Staging(dir, limitBytes, maxFiles);
+            work.run(staging, dir);
             if (staging.files.isEmpty()) {
                 throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no files");
             }
@@ -118,6 +170,15 @@ public class UploadStager {
             deleteQuietly(dir);
             throw e;
         }
+    }
+
+    private static ProblemException noFiles() {
+        return ProblemException.invalid(EntryPaths.FIELD, "at least one file is required");
+    }
+
+    /** A file part's name as its path in the version, refused as {@link EntryPaths} says. */
+    private static String fileName(String name) {
+        return EntryPaths.normalise("file", name).orElseThrow(() -> EntryPaths.refused("file", name, "has no name"));
     }
 
     static ArchiveKind archiveKind(String fileName) {

@@ -1,13 +1,16 @@
 package io.hyperai.warehouse.files;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.common.files.MultipartStream;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadStager;
 import io.hyperai.common.files.UploadedPart;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.warehouse.config.WarehouseConfig;
 
 /**
@@ -41,6 +44,12 @@ public class VersionFiles {
 
     public StagedUpload stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
         return stager.stage(parts, unpack, limitBytes);
+    }
+
+    /** A multipart body staged while it is read ({@link UploadStager#stage(MultipartStream, boolean, long)}). */
+    public StagedUpload stage(StreamedBody body, boolean unpack, long limitBytes) throws IOException {
+        return body.read(in -> stager.stage(new MultipartStream(in, MultipartStream.boundary(body.contentType())),
+                unpack, limitBytes));
     }
 
     public void publish(Path staged, Path target) {
