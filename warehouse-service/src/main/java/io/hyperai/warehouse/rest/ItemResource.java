@@ -137,6 +137,7 @@ public abstract class ItemResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
     @APIResponse(responseCode = "404", description = NEXT_VERSION_404)
     @APIResponse(responseCode = "409", description = NEXT_VERSION_409)
+    // the body the form parameter List<FileUpload> used to describe: the API reference stays the same document
     @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(
             type = SchemaType.OBJECT, properties = @SchemaProperty(name = FileUpload.ALL, type = SchemaType.ARRAY,
                     implementation = FileUpload.class))))
