@@ -24,8 +24,8 @@ public final class RawUpload implements AutoCloseable {
     private final OutputStream out;
     private final InputStream in;
     private final InputStream body;
-    private final long bodyLength;
-    private long sent;
+    private final int bodyLength;
+    private int sent;
 
     /** Sends the request head for one file part of {@code content}; the body waits for {@link #send}. */
     public RawUpload(int port, String path, String token, String fileName, byte[] content, boolean expectContinue)
@@ -35,7 +35,7 @@ public final class RawUpload implements AutoCloseable {
 
     /**
      * The same for {@code size} bytes read from {@code content} as they are sent, for an upload too big to hold in the
-     * test's memory.
+     * test's memory (up to 2 GiB: the counts stay ints, as callers compiled before this constructor expect).
      */
     public RawUpload(int port, String path, String token, String fileName, long size, InputStream content,
             boolean expectContinue) throws IOException {
@@ -43,7 +43,7 @@ public final class RawUpload implements AutoCloseable {
         byte[] tail = TAIL.getBytes(StandardCharsets.US_ASCII);
         this.body = new SequenceInputStream(new ByteArrayInputStream(part),
                 new SequenceInputStream(content, new ByteArrayInputStream(tail)));
-        this.bodyLength = part.length + size + tail.length;
+        this.bodyLength = Math.toIntExact(part.length + size + tail.length);
         this.socket = new Socket("127.0.0.1", port);
         socket.setSoTimeout(30_000);
         this.out = socket.getOutputStream();
@@ -69,16 +69,16 @@ public final class RawUpload implements AutoCloseable {
                 + "\"\r\nContent-Type: application/octet-stream\r\n\r\n").getBytes(StandardCharsets.US_ASCII);
     }
 
-    public long bodyLength() {
+    public int bodyLength() {
         return bodyLength;
     }
 
     /** Sends the next {@code n} bytes of the body (or what is left). */
-    public RawUpload send(long n) throws IOException {
+    public RawUpload send(int n) throws IOException {
         byte[] chunk = new byte[64 * 1024];
-        long left = Math.min(n, bodyLength - sent);
+        int left = Math.min(n, bodyLength - sent);
         while (left > 0) {
-            int count = body.read(chunk, 0, (int) Math.min(chunk.length, left));
+            int count = body.read(chunk, 0, Math.min(chunk.length, left));
             if (count < 0) {
                 throw new IOException("the content ended " + left + " bytes early");
             }
@@ -95,7 +95,7 @@ public final class RawUpload implements AutoCloseable {
     }
 
     /** How many body bytes this client has sent. */
-    public long sent() {
+    public int sent() {
         return sent;
     }
 

@@ -377,7 +377,7 @@ class UploadTest {
     @Test
     void aBigUploadIsWrittenToItsPlaceAsItArrivesAndNotHeldInMemory() throws Exception {
         long size = 512L * 1024 * 1024;
-        long half = size / 2;
+        int half = (int) (size / 2);
         String alice = token(newUser());
         String id = create(alice, "datasets", "big");
         MessageDigest sent = MessageDigest.getInstance("SHA-256");
