@@ -11,7 +11,9 @@
 #
 # and prints them as one table, with the machine it ran on. Two figures come from this script itself: footprint and
 # start per service (./platform up, a little traffic, then each service JVM's resident memory, heap, metaspace,
-# threads and Quarkus's "started in"), and the workspace start beside JupyterHub (not measured yet: a row says so).
+# threads and Quarkus's "started in"), and the workspace start beside JupyterHub (bench/workspace_start.py: N starts
+# one after the other and 10 at once, on ./platform up's local runtime, then on Debian's jupyterhub with its local
+# process spawner, which this script installs with apt-get when it is missing and it runs as root).
 # Nothing asserts a time; a bench that fails gives a row that says so and the rest go on.
 #
 # Keys (all by default, in this order):
@@ -22,10 +24,12 @@
 #   dispatch        execution-service DispatchLatencyBench: the queue (no bare peer)
 #   upload          warehouse-service UploadBench: one file uploaded vs cp of the same bytes
 #   footprint       ./platform up: resident memory, heap, threads and start of each service
-#   workspace       workspace start vs JupyterHub's local spawner (not measured yet)
+#   workspace       workspace start on the local runtime vs JupyterHub's local process spawner (100 starts, --quick
+#                   20, then 10 at once; needs bubblewrap and jupyter-notebook, and root for JupyterHub's users)
 #
 # --quick uses smaller sizes: every key but workspace took 5.5 minutes on 2 cores (4 December 2026), after the
-# build; a run at full sizes has not been timed yet.
+# build, and workspace 3.5 minutes (its own ./platform up and down included); a run at full sizes has not been timed
+# yet.
 # Environment: MAVEN_ARGS (read by Maven itself, e.g. -Dmaven.repo.local=...); BENCH_LOCK=FILE takes
 # `flock FILE` around each heavy step (the build, each bench, the platform) so that a shared machine runs one at a
 # time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md).
@@ -137,39 +141,46 @@ mb() {
   awk -v k="$1" 'BEGIN { printf "%.0f", k / 1024 }'
 }
 
-# Stops what footprint_step started and says whether anything of it is left.
-footprint_down() {
-  ./platform down >>"$OUT/footprint-down.log" 2>&1
+# Stops what platform_up started and says whether anything of it is left.
+platform_down() {
+  ./platform down >>"$OUT/$UP_KEY-down.log" 2>&1
   wait "$UP_PID" 2>/dev/null
-  ./platform status >>"$OUT/footprint-down.log" 2>&1
+  ./platform status >>"$OUT/$UP_KEY-down.log" 2>&1
   if [ $? -ne 3 ]; then
-    echo "bench/run-all.sh: the platform still runs after ./platform down; see $OUT/footprint-down.log" >&2
+    echo "bench/run-all.sh: the platform still runs after ./platform down; see $OUT/$UP_KEY-down.log" >&2
   fi
+}
+
+# `./platform up` on its defaults for bench $1, its output in $OUT/$1-up.log, stopped when the step exits; 0 once
+# it is up, else a BENCH line that says why and 1.
+platform_up() {
+  local key="$1" log="$OUT/$1-up.log"
+  cd "$ROOT" || return 1
+  ./platform status >/dev/null 2>&1
+  local rc=$?
+  if [ "$rc" -ne 3 ]; then
+    echo "BENCH|$key|not measured|-|-|-|a platform already runs from $ROOT (./platform status: exit $rc)"
+    return 1
+  fi
+  echo "== $key: ./platform up (log: $log)" >&2
+  ./platform up >"$log" 2>&1 &
+  UP_PID=$!
+  UP_KEY="$key"
+  trap platform_down EXIT
+  local deadline=$((SECONDS + ${FOOTPRINT_TIMEOUT:-600}))
+  until grep -q "HyperAI platform is up" "$log"; do
+    if ! kill -0 "$UP_PID" 2>/dev/null || grep -q "^FAILED" "$log" || [ $SECONDS -gt $deadline ]; then
+      echo "BENCH|$key|failed|-|-|-|./platform up did not get ready; see $log"
+      return 1
+    fi
+    sleep 2
+  done
 }
 
 # Runs as one heavy step: up, a little traffic, measure, down. Prints BENCH lines.
 footprint_step() {
   local log="$OUT/footprint-up.log" state="$ROOT/.platform/run/platform.properties"
-  cd "$ROOT" || return 1
-  ./platform status >/dev/null 2>&1
-  local rc=$?
-  if [ "$rc" -ne 3 ]; then
-    echo "BENCH|footprint|not measured|-|-|-|a platform already runs from $ROOT (./platform status: exit $rc)"
-    return 0
-  fi
-  echo "== footprint: ./platform up (log: $log)" >&2
-  ./platform up >"$log" 2>&1 &
-  local up=$!
-  UP_PID=$up
-  trap footprint_down EXIT
-  local deadline=$((SECONDS + ${FOOTPRINT_TIMEOUT:-600}))
-  until grep -q "HyperAI platform is up" "$log"; do
-    if ! kill -0 "$up" 2>/dev/null || grep -q "^FAILED" "$log" || [ $SECONDS -gt $deadline ]; then
-      echo "BENCH|footprint|failed|-|-|-|./platform up did not get ready; see $log"
-      return 0
-    fi
-    sleep 2
-  done
+  platform_up footprint || return 0
   local platform_up
   platform_up=$(sed -nE 's/.*HyperAI platform is up \(([0-9]+) s\).*/\1/p' "$log")
 
@@ -218,8 +229,75 @@ footprint_step() {
   return 0
 }
 
-workspace_row() {
-  echo "BENCH|workspace start (local runtime), POST to the workspace answering|not measured yet|-|not measured yet|-|peer: Debian's jupyterhub with its local process spawner; this script does not install or drive it yet"
+# ---------------------------------------------------------------- workspace start beside JupyterHub
+
+# Runs as one heavy step: ./platform up, the platform's starts, down; then JupyterHub's (Debian's package,
+# installed here when missing), each side by bench/workspace_start.py. Leaves one WS line per side in $OUT/workspace.ws.
+workspace_step() {
+  local runs=100 together=10 ws="$OUT/workspace.ws"
+  [ "$QUICK" = yes ] && runs=20
+  : >"$ws"
+  local missing=""
+  command -v bwrap >/dev/null 2>&1 || missing="bubblewrap"
+  command -v jupyter-notebook >/dev/null 2>&1 || missing="$missing jupyter-notebook"
+  if [ -n "$missing" ]; then
+    echo "WS|platform|0|-|-|-|$together|-|1|not measured: the local runtime needs$missing (sudo apt-get install bubblewrap jupyter-notebook)" >>"$ws"
+  else
+    # one slot per workspace at once: the local runtime's default (four per core, at most one per GiB) is 8 on two
+    # cores, and the ninth and tenth would wait for a slot instead of starting
+    export HYPERAI_EXECUTION_QUEUE_LOCAL_SLOTS="${HYPERAI_EXECUTION_QUEUE_LOCAL_SLOTS:-$((together + 2))}"
+    if platform_up workspace >>"$OUT/workspace.bench-lines"; then
+      echo "== workspace: the platform, $runs starts then $together at once (log: $OUT/workspace-platform.log)" >&2
+      timeout -k 30 "$TIMEOUT" python3 "$ROOT/bench/workspace_start.py" platform --runs "$runs" --together "$together" \
+        --keycloak "http://localhost:$(port_of keycloak)" --gear "http://localhost:$(port_of gear)" \
+        --execution "http://localhost:$(port_of execution)" --billing "http://localhost:$(port_of billing)" \
+        >>"$ws" 2>"$OUT/workspace-platform.log"
+      platform_down
+      trap - EXIT
+    fi
+  fi
+  if ! command -v jupyterhub >/dev/null 2>&1; then
+    if [ "$(id -u)" = 0 ]; then
+      echo "== workspace: apt-get install jupyterhub (log: $OUT/workspace-apt.log)" >&2
+      (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq jupyterhub) \
+        >"$OUT/workspace-apt.log" 2>&1
+    fi
+  fi
+  if ! command -v jupyterhub >/dev/null 2>&1; then
+    echo "WS|jupyterhub|0|-|-|-|$together|-|1|not measured: no jupyterhub (as root this script installs Debian's: apt-get install jupyterhub; see $OUT/workspace-apt.log)" >>"$ws"
+  elif [ "$(id -u)" != 0 ]; then
+    echo "WS|jupyterhub|0|-|-|-|$together|-|1|not measured: its local process spawner runs each server as a system user, which this script adds and removes as root" >>"$ws"
+  else
+    echo "== workspace: JupyterHub, $runs starts then $together at once (log: $OUT/workspace-jupyterhub.log)" >&2
+    timeout -k 30 "$TIMEOUT" python3 "$ROOT/bench/workspace_start.py" jupyterhub --runs "$runs" --together "$together" \
+      --log-dir "$OUT" >>"$ws" 2>"$OUT/workspace-jupyterhub.log"
+  fi
+}
+
+# The BENCH lines of the workspace start from $OUT/workspace.ws: the platform's figure beside JupyterHub's.
+workspace_rows() {
+  local ws="$OUT/workspace.ws" p h
+  [ -s "$OUT/workspace.bench-lines" ] && cat "$OUT/workspace.bench-lines"
+  p=$(grep -a '^WS|platform|' "$ws" 2>/dev/null | tail -1)
+  h=$(grep -a '^WS|jupyterhub|' "$ws" 2>/dev/null | tail -1)
+  local pn pp50 pp99 pmax ptog pwall pfail pnote hn hp50 hp99 hmax htog hwall hfail hnote
+  IFS='|' read -r _ _ pn pp50 pp99 pmax ptog pwall pfail pnote <<<"${p:-WS|platform|0|-|-|-|-|-|1|no figure; see $OUT/workspace-platform.log}"
+  IFS='|' read -r _ _ hn hp50 hp99 hmax htog hwall hfail hnote <<<"${h:-WS|jupyterhub|0|-|-|-|-|-|1|no figure; see $OUT/workspace-jupyterhub.log}"
+  local what="workspace start (local runtime), POST to the workspace answering"
+  local peer="JupyterHub's LocalProcessSpawner (Debian's jupyterhub), same poll"
+  ratio() {
+    awk -v a="$1" -v b="$2" 'BEGIN { if (a ~ /^[0-9.]+$/ && b ~ /^[0-9.]+$/ && b > 0) printf "%.2f", a / b; else print "-" }'
+  }
+  ms() { [[ "$1" =~ ^[0-9]+$ ]] && echo "$1" || echo "${2:-failed}"; }
+  [[ "$ptog" =~ ^[0-9]+$ ]] || ptog="$htog"
+  unit() { [[ "$1" =~ ^[0-9]+$ ]] && echo ms || echo -; }
+  local fails=""
+  [ "$pfail" != 0 ] && fails="; platform: $pfail failed ($pnote)"
+  [ "$hfail" != 0 ] && fails="$fails; JupyterHub: $hfail failed ($hnote)"
+  echo "BENCH|$what, p50 ($pn runs; JupyterHub $hn)|$(ms "$pp50")|$(unit "$pp50")|$(ms "$hp50")|$(ratio "$pp50" "$hp50")|$peer; one after the other, each stopped before the next$fails"
+  echo "BENCH|$what, p99 ($pn runs; JupyterHub $hn)|$(ms "$pp99")|$(unit "$pp99")|$(ms "$hp99")|$(ratio "$pp99" "$hp99")|goal: under 1500 ms; $(echo "$pnote" | grep -o '[0-9]* of [0-9]* over 1.5 s' || { [ "$pn" != 0 ] && echo "none over 1.5 s"; })"
+  echo "BENCH|$what, max ($pn runs; JupyterHub $hn)|$(ms "$pmax")|$(unit "$pmax")|$(ms "$hmax")|$(ratio "$pmax" "$hmax")|$peer"
+  echo "BENCH|$what, $ptog at once, until the last answers|$(ms "$pwall")|$(unit "$pwall")|$(ms "$hwall")|$(ratio "$pwall" "$hwall")|goal: under 5000 ms; the platform: one user's $ptog workspaces, local slots ${HYPERAI_EXECUTION_QUEUE_LOCAL_SLOTS:-12}; JupyterHub: $htog users' servers"
 }
 
 # ---------------------------------------------------------------- the table
@@ -263,6 +341,11 @@ table() {
 if [ "${1:-}" = "__footprint" ]; then # one heavy step, run under the lock by the main script
   OUT="$2"
   footprint_step
+  exit 0
+fi
+if [ "${1:-}" = "__workspace" ]; then # the same for the workspace start
+  OUT="$2" QUICK="$3" TIMEOUT="$4"
+  workspace_step
   exit 0
 fi
 
@@ -322,7 +405,9 @@ fi
 for k in "${keys[@]}"; do
   case "$k" in
     footprint) heavy "${BASH_SOURCE[0]}" __footprint "$OUT" >>"$lines" ;;
-    workspace) workspace_row >>"$lines" ;;
+    workspace) rm -f "$OUT/workspace.bench-lines"
+               heavy "${BASH_SOURCE[0]}" __workspace "$OUT" "$QUICK" "$TIMEOUT"
+               workspace_rows >>"$lines" ;;
     *) run_maven_bench "$k" >>"$lines" ;;
   esac
 done

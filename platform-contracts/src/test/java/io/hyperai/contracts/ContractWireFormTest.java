@@ -54,7 +54,8 @@ class ContractWireFormTest {
     static {
         SAMPLES.put(StorageApi.StorageAdmission.class,
                 new StorageApi.StorageAdmission(ALICE, 21_474_836_480L, 21_474_836_481L, 0, true, "over quota"));
-        SAMPLES.put(StorageApi.ReservationRequest.class, new StorageApi.ReservationRequest(ALICE, 734_003_200L));
+        SAMPLES.put(StorageApi.ReservationRequest.class, new StorageApi.ReservationRequest(ALICE, 734_003_200L,
+                "0b9f3c4e-5a6d-4e7f-8a9b-0c1d2e3f4a5b"));
         SAMPLES.put(StorageApi.Reservation.class,
                 new StorageApi.Reservation("resv-9", ALICE, 734_003_200L, T1));
         SAMPLES.put(BillingApi.BillingAdmission.class, new BillingApi.BillingAdmission(ALICE, -37, "CNY", false,

@@ -158,6 +158,26 @@ final class Api {
         return execution;
     }
 
+    // --- several instances ------------------------------------------------------------------------------
+
+    /** The instances among {@code instances} that say they lead (their {@code hyperai_leader} metric), alive ones. */
+    static List<io.hyperai.infra.ServiceProcess> leading(List<io.hyperai.infra.ServiceProcess> instances) {
+        List<io.hyperai.infra.ServiceProcess> out = new java.util.ArrayList<>();
+        for (io.hyperai.infra.ServiceProcess p : instances) {
+            if (p.isAlive()) {
+                try {
+                    String metrics = given().baseUri(p.url()).get("/q/metrics").then().extract().asString();
+                    if (metrics.lines().anyMatch(l -> l.startsWith("hyperai_leader ") && l.endsWith(" 1.0"))) {
+                        out.add(p);
+                    }
+                } catch (RuntimeException e) {
+                    // not answering: not leading
+                }
+            }
+        }
+        return out;
+    }
+
     // --- databases -------------------------------------------------------------------------------------
 
     static long number(String db, String sql, Object... params) {

@@ -318,20 +318,7 @@ class HighAvailabilityIT {
 
     /** The instances of a service that say they lead (its metric), among those alive. */
     private static List<ServiceProcess> leading(String name) {
-        List<ServiceProcess> out = new ArrayList<>();
-        for (ServiceProcess p : services.instances(name)) {
-            if (p.isAlive()) {
-                try {
-                    String metrics = given().baseUri(p.url()).get("/q/metrics").then().extract().asString();
-                    if (metrics.lines().anyMatch(l -> l.startsWith("hyperai_leader ") && l.endsWith(" 1.0"))) {
-                        out.add(p);
-                    }
-                } catch (RuntimeException e) {
-                    // not answering: not leading
-                }
-            }
-        }
-        return out;
+        return Api.leading(services.instances(name));
     }
 
     private static String start(String token, String gear) {

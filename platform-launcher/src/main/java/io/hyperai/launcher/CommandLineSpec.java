@@ -31,6 +31,9 @@ final class CommandLineSpec {
 
     static CommandLine commandLine() {
         CommandSpec root = CommandSpec.create().name("./platform");
+        // the options on two lines: picocli would wrap one line at its width in the middle of an option
+        String opts = ServiceEnv.DEFAULT_JAVA_OPTS;
+        int cut = opts.indexOf(" -XX:Min");
         root.usageMessage()
                 .sortOptions(false)
                 .customSynopsis("./platform up|down|status|restart|help [options]")
@@ -41,7 +44,8 @@ final class CommandLineSpec {
                 .exitCodeList(exitCodes())
                 .footerHeading("%nEnvironment:%n")
                 .footer("  HYPERAI_SERVICE_JAVA_OPTS   JVM options of the five services, by default:",
-                        "    " + ServiceEnv.DEFAULT_JAVA_OPTS,
+                        "    " + opts.substring(0, cut),
+                        "    " + opts.substring(cut + 1),
                         "",
                         "./platform --rebuild COMMAND builds the project (./mvnw) before it runs the command.");
         root.usageMessage().sectionKeys(List.of(UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,
@@ -93,7 +97,7 @@ final class CommandLineSpec {
                 .converters(CommandLineSpec::replicas)
                 .description("instances of each service (default " + Replicas.DEFAULT + ", at most " + Replicas.MAX
                         + "), instance n on the service's port + " + Replicas.PORT_STEP + " n, behind a round robin on"
-                        + " the service's port; execution-service stays at one on the local runtime")
+                        + " the service's port")
                 .build());
         for (Component c : Component.values()) {
             spec.addOption(OptionSpec.builder(c.portOption()).paramLabel("N").type(Integer.class)

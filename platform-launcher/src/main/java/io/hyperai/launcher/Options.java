@@ -129,7 +129,7 @@ public final class Options {
 
     /** The processes of {@code service} (see {@link Replicas}). */
     List<Instance> instances(Component service) {
-        return Replicas.instances(service, replicas, port(service), executionRuntime);
+        return Replicas.instances(service, replicas, port(service));
     }
 
     /**
@@ -175,7 +175,7 @@ public final class Options {
         Integer givenReplicas = values.get(CommandLineSpec.REPLICAS);
         int replicas = givenReplicas == null ? Replicas.DEFAULT : givenReplicas;
         String runtime = ServiceEnv.executionRuntime(env);
-        requireDistinct(ports, replicas, runtime);
+        requireDistinct(ports, replicas);
 
         Set<Component> skipped = EnumSet.noneOf(Component.class);
         if (Boolean.TRUE.equals(values.get(CommandLineSpec.INFRA_ONLY))) {
@@ -262,11 +262,11 @@ public final class Options {
      * Every component and every numbered instance on a port of its own (skipped services' instances too: a restart
      * may start them).
      */
-    private static void requireDistinct(Map<Component, Integer> ports, int replicas, String runtime) {
+    private static void requireDistinct(Map<Component, Integer> ports, int replicas) {
         Map<String, Integer> wanted = new LinkedHashMap<>();
         ports.forEach((c, port) -> wanted.put(c.key(), port));
         for (Component s : Component.services()) {
-            for (Instance i : Replicas.instances(s, replicas, ports.get(s), runtime)) {
+            for (Instance i : Replicas.instances(s, replicas, ports.get(s))) {
                 if (i.numbered() && i.port() > 65535) {
                     throw new UsageException("--replicas " + replicas + " puts " + i.key() + " on port " + i.port()
                             + ", out of range (instance n listens on " + s.portOption() + " + " + Replicas.PORT_STEP

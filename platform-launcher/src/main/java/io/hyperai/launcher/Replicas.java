@@ -1,7 +1,6 @@
 package io.hyperai.launcher;
 
 import java.util.List;
-import java.util.Optional;
 import java.util.stream.IntStream;
 
 /**
@@ -22,34 +21,14 @@ final class Replicas {
     }
 
     /**
-     * How many instances of {@code service} run. execution-service on the local runtime runs once: its executions are
-     * child processes of the instance that started them, which another instance could neither see nor stop.
+     * The instances of {@code service}: one on its own port, or {@code replicas} numbered ones on their own ports.
+     * execution-service too on the local runtime: its leader runs every execution and the others forward to it.
      */
-    static int count(Component service, int replicas, String executionRuntime) {
-        return service == Component.EXECUTION && localRuntime(executionRuntime) ? 1 : replicas;
-    }
-
-    /** The instances of {@code service}: one on its own port, or {@link #count} numbered ones on their own ports. */
-    static List<Instance> instances(Component service, int replicas, int servicePort, String executionRuntime) {
-        int n = count(service, replicas, executionRuntime);
-        if (n == 1) {
+    static List<Instance> instances(Component service, int replicas, int servicePort) {
+        if (replicas == 1) {
             return List.of(Instance.only(service, servicePort));
         }
-        return IntStream.rangeClosed(1, n).mapToObj(i -> new Instance(service, i, servicePort + PORT_STEP * i))
+        return IntStream.rangeClosed(1, replicas).mapToObj(i -> new Instance(service, i, servicePort + PORT_STEP * i))
                 .toList();
-    }
-
-    /** The line {@code up} prints when it keeps execution-service at one instance. */
-    static Optional<String> executionNote(int replicas, String executionRuntime) {
-        if (replicas == 1 || !localRuntime(executionRuntime)) {
-            return Optional.empty();
-        }
-        return Optional.of("execution-service runs as one instance: on the local runtime its executions are its own"
-                + " child processes, which other instances could neither see nor stop"
-                + " (HYPERAI_EXECUTION_RUNTIME=kubernetes runs " + replicas + ")");
-    }
-
-    private static boolean localRuntime(String executionRuntime) {
-        return "local".equals(executionRuntime);
     }
 }

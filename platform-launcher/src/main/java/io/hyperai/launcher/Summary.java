@@ -1,7 +1,6 @@
 package io.hyperai.launcher;
 
 import java.io.PrintStream;
-import java.util.List;
 
 /** What {@code up} prints once everything is ready: where each part answers, a token to try, logs, how to stop. */
 final class Summary {
@@ -51,10 +50,7 @@ final class Summary {
 
     /** Where the instances listen, e.g. {@code each service's port is a round robin over ...}. */
     static String replicasLine(Options opt) {
-        List<String> single = Component.services().stream().filter(s -> opt.instances(s).size() == 1)
-                .map(Component::moduleName).toList();
         return "each service's port is a round robin over its instances on port + " + Replicas.PORT_STEP + " n"
-                + (single.isEmpty() ? "" : " (one instance of " + String.join(", ", single) + ")")
                 + "; ./platform status lists them";
     }
 

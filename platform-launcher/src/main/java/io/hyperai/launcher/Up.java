@@ -115,9 +115,7 @@ final class Up {
             requireFreePorts(wanted);
             out.println("Starting the HyperAI platform (data: " + ctx.data + ")");
             if (ctx.opt.runs(Component.EXECUTION)) {
-                ServiceEnv.sandboxWarning(ServiceEnv.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
-                        .ifPresent(line -> out.println("  " + line));
-                Replicas.executionNote(ctx.opt.replicas(), ctx.opt.executionRuntime())
+                ServiceEnv.sandboxWarning(ctx.opt.executionRuntime(), Files.isExecutable(ServiceEnv.BWRAP))
                         .ifPresent(line -> out.println("  " + line));
             }
             for (Part p : wanted) {

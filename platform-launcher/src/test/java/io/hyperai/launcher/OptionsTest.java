@@ -179,16 +179,11 @@ class OptionsTest {
     }
 
     @Test
-    void onTheLocalRuntimeExecutionServiceStaysOneProcessOnItsPort() {
+    void onTheLocalRuntimeExecutionServiceRunsAsManyInstancesAsTheOthers() {
         Options local = parse("up", "--replicas", "3");
         assertThat(local.executionRuntime()).isEqualTo("local");
-        assertThat(local.instances(Component.EXECUTION)).containsExactly(Instance.only(Component.EXECUTION, 8102));
+        assertThat(local.instances(Component.EXECUTION)).extracting(Instance::port).containsExactly(8112, 8122, 8132);
         assertThat(local.instances(Component.GEAR)).hasSize(3);
-        assertThat(Replicas.executionNote(3, "local")).hasValueSatisfying(line -> assertThat(line)
-                .startsWith("execution-service runs as one instance").contains("child processes")
-                .contains("HYPERAI_EXECUTION_RUNTIME=kubernetes runs 3").doesNotContain("\n"));
-        assertThat(Replicas.executionNote(1, "local")).isEmpty();
-        assertThat(Replicas.executionNote(3, "kubernetes")).isEmpty();
         Options kubernetes = parse(Map.of("HYPERAI_EXECUTION_RUNTIME", "kubernetes"), "up", "--replicas", "3");
         assertThat(kubernetes.instances(Component.EXECUTION)).hasSize(3);
     }

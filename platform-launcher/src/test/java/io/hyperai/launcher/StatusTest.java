@@ -74,8 +74,8 @@ class StatusTest {
                 + "\\s+0\\s+ready");
         assertThat(lines.get(at + 2)).matches("\\s+billing-service-2\\s+" + (billing + 20)
                 + "\\s+-\\s+1\\s+exited \\(see logs/billing-service-2.log\\), restarting");
-        // the local runtime: one execution-service on its own port, no instance rows
-        assertThat(lines).filteredOn(l -> l.contains("execution-service")).singleElement().asString()
+        // the local runtime too: execution-service's round robin and its two instances
+        assertThat(lines).filteredOn(l -> l.contains("execution-service")).hasSize(3).first().asString()
                 .matches("\\s*execution-service\\s+8102\\s+.*");
         assertThat(lines).filteredOn(l -> l.contains("gear-service")).hasSize(3);
     }

@@ -30,9 +30,9 @@ public final class PackagedServices implements AutoCloseable {
     private final List<RoundRobin> entries = new ArrayList<>();
 
     private PackagedServices(String module, List<String> names, Map<String, Map<String, String>> overrides,
-            int replicas) {
+            java.util.function.ToIntFunction<String> replicasOf) {
         this.module = module;
-        List<Integer> free = Ports.freePorts(ALL.size() + names.size() * replicas);
+        List<Integer> free = Ports.freePorts(ALL.size() + names.stream().mapToInt(replicasOf).sum());
         for (int i = 0; i < ALL.size(); i++) {
             ports.put(ALL.get(i), free.get(i));
         }
@@ -40,6 +40,7 @@ public final class PackagedServices implements AutoCloseable {
         Map<String, List<Integer>> instancePorts = new LinkedHashMap<>();
         int next = ALL.size();
         for (String name : names) {
+            int replicas = replicasOf.applyAsInt(name);
             List<Integer> own = new ArrayList<>();
             for (int r = 0; r < replicas; r++) {
                 own.add(replicas == 1 ? ports.get(name) : free.get(next++));
@@ -49,6 +50,7 @@ public final class PackagedServices implements AutoCloseable {
         List<String> started = new ArrayList<>();
         List<CompletableFuture<ServiceProcess>> starting = new ArrayList<>();
         for (String name : names) {
+            int replicas = replicasOf.applyAsInt(name);
             for (int r = 0; r < replicas; r++) {
                 Map<String, String> env = environment(name);
                 env.putAll(overrides.getOrDefault(name, Map.of()));
@@ -67,16 +69,17 @@ public final class PackagedServices implements AutoCloseable {
             starting.forEach(f -> f.thenAccept(ServiceProcess::close));
             throw e;
         }
-        if (replicas > 1) {
-            // new connections follow readiness, so an instance that is stopping (and says so) is left alone
-            instancePorts.forEach((name, own) -> entries.add(RoundRobin.start(ports.get(name), own,
-                    "/q/health/ready")));
-        }
+        // new connections follow readiness, so an instance that is stopping (and says so) is left alone
+        instancePorts.forEach((name, own) -> {
+            if (own.size() > 1) {
+                entries.add(RoundRobin.start(ports.get(name), own, "/q/health/ready"));
+            }
+        });
     }
 
     /** Starts {@code names} for the tests of {@code module} (the folder whose target/ gets the logs). */
     public static PackagedServices start(String module, String... names) {
-        return new PackagedServices(module, List.of(names), Map.of(), 1);
+        return new PackagedServices(module, List.of(names), Map.of(), name -> 1);
     }
 
     /**
@@ -84,7 +87,7 @@ public final class PackagedServices implements AutoCloseable {
      * service (for example {@code "billing" -> {HYPERAI_BILLING_INTERVAL=10s}}).
      */
     public static PackagedServices start(String module, Map<String, Map<String, String>> overrides, String... names) {
-        return new PackagedServices(module, List.of(names), overrides, 1);
+        return new PackagedServices(module, List.of(names), overrides, name -> 1);
     }
 
     /**
@@ -93,7 +96,14 @@ public final class PackagedServices implements AutoCloseable {
      */
     public static PackagedServices replicated(String module, int replicas, Map<String, Map<String, String>> overrides,
             String... names) {
-        return new PackagedServices(module, List.of(names), overrides, replicas);
+        return new PackagedServices(module, List.of(names), overrides, name -> replicas);
+    }
+
+    /** As {@link #replicated}, with {@code replicas} instances of {@code replicatedName} and one of each other. */
+    public static PackagedServices replicatedOne(String module, String replicatedName, int replicas,
+            Map<String, Map<String, String>> overrides, String... names) {
+        return new PackagedServices(module, List.of(names), overrides,
+                name -> name.equals(replicatedName) ? replicas : 1);
     }
 
     /** Every instance of a service, in the order they were started. */

@@ -76,6 +76,45 @@ class ReservationTest {
     }
 
     @Test
+    void aReservationRepeatedUnderItsIdIsHeldOnceWhoeverAsksFirst() throws Exception {
+        // a caller that lost the answer asks again with the same id, possibly while the first is still running
+        String user = newUser();
+        setQuota(user, 10_000);
+        String id = UUID.randomUUID().toString();
+        ExecutorService pool = Executors.newFixedThreadPool(6);
+        CountDownLatch start = new CountDownLatch(1);
+        List<Future<String>> answers = new ArrayList<>();
+        try {
+            for (int i = 0; i < 6; i++) {
+                answers.add(pool.submit(() -> {
+                    start.await();
+                    return given().auth().oauth2(service()).contentType(ContentType.JSON)
+                            .body(Map.of("userId", user, "bytes", 3000, "id", id))
+                            .post("/internal/storage/reservations").then().statusCode(201).extract().<String>path("id");
+                }));
+            }
+            start.countDown();
+            for (Future<String> answer : answers) {
+                assertThat(answer.get()).isEqualTo(id);
+            }
+        } finally {
+            pool.shutdownNow();
+        }
+        assertThat(admission(user).getLong("reservedBytes")).isEqualTo(3000);
+
+        // the same id for other bytes (or another user) is refused and holds nothing
+        given().auth().oauth2(service()).contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "bytes", 10, "id", id)).post("/internal/storage/reservations")
+                .then().statusCode(409).body("type", equalTo("urn:hyperai:problem:reservation-id-taken"));
+        String other = newUser();
+        given().auth().oauth2(service()).contentType(ContentType.JSON)
+                .body(Map.of("userId", other, "bytes", 3000, "id", id)).post("/internal/storage/reservations")
+                .then().statusCode(409);
+        assertThat(admission(user).getLong("reservedBytes")).isEqualTo(3000);
+        assertThat(admission(other).getLong("reservedBytes")).isZero();
+    }
+
+    @Test
     void aReservationOverTheQuotaIsAConflictOfTheDocumentedType() {
         String user = newUser();
         setQuota(user, 1000);
@@ -114,6 +153,9 @@ class ReservationTest {
                 .post("/internal/storage/reservations").then().statusCode(400).body("errors.field", hasItems("bytes"));
         given().auth().oauth2(service()).contentType(ContentType.JSON).body("{\"userId\":")
                 .post("/internal/storage/reservations").then().statusCode(400);
+        given().auth().oauth2(service()).contentType(ContentType.JSON)
+                .body(Map.of("userId", user, "bytes", 1, "id", "not-a-uuid")).post("/internal/storage/reservations")
+                .then().statusCode(400).body("errors.field", hasItems("id"));
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body(Map.of("userId", user, "bytes", 1))
                 .post("/internal/storage/reservations").then().statusCode(403);
         assertThat(admission(user).getLong("reservedBytes")).isZero();

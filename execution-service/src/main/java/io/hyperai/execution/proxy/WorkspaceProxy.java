@@ -39,16 +39,25 @@ public class WorkspaceProxy implements Handler<RoutingContext> {
     private final HttpClient client;
     private final ProxyMetrics metrics;
     private final WorkspaceActivity activity;
+    /** Empty where this instance's runtime names every workspace there is. */
+    private final Optional<RecordedWorkspaces> recorded;
 
     public WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry) {
-        this(vertx, runtime, registry, new WorkspaceActivity());
+        this(vertx, runtime, registry, new WorkspaceActivity(), Optional.empty());
     }
 
     @Inject
-    public WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry, WorkspaceActivity activity) {
+    public WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry, WorkspaceActivity activity,
+            RecordedWorkspaces recorded) {
+        this(vertx, runtime, registry, activity, Optional.of(recorded).filter(RecordedWorkspaces::elsewhere));
+    }
+
+    WorkspaceProxy(Vertx vertx, ExecutionRuntime runtime, MeterRegistry registry, WorkspaceActivity activity,
+            Optional<RecordedWorkspaces> recorded) {
         this.vertx = vertx;
         this.runtime = runtime;
         this.activity = activity;
+        this.recorded = recorded;
         this.metrics = new ProxyMetrics(registry);
         // a Jupyter page loads dozens of files over the browser's six connections, and a user may have several tabs
         this.client = vertx.createHttpClient(new HttpClientOptions().setMaxPoolSize(16));
@@ -62,8 +71,27 @@ public class WorkspaceProxy implements Handler<RoutingContext> {
     void handle(HttpServerRequest request) {
         String executionId = WorkspacePath.executionId(request.path());
         // runs on the event loop: the runtime answers from memory
-        Optional<WorkspaceEndpoint> endpoint = executionId == null ? Optional.empty()
-                : runtime.workspaceEndpoint(executionId).filter(e -> e.token() != null && !e.token().isBlank());
+        Optional<WorkspaceEndpoint> own = executionId == null ? Optional.empty()
+                : runtime.workspaceEndpoint(executionId);
+        if (own.isPresent() || executionId == null || recorded.isEmpty()) {
+            handle(request, executionId, own);
+            return;
+        }
+        // a workspace another instance runs (the local runtime's leader): its token as recorded, read without blocking
+        // paused meanwhile, so no body is lost; resumed as it was, since what follows pauses it where it needs to
+        request.pause();
+        recorded.get().token(executionId).subscribe().with(token -> {
+            request.resume();
+            handle(request, executionId, token.flatMap(t -> runtime.workspaceEndpoint(executionId, t)));
+        }, failure -> {
+            request.resume();
+            metrics.upstreamFailed();
+            ProxyProblems.send(request, ProxyProblems.notAnswering());
+        });
+    }
+
+    private void handle(HttpServerRequest request, String executionId, Optional<WorkspaceEndpoint> found) {
+        Optional<WorkspaceEndpoint> endpoint = found.filter(e -> e.token() != null && !e.token().isBlank());
         Optional<WorkspaceCredentials> credentials = WorkspaceCredentials.of(request);
         String token = endpoint.map(WorkspaceEndpoint::token).orElse(NO_TOKEN);
         boolean proven = credentials.isPresent() && credentials.get().prove(String.valueOf(executionId), token);

@@ -47,6 +47,14 @@ public interface ExecutionRuntime {
         return Optional.empty();
     }
 
+    /**
+     * {@link #workspaceEndpoint(String)}, also for a workspace that another instance of the service runs, given the
+     * token recorded with the execution.
+     */
+    default Optional<WorkspaceEndpoint> workspaceEndpoint(String executionId, String token) {
+        return workspaceEndpoint(executionId);
+    }
+
     /** Executions that have a container now. */
     java.util.Set<String> withContainers();
 

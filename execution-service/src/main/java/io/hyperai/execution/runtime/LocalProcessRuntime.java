@@ -77,6 +77,8 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
     private final ExecutionConfig config;
     private final LocalSandboxes sandboxes;
     private final Map<String, Run> runs = new ConcurrentHashMap<>();
+    /** Executions whose sandbox this instance is making now: their directory exists before their run does. */
+    private final Set<String> launching = ConcurrentHashMap.newKeySet();
     /** Executions started here whose home is not copied yet (see {@link #saved}). */
     private final Set<String> unsaved = ConcurrentHashMap.newKeySet();
     private final CopyOnWriteArrayList<Consumer<String>> listeners = new CopyOnWriteArrayList<>();
@@ -99,6 +101,8 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         return t;
     });
     private static final long ANSWER_POLL_MILLIS = 50;
+    /** The file in an execution's directory that says its run was removed. */
+    private static final String REMOVED = "removed";
 
     /** Whether bubblewrap is installed (the CI script installs it). */
     public static boolean isSandboxed() {
@@ -118,13 +122,37 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         return sandboxes.unavailable();
     }
 
+    /**
+     * Starts the execution unless it runs here, or ran before: its directory exists (made by this instance or by one
+     * that died, whose sandboxes died with it). An execution is never run twice, whichever instance is asked, and a
+     * run that ended with an earlier instance is {@linkplain #observe observed} as lost.
+     */
     @Override
     public void start(Launch launch) {
         boolean[] launched = { false };
-        Run run = runs.computeIfAbsent(launch.executionId(), id -> {
-            launched[0] = true;
-            return launch(launch);
-        });
+        boolean[] ranBefore = { false };
+        Run run;
+        try {
+            run = runs.computeIfAbsent(launch.executionId(), id -> {
+                sandboxes.unavailable().ifPresent(why -> {
+                    throw new IllegalStateException(why);
+                });
+                launching.add(id);
+                if (!claim(id)) {
+                    ranBefore[0] = true;
+                    return null;
+                }
+                launched[0] = true;
+                return launch(launch);
+            });
+        } finally {
+            launching.remove(launch.executionId());
+        }
+        if (ranBefore[0]) {
+            LOG.infof("execution %s ran before (its directory exists): not started again", launch.executionId());
+            notifyLater(launch.executionId());
+            return;
+        }
         if (launched[0]) {
             // only now that observe() finds the run: a notification sent from inside computeIfAbsent could be
             // handled before the run is in the map, and then nothing would say so again until the next pass
@@ -136,10 +164,22 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         }
     }
 
+    /**
+     * Makes the execution's directory, atomically: of two instances that try at once (a leader that has just lost the
+     * lease and its successor) one makes it, the other finds it made.
+     */
+    private boolean claim(String executionId) {
+        try {
+            Files.createDirectory(dir(executionId));
+            return true;
+        } catch (java.nio.file.FileAlreadyExistsException e) {
+            return false;
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot start execution " + executionId, e);
+        }
+    }
+
     private Run launch(Launch launch) {
-        sandboxes.unavailable().ifPresent(why -> {
-            throw new IllegalStateException(why);
-        });
         try {
             Path dir = dir(launch.executionId());
             Path home = dir.resolve("home");
@@ -298,14 +338,26 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
             }
         }
         // whatever a process left behind (one that escaped the sandbox's tree cannot escape the cgroup)
-        run.cgroup.ifPresent(c -> {
-            c.killAll();
-            watcher.schedule(c::remove, 2, TimeUnit.SECONDS);
-        });
+        run.cgroup.ifPresent(Cgroups.Cgroup::killAll);
         run.network.ifPresent(Process::destroy);
         sandboxes.removeSocketDir(run.launch.executionId());
         save(run);
+        run.cgroup.ifPresent(c -> onWatcher(() -> watcher.schedule(c::remove, 2, TimeUnit.SECONDS)));
         notifyLater(run.launch.executionId());
+    }
+
+    /** Work for the watcher, unless it is shut down: a run killed by {@link #close} still ends and is saved. */
+    private static void onWatcher(Runnable submit) {
+        try {
+            submit.run();
+        } catch (java.util.concurrent.RejectedExecutionException closed) {
+            LOG.debug("the local runtime is closed");
+        }
+    }
+
+    /** Whether every home of a run that ended here is copied (tests wait for it before removing the directories). */
+    boolean quiet() {
+        return unsaved.isEmpty();
     }
 
     /**
@@ -373,12 +425,17 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
     }
 
     private void notifyLater(String id) {
-        watcher.execute(() -> listeners.forEach(l -> l.accept(id)));
+        onWatcher(() -> watcher.execute(() -> listeners.forEach(l -> l.accept(id))));
     }
 
     @Override
     public void remove(String executionId) {
         Run run = runs.remove(executionId);
+        if (run == null) {
+            // a run that ended with an earlier instance leaves its socket directory behind
+            sandboxes.removeSocketDir(executionId);
+        }
+        markRemoved(executionId);
         if (run != null && run.process.isAlive()) {
             run.end = new PodObservation(ExecutionState.STOPPED, Reasons.USER_STOPPED, null, null, run.startedAt,
                     Instant.now());
@@ -394,11 +451,37 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         }
     }
 
+    /** Recorded beside its output, so that no instance reports the removed execution as lost. */
+    private void markRemoved(String executionId) {
+        Path dir = dir(executionId);
+        try {
+            if (Files.isDirectory(dir)) {
+                Files.write(dir.resolve(REMOVED), new byte[0]);
+            }
+        } catch (IOException e) {
+            LOG.warnf("cannot mark %s removed: %s", executionId, e.getMessage());
+        }
+    }
+
+    /**
+     * What runs here; for an execution that ran before but not here (its directory exists, it was never removed),
+     * lost: its sandbox died with the instance that ran it (bwrap dies with its parent), as a pod does with its node.
+     * Two looks at the file system, no reads.
+     */
     @Override
     public Optional<PodObservation> observe(String executionId) {
         Run run = runs.get(executionId);
-        if (run == null) {
+        if (run == null && launching.contains(executionId)) {
             return Optional.empty();
+        }
+        if (run == null) {
+            run = runs.get(executionId); // its launch may have ended between the two looks above
+        }
+        if (run == null) {
+            Path dir = dir(executionId);
+            return Files.isDirectory(dir) && !Files.exists(dir.resolve(REMOVED))
+                    ? Optional.of(lost("the execution's process ended with the instance of the service that ran it"))
+                    : Optional.empty();
         }
         PodObservation end = run.end;
         if (end != null) {
@@ -456,6 +539,40 @@ public class LocalProcessRuntime implements ExecutionRuntime, HomeSaves {
         Path socket = sandboxes.socket(executionId);
         return Optional.of(new WorkspaceEndpoint(SocketAddress.domainSocketAddress(socket.toString()),
                 run.launch.jupyterToken()));
+    }
+
+    /**
+     * A workspace run by another instance of the service (the leader, on the same machine): its socket, and the token
+     * recorded with the execution. Empty when its Jupyter has no socket (not yet, or any more).
+     */
+    @Override
+    public Optional<WorkspaceEndpoint> workspaceEndpoint(String executionId, String token) {
+        Optional<WorkspaceEndpoint> own = workspaceEndpoint(executionId);
+        if (own.isPresent()) {
+            return own;
+        }
+        Path socket = sandboxes.socket(executionId);
+        return Files.exists(socket)
+                ? Optional.of(new WorkspaceEndpoint(SocketAddress.domainSocketAddress(socket.toString()), token))
+                : Optional.empty();
+    }
+
+    /**
+     * Ends every run of this instance as lost, at once: another instance leads now and reports them so (it cannot see
+     * them), so they must not run on (for a user who is no longer billed for them) nor end as anything else.
+     */
+    public void endAll() {
+        watcher.execute(() -> runs.values().forEach(run -> {
+            if (run.end == null && run.process.isAlive()) {
+                LOG.warnf("execution %s ends: another instance of the service leads and runs executions now",
+                        run.launch.executionId());
+                kill(run, lost("the instance of the service that ran it no longer leads"));
+            }
+        }));
+    }
+
+    private static PodObservation lost(String detail) {
+        return new PodObservation(ExecutionState.FAILED, Reasons.NODE_LOST, null, detail, null, Instant.now());
     }
 
     @Override

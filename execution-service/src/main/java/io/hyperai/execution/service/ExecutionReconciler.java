@@ -130,6 +130,19 @@ public class ExecutionReconciler {
     }
 
     public Uni<Void> reconcile(String executionId) {
+        return reconcile(executionId, false);
+    }
+
+    /**
+     * {@link #reconcile(String)} of an execution another instance dispatched or stopped and forwarded here (the local
+     * runtime's leader runs them all): a dispatched one without a process is started now, not after
+     * {@code pod-creation-grace}. No other instance starts one, and one that ran before is not started again.
+     */
+    public Uni<Void> reconcileAtOnce(String executionId) {
+        return reconcile(executionId, true);
+    }
+
+    private Uni<Void> reconcile(String executionId, boolean atOnce) {
         UUID id;
         try {
             id = UUID.fromString(executionId);
@@ -148,7 +161,7 @@ public class ExecutionReconciler {
                             }
                         })
                         .chain(e -> removeIfStopped(id, e)))
-                .orElseGet(() -> withoutContainer(id));
+                .orElseGet(() -> withoutContainer(id, atOnce));
     }
 
     /**
@@ -166,7 +179,7 @@ public class ExecutionReconciler {
         return logs.keep(id).chain(() -> calls.remove(id.toString(), e.startedAt != null));
     }
 
-    private Uni<Void> withoutContainer(UUID id) {
+    private Uni<Void> withoutContainer(UUID id, boolean atOnce) {
         return Panache.withSession(() -> Execution.<Execution>findById(id)).chain(e -> {
             if (e == null || e.state.isTerminal()) {
                 return Uni.createFrom().voidItem();
@@ -178,7 +191,7 @@ public class ExecutionReconciler {
                 Instant handed = e.dispatchedAt != null ? e.dispatchedAt : e.createdAt;
                 // the container is looked for again after the row was read: one made (and perhaps already ended)
                 // since the first look would otherwise be joined by a stray second one
-                if (handed.plus(config.podCreationGrace()).isBefore(Instant.now())
+                if ((atOnce || handed.plus(config.podCreationGrace()).isBefore(Instant.now()))
                         && runtime.observe(id.toString()).isEmpty()) {
                     LOG.infof("execution %s has no container; handing it to the runtime again", id);
                     return dispatcher.hand(e);

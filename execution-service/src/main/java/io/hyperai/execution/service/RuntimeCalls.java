@@ -22,14 +22,20 @@ public class RuntimeCalls {
     private final ExecutionRuntime runtime;
     private final HomeSaves saves;
     private final PoolHolds holds;
+    private final RunPlacement placement;
 
-    public RuntimeCalls(ExecutionRuntime runtime, HomeSaves saves, PoolHolds holds) {
+    public RuntimeCalls(ExecutionRuntime runtime, HomeSaves saves, PoolHolds holds, RunPlacement placement) {
         this.runtime = runtime;
         this.saves = saves;
         this.holds = holds;
+        this.placement = placement;
     }
 
+    /** Starts the execution here, or has the instance that runs executions start it ({@link RunPlacement}). */
     public Uni<Void> start(Launch launch) {
+        if (!placement.here()) {
+            return placement.forward(launch.executionId());
+        }
         return blocking(() -> {
             runtime.start(launch);
             return null;
@@ -40,8 +46,11 @@ public class RuntimeCalls {
         return remove(executionId, false);
     }
 
-    /** {@link ExecutionRuntime#remove(String, boolean)}. */
+    /** {@link ExecutionRuntime#remove(String, boolean)}, here or by the instance that runs executions. */
     public Uni<Void> remove(String executionId, boolean ran) {
+        if (!placement.here()) {
+            return placement.forward(executionId);
+        }
         return blocking(() -> {
             runtime.remove(executionId, ran);
             holds.freed(); // what the container held in the cluster's quota is free again

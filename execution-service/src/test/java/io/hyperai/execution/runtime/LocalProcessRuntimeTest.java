@@ -180,6 +180,46 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         assertThat(runtime.withContainers()).doesNotContain(launch.executionId());
     }
 
+    /**
+     * Issue 22: the instance that ran an execution died (its sandboxes with it); the next one to run executions on this
+     * machine sees the run as lost, as a pod whose node went, and never runs it again, however often it is asked.
+     */
+    @Test
+    void aRunOfAnInstanceThatDiedIsLostToTheNextAndNeverRunsTwice() {
+        Launch launch = script("sleep 60", 512, 1, List.of());
+        runtime.start(launch);
+        LocalProcessRuntime next = another();
+        try {
+            close(runtime);
+            runtime = null;
+            PodObservation lost = next.observe(launch.executionId()).orElseThrow();
+            assertThat(lost.state()).isEqualTo(ExecutionState.FAILED);
+            assertThat(lost.reason()).isEqualTo("NODE_LOST");
+            assertThat(lost.startedAt()).isNull();
+            next.start(launch);
+            assertThat(next.withContainers()).doesNotContain(launch.executionId());
+            assertThat(next.observe(launch.executionId())).map(PodObservation::reason).contains("NODE_LOST");
+            // removed once its end is recorded: nothing more to say of it
+            next.remove(launch.executionId());
+            assertThat(next.observe(launch.executionId())).isEmpty();
+            next.start(launch);
+            assertThat(next.withContainers()).doesNotContain(launch.executionId());
+        } finally {
+            close(next);
+        }
+    }
+
+    /** An instance that finds another leading ends its runs, which the leader reports as lost. */
+    @Test
+    void endingEveryRunEndsThemAsLost() {
+        Launch launch = script("sleep 60", 512, 1, List.of());
+        runtime.start(launch);
+        runtime.endAll();
+        PodObservation end = awaitEnd(launch);
+        assertThat(end.state()).isEqualTo(ExecutionState.FAILED);
+        assertThat(end.reason()).isEqualTo("NODE_LOST");
+    }
+
     @Test
     void aWorkspaceServesJupyterOnlyOnItsSocket() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(Path.of("/usr/bin/jupyter-notebook")),
@@ -205,6 +245,18 @@ class LocalProcessRuntimeTest extends LocalRuntimeFixture {
         assertThat(overSocket(socket, request)).startsWith("HTTP/1.1 200");
         assertThat(seen).as("STARTING until Jupyter answers, never RUNNING before").containsOnly(
                 ExecutionState.STARTING, ExecutionState.RUNNING);
+        // another instance on this machine (which does not run it) reaches it with the token recorded for it
+        LocalProcessRuntime other = another();
+        try {
+            assertThat(other.workspaceEndpoint(launch.executionId())).isEmpty();
+            WorkspaceEndpoint elsewhere = other.workspaceEndpoint(launch.executionId(), launch.jupyterToken())
+                    .orElseThrow();
+            assertThat(elsewhere.address().path()).isEqualTo(endpoint.address().path());
+            assertThat(elsewhere.token()).isEqualTo(launch.jupyterToken());
+            assertThat(overSocket(Path.of(elsewhere.address().path()), request)).startsWith("HTTP/1.1 200");
+        } finally {
+            close(other);
+        }
 
         runtime.remove(launch.executionId());
         assertThat(runtime.workspaceEndpoint(launch.executionId())).isEmpty();

@@ -29,13 +29,14 @@ abstract class LocalRuntimeFixture {
     @TempDir
     Path root;
     LocalProcessRuntime runtime;
+    private Map<String, Object> values;
 
     @BeforeEach
     void start() throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(LocalProcessRuntime.isSandboxed(), "bubblewrap is not installed");
         // JUnit makes its directory 0700; the sandbox user must be able to reach the homes inside it
         Files.setPosixFilePermissions(root, java.nio.file.attribute.PosixFilePermissions.fromString("rwxr-xr-x"));
-        Map<String, Object> values = new java.util.HashMap<>(Map.ofEntries(Map.entry("localRoot", root.resolve("executions").toString()),
+        values = new java.util.HashMap<>(Map.ofEntries(Map.entry("localRoot", root.resolve("executions").toString()),
                 Map.entry("workdirsRoot", root.resolve("workdirs").toString()),
                 Map.entry("warehouseRoot", root.resolve("warehouse").toString()),
                 Map.entry("codeRoot", root.resolve("code").toString()),
@@ -46,6 +47,11 @@ abstract class LocalRuntimeFixture {
                 Map.entry("localEgress", LocalEgress.NONE), Map.entry("slirp4netns", "/usr/bin/slirp4netns")));
         values.putAll(extraConfig());
         runtime = new LocalProcessRuntime(config(values));
+    }
+
+    /** Another instance of the service on this machine: the same configuration, the same directories. */
+    LocalProcessRuntime another() {
+        return new LocalProcessRuntime(config(values));
     }
 
     /** What a test class configures differently from the defaults above. */
@@ -62,8 +68,14 @@ abstract class LocalRuntimeFixture {
     @AfterEach
     void stop() {
         if (runtime != null) {
-            runtime.close();
+            close(runtime);
         }
+    }
+
+    /** Closes an instance once the homes of the runs it ended are copied: JUnit deletes their directory next. */
+    static void close(LocalProcessRuntime instance) {
+        instance.close();
+        await().atMost(WAIT).until(instance::quiet);
     }
 
     /** Runs a script to its end and returns how it ended. */

@@ -5,30 +5,32 @@ import java.time.temporal.ChronoUnit;
 import jakarta.enterprise.inject.Produces;
 import jakarta.inject.Singleton;
 
+import org.jboss.logging.Logger;
+
 import io.smallrye.common.annotation.Identifier;
 import io.smallrye.faulttolerance.api.Guard;
 
 /**
  * The services one calls, each with one fault-tolerance policy wherever it is called from: a timeout, a circuit
  * breaker named after the dependency (for {@code CircuitBreakerMaintenance}) that a 4xx answer does not open, and
- * one retry, at once, of a call whose connection closed under it (a kept-alive connection to an instance that was
- * stopping: it goes to another instance; see {@link DependencyFailures#isLostConnection}). Every operation of the
- * internal APIs may be repeated except a storage reservation, which has its own policy without the retry
- * ({@link #STORAGE_RESERVATIONS}). The
- * numbers are configuration ({@code quarkus.fault-tolerance."<dependency>".*}, set in this module's
+ * one retry, at once, of a call that got no answer or a 503 ({@link DependencyFailures#isWorthOneMoreTry}: a
+ * kept-alive connection to an instance that was stopping, an instance too cold to answer within the timeout just
+ * after it started; the retry takes another connection, most often to another instance). Every operation of the
+ * internal APIs may be repeated: reads and releases by nature, a storage reservation by the id its caller chose.
+ * The numbers are configuration ({@code quarkus.fault-tolerance."<dependency>".*}, set in this module's
  * microprofile-config.properties); each dependency's client applies its guard with {@code @ApplyGuard}. Also the
  * clients' config keys: {@code quarkus.rest-client."<dependency>".url}.
  */
 @Singleton
 public class Dependencies {
 
+    private static final Logger LOG = Logger.getLogger(Dependencies.class);
+
     public static final String STORAGE = "storage";
     public static final String GEAR = "gear";
     public static final String WAREHOUSE = "warehouse";
     public static final String EXECUTION = "execution";
     public static final String BILLING = "billing";
-    /** storage-service's one operation that is not idempotent: a repeated reservation would hold the bytes twice. */
-    public static final String STORAGE_RESERVATIONS = "storage-reservations";
 
     // static: one guard, so one circuit breaker, per dependency for the whole application
     @Produces @Identifier(STORAGE) static final Guard STORAGE_POLICY = policy(STORAGE);
@@ -36,19 +38,14 @@ public class Dependencies {
     @Produces @Identifier(WAREHOUSE) static final Guard WAREHOUSE_POLICY = policy(WAREHOUSE);
     @Produces @Identifier(EXECUTION) static final Guard EXECUTION_POLICY = policy(EXECUTION);
     @Produces @Identifier(BILLING) static final Guard BILLING_POLICY = policy(BILLING);
-    @Produces @Identifier(STORAGE_RESERVATIONS) static final Guard STORAGE_RESERVATIONS_POLICY =
-            base(STORAGE_RESERVATIONS).build();
 
     private static Guard policy(String dependency) {
-        return base(dependency)
-                .withRetry().maxRetries(1).delay(0, ChronoUnit.MILLIS).jitter(0, ChronoUnit.MILLIS)
-                .whenException(DependencyFailures::isLostConnection).done()
-                .build();
-    }
-
-    private static Guard.Builder base(String dependency) {
         return Guard.create()
+                .withRetry().maxRetries(1).delay(0, ChronoUnit.MILLIS).jitter(0, ChronoUnit.MILLIS)
+                .whenException(DependencyFailures::isWorthOneMoreTry)
+                .beforeRetry(e -> LOG.infof("%s: one more try after %s", dependency, e)).done()
                 .withTimeout().done()
-                .withCircuitBreaker().name(dependency).skipOn(RefusedByDependency.class).done();
+                .withCircuitBreaker().name(dependency).skipOn(RefusedByDependency.class).done()
+                .build();
     }
 }

@@ -5,6 +5,8 @@ import java.io.InterruptedIOException;
 import java.time.Duration;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Predicate;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import jakarta.ws.rs.ProcessingException;
 import jakarta.ws.rs.WebApplicationException;
@@ -39,46 +41,44 @@ public final class DependencyFailures {
                 || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
                 // no service token, no call: to the user the dependency is unavailable
                 || t instanceof io.quarkus.oidc.client.OidcClientException
-                || t instanceof WebApplicationException web && web.getResponse() != null
-                        && web.getResponse().getStatus() >= 500);
+                || status(t) >= 500);
+    }
+
+    /**
+     * Worth the one retry the dependencies' policy allows: the connection was lost, the call timed out (an instance
+     * that has just started may be too cold to answer in time; the retry most often reaches another, or a warmer
+     * one) or the dependency answered 503 (an instance past its shutdown delay refuses new requests so). Not an open
+     * circuit, nor any answer but 503. Safe because every internal operation may be repeated.
+     */
+    public static boolean isWorthOneMoreTry(Throwable failure) {
+        return anyCause(failure, t -> lostInTransit(t)
+                || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
+                || status(t) == 503);
     }
 
     /**
      * The call failed in transit, before an answer: typically a kept-alive connection that the other side closed as
      * the request went out (an instance stopping, which had not read it; the REST client reports
-     * {@code IOException: Connection was closed}), a connection refused or reset, or an instance that died under
-     * it. Never a timeout (the call may still be running there) and never an answer.
+     * {@code IOException: Connection was closed}), a connection refused or reset, or an instance that died under it.
      */
-    public static boolean isLostConnection(Throwable failure) {
-        return anyCause(failure, DependencyFailures::lostInTransit);
-    }
-
     private static boolean lostInTransit(Throwable t) {
         return t instanceof IOException && !(t instanceof InterruptedIOException) || t instanceof HttpClosedException;
     }
 
-    private static String causes(Throwable failure) {
-        StringBuilder chain = new StringBuilder();
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            chain.append(chain.isEmpty() ? "" : " <- ").append(t);
-        }
-        return chain.toString();
+    /** The failure and its causes, outermost first. */
+    private static Stream<Throwable> chain(Throwable failure) {
+        return Stream.iterate(failure, t -> t != null, t -> t.getCause() == t ? null : t.getCause());
     }
 
     private static boolean anyCause(Throwable failure, Predicate<Throwable> test) {
-        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
-            if (test.test(t)) {
-                return true;
-            }
-        }
-        return false;
+        return chain(failure).anyMatch(test);
     }
 
     /** Wraps a call so that unavailability of {@code dependency} fails it with a 503 problem. */
     public static <T> Uni<T> guard(String dependency, Uni<T> call) {
         return call.onFailure(DependencyFailures::isUnavailability).transform(e -> {
             // the user gets a 503 without the cause; the operator finds it here
-            LOG.warnf("%s unavailable to this request: %s", dependency, causes(e));
+            LOG.warnf("%s unavailable to this request: %s", dependency, chain(e).map(String::valueOf).collect(Collectors.joining(" <- ")));
             return ProblemException.unavailable(dependency, RETRY_AFTER);
         });
     }

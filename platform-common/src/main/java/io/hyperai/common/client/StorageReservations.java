@@ -27,11 +27,9 @@ public class StorageReservations {
     private static final String STORAGE = "storage-service";
 
     private final StorageClient storage;
-    private final StorageReservationClient reservations;
 
-    public StorageReservations(@RestClient StorageClient storage, @RestClient StorageReservationClient reservations) {
+    public StorageReservations(@RestClient StorageClient storage) {
         this.storage = storage;
-        this.reservations = reservations;
     }
 
     public Uni<StorageAdmission> admission(String userId) {
@@ -43,7 +41,9 @@ public class StorageReservations {
         if (bytes <= 0) {
             return Uni.createFrom().nullItem();
         }
-        return call(reservations.reserve(new ReservationRequest(userId, bytes)))
+        // our id makes the request safe to repeat: the guard's one retry cannot hold the bytes twice
+        String id = UUID.randomUUID().toString();
+        return call(storage.reserve(new ReservationRequest(userId, bytes, id)))
                 .map(r -> UUID.fromString(r.getEntity().id()));
     }
 
@@ -59,13 +59,15 @@ public class StorageReservations {
     }
 
     private static <T> Uni<T> call(Uni<T> call) {
-        return DependencyFailures.guard(STORAGE, call.onFailure(e -> !overQuota(e))
-                .invoke(e -> LOG.warnf("storage-service call failed: %s", e.toString())))
+        // the guard logs what makes storage unavailable; what else fails is logged where it becomes a 503
+        return DependencyFailures.guard(STORAGE, call)
                 .onFailure(StorageReservations::overQuota).transform(e -> ProblemException.conflict(
                         UploadStager.QUOTA_EXCEEDED,
                         "the upload would exceed the storage quota; delete data or ask for a larger quota"))
-                .onFailure(e -> !(e instanceof ProblemException))
-                .transform(e -> ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER));
+                .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
+                    LOG.warnf("storage-service call failed: %s", e.toString());
+                    return ProblemException.unavailable(STORAGE, DependencyFailures.RETRY_AFTER);
+                });
     }
 
     private static boolean overQuota(Throwable failure) {

@@ -54,6 +54,9 @@ public class Leadership {
     private final AtomicBoolean failing = new AtomicBoolean();
     private final AtomicLong fence = new AtomicLong();
     private final List<Runnable> onLead = new CopyOnWriteArrayList<>();
+    private final List<Runnable> onAnother = new CopyOnWriteArrayList<>();
+    /** Whether the last answer said another instance holds the lease. */
+    private final AtomicBoolean anotherHolds = new AtomicBoolean();
 
     public Leadership(Pool pool, LeaseConfig config, MeterRegistry registry,
             @ConfigProperty(name = "quarkus.application.name") String service) {
@@ -84,6 +87,15 @@ public class Leadership {
         onLead.add(action);
     }
 
+    /**
+     * Runs {@code action} each time a renewal finds the lease held by another instance after it was not (on the event
+     * loop: it must not block): work this instance could only do as the leader must stop, since the other does it
+     * now. Not on a mere failure to renew (a database outage), after which this instance may well lead again.
+     */
+    public void whenAnotherLeads(Runnable action) {
+        onAnother.add(action);
+    }
+
     void claimAtStart(@Observes StartupEvent start) {
         renew().subscribe().with(ok -> {
         }); // renew() recovers from its failures itself
@@ -106,6 +118,10 @@ public class Leadership {
                         validUntil.set(sentAt + duration - duration / 10); // a tenth spare for clock rate drift
                     } else {
                         validUntil.set(System.nanoTime()); // another holds it: stop leading now, not at our expiry
+                    }
+                    boolean another = rows.size() == 0;
+                    if (anotherHolds.getAndSet(another) != another && another) {
+                        onAnother.forEach(Runnable::run);
                     }
                     if (held != before) {
                         LOG.infof(held ? "%s leads %s now (fence %d)" : "%s no longer leads %s (fence %d)", holder,

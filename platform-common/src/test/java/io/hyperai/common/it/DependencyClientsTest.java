@@ -24,7 +24,7 @@ import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.client.RefusedByDependency;
 import io.hyperai.common.client.StorageClient;
-import io.hyperai.common.client.StorageReservationClient;
+import io.hyperai.common.client.StorageReservations;
 import io.hyperai.contracts.storage.StorageApi;
 import io.hyperai.test.StandInService;
 import io.hyperai.test.StandInService.Answer;
@@ -37,6 +37,7 @@ import io.smallrye.common.vertx.VertxContext;
 import io.smallrye.mutiny.Uni;
 import io.vertx.core.Context;
 import io.vertx.core.Vertx;
+import io.vertx.core.json.JsonObject;
 
 /**
  * The shared clients against a stand-in: they carry this service's token, read the contracts' records, and apply
@@ -55,8 +56,7 @@ class DependencyClientsTest {
     StorageClient storage;
 
     @Inject
-    @RestClient
-    StorageReservationClient reservations;
+    StorageReservations reservations;
 
     @Inject
     @RestClient
@@ -138,18 +138,49 @@ class DependencyClientsTest {
         // once more only: a dependency that keeps closing is unavailable
         standIn.on("GET", "/internal/storage/admission/bob", r -> Answer.dropConnection());
         Throwable failure = failure(storage.admission("bob"));
-        assertThat(DependencyFailures.isLostConnection(failure)).as("%s", failure).isTrue();
+        assertThat(DependencyFailures.isWorthOneMoreTry(failure)).as("%s", failure).isTrue();
         assertThat(DependencyFailures.isUnavailability(failure)).isTrue();
         assertThat(standIn.received()).filteredOn(r -> r.path().endsWith("/bob")).hasSize(2);
     }
 
     @Test
-    void aReservationIsNeverMadeTwice() {
-        // the connection closed after storage read the request: it may have reserved; repeating would hold twice
-        standIn.on("POST", "/internal/storage/reservations", r -> Answer.dropConnection());
-        Throwable failure = failure(reservations.reserve(new StorageApi.ReservationRequest("alice", 5L)));
-        assertThat(DependencyFailures.isUnavailability(failure)).as("%s", failure).isTrue();
-        assertThat(standIn.received()).hasSize(1);
+    void aCallThatTimedOutOrWasAnswered503IsMadeOnceMore() {
+        // an instance too cold to answer within storage's 3 s, then a warm one
+        AtomicInteger cold = new AtomicInteger();
+        standIn.on("GET", "/internal/storage/admission/cold", r -> {
+            if (cold.incrementAndGet() == 1) {
+                sleep(Duration.ofMillis(4_500));
+            }
+            return Answer.json("{\"userId\":\"cold\",\"quotaBytes\":10}");
+        });
+        assertThat(await(storage.admission("cold")).quotaBytes()).isEqualTo(10);
+        assertThat(cold).hasValue(2);
+
+        // an instance past its shutdown delay answers 503 to a new request
+        AtomicInteger stopping = new AtomicInteger();
+        standIn.on("GET", "/internal/storage/admission/stopping", r -> stopping.incrementAndGet() == 1
+                ? Answer.status(503)
+                : Answer.json("{\"userId\":\"stopping\",\"quotaBytes\":20}"));
+        assertThat(await(storage.admission("stopping")).quotaBytes()).isEqualTo(20);
+        assertThat(stopping).hasValue(2);
+    }
+
+    @Test
+    void aReservationWhoseAnswerWasLostIsAskedForAgainUnderItsId() {
+        // the connection closed after storage read the request: storage may have reserved; the repeat carries the
+        // same id, so storage answers with that reservation instead of holding the bytes twice
+        AtomicInteger calls = new AtomicInteger();
+        standIn.on("POST", "/internal/storage/reservations", r -> {
+            if (calls.incrementAndGet() == 1) {
+                return Answer.dropConnection();
+            }
+            String id = new JsonObject(r.body()).getString("id");
+            return new Answer(201, "{\"id\":\"" + id + "\",\"userId\":\"alice\",\"bytes\":5}");
+        });
+        java.util.UUID reservation = await(reservations.reserve("alice", 5));
+
+        assertThat(standIn.received()).hasSize(2).extracting(r -> new JsonObject(r.body()).getString("id"))
+                .containsOnly(reservation.toString());
     }
 
     @Test
@@ -158,9 +189,9 @@ class DependencyClientsTest {
         standIn.delay("/internal/storage/admission/slow", Duration.ofSeconds(12));
         long started = System.nanoTime();
         assertThat(failure(storage.admission("slow"))).isInstanceOf(TimeoutException.class);
-        // storage's 3 s, not the guard's built-in 1 s nor the stand-in's 12 s
-        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(2900),
-                Duration.ofSeconds(10));
+        // two tries of storage's 3 s each (only two make 6 s), not the guard's built-in 1 s nor the stand-in's 12 s
+        assertThat(Duration.ofNanos(System.nanoTime() - started)).isBetween(Duration.ofMillis(5800),
+                Duration.ofSeconds(11));
     }
 
     /**
@@ -179,6 +210,14 @@ class DependencyClientsTest {
             caller.runOnContext(v -> storage.admission(user).subscribe().with(
                     answer -> back.complete(Vertx.currentContext()), failure -> back.complete(Vertx.currentContext())));
             assertThat(back.get(15, TimeUnit.SECONDS)).as(user).isSameAs(caller);
+        }
+    }
+
+    private static void sleep(Duration d) {
+        try {
+            Thread.sleep(d.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 

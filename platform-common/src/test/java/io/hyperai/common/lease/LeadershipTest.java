@@ -75,6 +75,39 @@ class LeadershipTest {
         assertThat(cAgain.fence()).as("the same holder: no change of hands").isEqualTo(3);
     }
 
+    /**
+     * An instance learns once that another holds the lease: at its first renewal after the change of hands, also when
+     * it led until it stalled and another took its lapsed lease over (it must then stop what only the leader does).
+     */
+    @Test
+    void anInstanceIsToldOnceEachTimeAnotherTakesTheLease() {
+        String lease = "lease-test-" + UUID.randomUUID();
+        Leadership a = contender(lease, "a");
+        Leadership b = contender(lease, "b");
+        java.util.concurrent.atomic.AtomicInteger told = new java.util.concurrent.atomic.AtomicInteger();
+        b.whenAnotherLeads(told::incrementAndGet);
+
+        renew(a);
+        renew(b);
+        renew(b);
+        assertThat(told).as("a leads").hasValue(1);
+        a.release(null);
+        renew(b);
+        assertThat(b.leads()).isTrue();
+        assertThat(told).hasValue(1);
+
+        // b stalls; its lease lapses and c takes it: b hears of it at its next renewal, once
+        Leadership c = contender(lease, "c");
+        await().atMost(LEASE.multipliedBy(3)).until(() -> {
+            renew(c);
+            return c.leads();
+        });
+        renew(b);
+        renew(b);
+        assertThat(b.leads()).isFalse();
+        assertThat(told).as("c took it over").hasValue(2);
+    }
+
     private Leadership contender(String lease, String holder) {
         LeaseConfig config = new LeaseConfig() {
             public Duration duration() {

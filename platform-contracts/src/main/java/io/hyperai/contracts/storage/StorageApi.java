@@ -5,6 +5,7 @@ import java.time.Instant;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Positive;
 import jakarta.validation.constraints.Size;
 import jakarta.ws.rs.Consumes;
@@ -37,10 +38,15 @@ public interface StorageApi {
     @Operation(summary = "May this user add data (is their usage within the quota)?")
     Uni<StorageAdmission> admission(@Parameter(description = "The user") @PathParam("userId") String userId);
 
-    /** 201 with the reservation and its Location, or 409 {@code urn:hyperai:problem:quota-exceeded}. */
+    /**
+     * 201 with the reservation and its Location, or 409 {@code urn:hyperai:problem:quota-exceeded}. Idempotent by the
+     * request's {@code id}: repeated, it answers the reservation it made and holds nothing more.
+     */
     @POST
     @Path("reservations")
-    @Operation(summary = "Hold bytes of a user's quota for an upload about to be accepted")
+    @Operation(summary = "Hold bytes of a user's quota for an upload about to be accepted", description = "Safe to repeat"
+            + " with the same `id` (a UUID the caller chooses): a repeat answers the reservation the first request made;"
+            + " the same `id` for other bytes or another user is 409 `reservation-id-taken`.")
     Uni<RestResponse<Reservation>> reserve(@Valid @NotNull ReservationRequest request);
 
     /** Gives a reservation back; idempotent (204 whether or not it still existed). */
@@ -60,8 +66,17 @@ public interface StorageApi {
         }
     }
 
-    /** Hold {@code bytes} of {@code userId}'s quota for an upload about to be accepted (read strictly, as any request). */
-    record ReservationRequest(@NotBlank @Size(max = 200) String userId, @NotNull @Positive Long bytes) {
+    /**
+     * Hold {@code bytes} of {@code userId}'s quota for an upload about to be accepted (read strictly, as any request).
+     * {@code id}, a UUID the caller chooses, makes the request safe to repeat (a caller that lost the answer, to a
+     * timeout or a closed connection, asks again and gets the same reservation); without it storage picks one.
+     */
+    record ReservationRequest(@NotBlank @Size(max = 200) String userId, @NotNull @Positive Long bytes,
+            @Pattern(regexp = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}") String id) {
+
+        public ReservationRequest(String userId, Long bytes) {
+            this(userId, bytes, null);
+        }
     }
 
     /** Held until released, committed by the upload's event, or {@code expiresAt}. */

@@ -35,7 +35,9 @@ public class InternalStorageResource implements StorageApi {
 
     @Override
     public Uni<RestResponse<Reservation>> reserve(ReservationRequest request) {
-        return reservations.reserve(request.userId(), request.bytes()).map(InternalStorageResource::reservation)
+        // the id's form was validated with the request; a caller that chose none cannot repeat it
+        UUID id = request.id() == null ? UUID.randomUUID() : UUID.fromString(request.id());
+        return reservations.reserve(request.userId(), request.bytes(), id).map(InternalStorageResource::reservation)
                 .map(r -> RestResponse.ResponseBuilder.<Reservation> created(
                         URI.create("/internal/storage/reservations/" + r.id())).entity(r).build());
     }

@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.jboss.logging.Logger;
 
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.storage.StorageQuota;
 import io.hyperai.storage.StorageReservation;
 import io.hyperai.storage.config.StorageConfig;
 import io.hyperai.storage.repository.AccountRepository;
@@ -34,9 +35,26 @@ public class ReservationService {
         this.config = config;
     }
 
+    /**
+     * A repeat of a request (same {@code id}, user and bytes) answers the reservation the first made: both run under
+     * the user's lock, so whichever comes second finds the first's row.
+     */
     @WithTransaction
-    public Uni<StorageReservation> reserve(String userId, long bytes) {
-        return accounts.lock(userId).chain(account -> accounts.totals(userId).chain(t -> {
+    public Uni<StorageReservation> reserve(String userId, long bytes, UUID id) {
+        return accounts.lock(userId).chain(account -> StorageReservation.<StorageReservation>findById(id)
+                .chain(made -> made != null ? repeated(made, userId, bytes) : grant(account, userId, bytes, id)));
+    }
+
+    private static Uni<StorageReservation> repeated(StorageReservation made, String userId, long bytes) {
+        if (made.userId.equals(userId) && made.bytes == bytes) {
+            return Uni.createFrom().item(made);
+        }
+        return Uni.createFrom().failure(ProblemException.conflict("reservation-id-taken",
+                "reservation " + made.id + " exists and holds other bytes; choose a new id"));
+    }
+
+    private Uni<StorageReservation> grant(StorageQuota account, String userId, long bytes, UUID id) {
+        return accounts.totals(userId).chain(t -> {
             long quota = storage.quotaOf(account);
             long free = quota - t.usedBytes() - t.reservedBytes();
             if (bytes > free) {
@@ -45,12 +63,12 @@ public class ReservationService {
                         + ", reserved " + t.reservedBytes() + ")"));
             }
             StorageReservation r = new StorageReservation();
-            r.id = UUID.randomUUID();
+            r.id = id;
             r.userId = userId;
             r.bytes = bytes;
             r.expiresAt = Instant.now().plus(config.reservationTtl());
             return r.<StorageReservation>persist();
-        }));
+        });
     }
 
     /** Gives the bytes back; releasing what is already gone (settled, released, expired) is no error. */

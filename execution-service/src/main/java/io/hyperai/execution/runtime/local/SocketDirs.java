@@ -10,7 +10,6 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.HexFormat;
 import java.util.Optional;
-import java.util.stream.Stream;
 
 import io.hyperai.common.files.UploadStager;
 
@@ -33,9 +32,9 @@ public final class SocketDirs {
     }
 
     /**
-     * Makes the root ({@code configured}, else {@code <tmpdir>/hyperai-sockets-<hash of localRoot>}) ours alone, with
-     * what an earlier run of the service left in it removed (its sandboxes died with it). Refuses a root that is a
-     * link or another user's, since a socket there would be someone else's to intercept.
+     * Makes the root ({@code configured}, else {@code <tmpdir>/hyperai-sockets-<hash of localRoot>}) ours alone,
+     * shared by every instance of the service on this machine. Refuses a root that is a link or another user's, since
+     * a socket there would be someone else's to intercept.
      */
     static SocketDirs prepare(Optional<String> configured, Path localRoot, int uid) throws IOException {
         Path root = configured.map(Path::of)
@@ -54,11 +53,8 @@ public final class SocketDirs {
             if (owner != uid) {
                 throw new IOException(root + " belongs to uid " + owner + ", not to this service");
             }
-            try (Stream<Path> old = Files.list(root)) {
-                for (Path p : old.toList()) {
-                    UploadStager.deleteRecursively(p);
-                }
-            }
+            // what is in it stays: it may be another instance's, whose workspaces run (the leader runs them all); the
+            // directory of a run that died with an earlier instance goes when that run is removed
         } else {
             Files.createDirectories(root.getParent());
             Files.createDirectory(root);

@@ -42,14 +42,14 @@ class SocketDirsTest {
     }
 
     @Test
-    void whatAnEarlierRunLeftIsRemovedAndIdsCannotLeaveTheRoot() throws IOException {
+    void anotherInstancesSocketsStayAndIdsCannotLeaveTheRoot() throws IOException {
         Path root = tmp.resolve("s");
-        Files.createDirectories(root.resolve("old-execution"));
-        Files.writeString(root.resolve("old-execution/jupyter.sock"), "stale");
+        Files.createDirectories(root.resolve("running-elsewhere"));
+        Files.writeString(root.resolve("running-elsewhere/jupyter.sock"), "the leader's");
         SocketDirs dirs = SocketDirs.prepare(Optional.of(root.toString()), tmp, UID);
-        try (var left = Files.list(root)) {
-            assertThat(left).isEmpty();
-        }
+        assertThat(root.resolve("running-elsewhere/jupyter.sock")).hasContent("the leader's");
+        dirs.remove("running-elsewhere");
+        assertThat(root.resolve("running-elsewhere")).doesNotExist();
         assertThatThrownBy(() -> dirs.create("../elsewhere")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> dirs.create("a/b")).isInstanceOf(IllegalArgumentException.class);
     }
