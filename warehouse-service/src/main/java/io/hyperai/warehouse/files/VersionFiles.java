@@ -6,7 +6,6 @@ import java.util.List;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import io.hyperai.common.files.MultipartStream;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadStager;
 import io.hyperai.common.files.UploadedPart;
@@ -46,10 +45,9 @@ public class VersionFiles {
         return stager.stage(parts, unpack, limitBytes);
     }
 
-    /** A multipart body staged while it is read ({@link UploadStager#stage(MultipartStream, boolean, long)}). */
+    /** A multipart body staged while it is read ({@link UploadStager#stage(StreamedBody, boolean, long)}). */
     public StagedUpload stage(StreamedBody body, boolean unpack, long limitBytes) throws IOException {
-        return body.read(in -> stager.stage(new MultipartStream(in, MultipartStream.boundary(body.contentType())),
-                unpack, limitBytes));
+        return stager.stage(body, unpack, limitBytes);
     }
 
     public void publish(Path staged, Path target) {
