@@ -16,10 +16,15 @@ import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
 import static org.hamcrest.Matchers.notNullValue;
 
+import java.io.IOException;
+import java.io.InputStream;
+import java.lang.management.ManagementFactory;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.time.Duration;
+import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 
@@ -31,6 +36,7 @@ import org.junit.jupiter.api.Test;
 
 import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
+import io.hyperai.common.files.BlockInputStream;
 import io.hyperai.common.events.Topics;
 import io.hyperai.common.events.payload.WarehouseVersionCreated;
 import io.hyperai.common.events.payload.WarehouseVersionDeleted;
@@ -363,6 +369,77 @@ class UploadTest {
             u.sendRest();
             assertThat(RawUpload.status(u.readHead())).isEqualTo(201);
         }
+    }
+
+    /**
+     * Issue 21: an upload goes to its file while it arrives and is not held in memory. Half-way through a 512 MiB
+     * body (made on the fly, so the test holds none of it either), the half sent is already in the file's place in
+     * the staging directory, and nowhere else (there is no temporary copy to move or read again); the heap's live
+     * set has not grown by a quarter of it. Then the rest arrives and the version has the bytes' SHA-256.
+     */
+    @Test
+    void aBigUploadIsWrittenToItsPlaceAsItArrivesAndNotHeldInMemory() throws Exception {
+        long size = 512L * 1024 * 1024;
+        int half = (int) (size / 2);
+        String alice = token(newUser());
+        String id = create(alice, "datasets", "big");
+        MessageDigest sent = MessageDigest.getInstance("SHA-256");
+        long heapBefore = liveHeap();
+        try (RawUpload u = new RawUpload(RestAssured.port, "/api/v1/datasets/" + id + "/versions", alice, "big.bin",
+                size, generated(size, sent), true)) {
+            assertThat(RawUpload.status(u.readHead())).isEqualTo(100);
+            u.send(half);
+            // what the client sent reaches the service's disk; nothing more is sent meanwhile
+            await().atMost(WAIT).until(() -> stagedBytes("big.bin") >= half - 1024 * 1024);
+            assertThat(VersionFiles.contents(files.root().resolve(".uploads"))).isEmpty();
+            assertThat(liveHeap() - heapBefore).isLessThan(half / 4);
+            u.sendRest();
+            String head = u.readHead();
+            assertThat(RawUpload.status(head)).isEqualTo(201);
+            JsonPath version = new JsonPath(u.readBody(head));
+            assertThat(version.getLong("totalBytes")).isEqualTo(size);
+            assertThat(version.getString("files[0].sha256")).isEqualTo(HexFormat.of().formatHex(sent.digest()));
+        }
+        assertThat(files.root().resolve("datasets/" + id + "/v1/big.bin")).hasSize(size);
+        given().auth().oauth2(alice).delete("/api/v1/datasets/" + id).then().statusCode(204);
+    }
+
+    /** The heap's live set: used after collecting the garbage. */
+    private static long liveHeap() {
+        System.gc();
+        System.gc();
+        return ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed();
+    }
+
+    /** The size of the file {@code name} being staged; 0 while there is none. */
+    private long stagedBytes(String name) throws IOException {
+        for (Path p : stagingLeftovers()) {
+            if (p.getFileName().toString().equals(name)) {
+                return Files.size(p);
+            }
+        }
+        return 0;
+    }
+
+    /** {@code size} bytes made while they are read (one random mebibyte over and over), hashed into {@code sha}. */
+    private static InputStream generated(long size, MessageDigest sha) {
+        byte[] block = random(1024 * 1024, 40);
+        return new BlockInputStream() {
+            private long at;
+
+            @Override
+            public int read(byte[] b, int off, int len) {
+                if (at >= size) {
+                    return -1;
+                }
+                int inBlock = (int) (at % block.length);
+                int n = (int) Math.min(Math.min(len, block.length - inBlock), size - at);
+                System.arraycopy(block, inBlock, b, off, n);
+                sha.update(b, off, n);
+                at += n;
+                return n;
+            }
+        };
     }
 
     private List<Path> stagingLeftovers() {

@@ -1,7 +1,7 @@
 package io.hyperai.execution.rest;
 
 import java.net.URI;
-import java.util.List;
+import java.time.Duration;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -11,24 +11,30 @@ import jakarta.ws.rs.POST;
 import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
+import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.eclipse.microprofile.openapi.annotations.tags.Tag;
-import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.hyperai.common.files.UploadedPart;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.execution.mapping.CodeView;
 import io.hyperai.execution.service.CodeService;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /** Code for script executions: files (each part's file name is its path) or one archive to unpack. */
 @Path("/api/v1/code")
@@ -42,9 +48,13 @@ public class CodeResource {
     private final CodeService code;
     private final CurrentUser user;
 
-    public CodeResource(CodeService code, CurrentUser user) {
+    private final Duration readTimeout;
+
+    public CodeResource(CodeService code, CurrentUser user,
+            @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
         this.code = code;
         this.user = user;
+        this.readTimeout = readTimeout;
     }
 
     @POST
@@ -54,13 +64,17 @@ public class CodeResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = CodeView.class)))
     @APIResponse(responseCode = "403", description = "The caller's storage is over quota (`storage-blocked`).")
     @APIResponse(responseCode = "409", description = "The upload does not fit the caller's quota (`quota-exceeded`).")
-    public Uni<Response> upload(@RestForm(FileUpload.ALL) List<FileUpload> files,
+    // the body the form parameter List<FileUpload> used to describe: the API reference stays the same document
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(
+            type = SchemaType.OBJECT, properties = @SchemaProperty(name = FileUpload.ALL, type = SchemaType.ARRAY,
+                    implementation = FileUpload.class))))
+    public Uni<Response> upload(
             @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
-            @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
-        List<UploadedPart> parts = files == null ? List.of()
-                : files.stream().map(f -> new UploadedPart(f.fileName(), f.uploadedFile(), f.size())).toList();
-        return code.upload(user.id(), parts, unpack).map(c -> Response.created(URI.create("/api/v1/code/" + c.id))
-                .entity(CodeView.of(c)).build());
+            @QueryParam("unpack") @DefaultValue("true") boolean unpack, @Context RoutingContext request) {
+        // the body is read by the upload itself, as it arrives (as warehouse uploads are), not by Quarkus REST into
+        // the uploads directory first
+        return code.upload(user.id(), new StreamedBody(request, readTimeout), unpack)
+                .map(c -> Response.created(URI.create("/api/v1/code/" + c.id)).entity(CodeView.of(c)).build());
     }
 
     @GET

@@ -2,7 +2,6 @@ package io.hyperai.execution.service;
 
 import java.nio.file.Path;
 import java.time.Instant;
-import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.Executors;
 
@@ -14,9 +13,9 @@ import io.hyperai.common.events.EventType;
 import io.hyperai.common.events.payload.StoredBytes;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadStager;
-import io.hyperai.common.files.UploadedPart;
 import io.hyperai.common.outbox.Outbox;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.common.rest.UploadGate;
 import io.hyperai.contracts.storage.StorageApi.StorageAdmission;
 import io.hyperai.execution.CodeUpload;
@@ -48,25 +47,28 @@ public class CodeService {
     /**
      * Staged within what is left of the quota, then reserved with storage-service for its exact size (so parallel
      * uploads cannot pass the quota together), then recorded with {@code execution.code.uploaded}, which settles the
-     * reservation; any failure after staging releases the reservation and deletes the files.
+     * reservation; any failure after staging releases the reservation and deletes the files. The multipart body is
+     * read here, while it arrives ({@link UploadStager#stage(StreamedBody, boolean, long)}), only once the caller is
+     * admitted; whatever fails, the rest of it is read and dropped so the problem reaches the client.
      */
-    public Uni<CodeUpload> upload(String ownerId, List<UploadedPart> parts, boolean unpack) {
-        return admit(ownerId, -1).chain(admission -> {
-            String id = UUID.randomUUID().toString();
-            return VertxContextSupport.executeBlocking(() -> {
-                StagedUpload staged = stager.stage(parts, unpack, Math.max(0, admission.freeBytes()));
-                try {
-                    stager.publish(staged.directory(), stager.root().resolve(id));
-                } catch (RuntimeException e) {
-                    stager.deleteQuietly(staged.directory());
-                    throw e;
-                }
-                return staged;
-            }).chain(staged -> storage.reserve(ownerId, staged.totalBytes())
-                    .onFailure().call(() -> deleteFiles(id))
-                    .chain(reservation -> record(ownerId, id, staged, reservation)
-                            .onFailure().call(() -> storage.release(reservation).chain(() -> deleteFiles(id)))));
-        });
+    public Uni<CodeUpload> upload(String ownerId, StreamedBody body, boolean unpack) {
+        String id = UUID.randomUUID().toString();
+        return admit(ownerId, -1)
+                .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(body::finish)))
+                .chain(admission -> VertxContextSupport.executeBlocking(() -> {
+                    StagedUpload staged = stager.stage(body, unpack, Math.max(0, admission.freeBytes()));
+                    try {
+                        stager.publish(staged.directory(), stager.root().resolve(id));
+                    } catch (RuntimeException e) {
+                        stager.deleteQuietly(staged.directory());
+                        throw e;
+                    }
+                    return staged;
+                }))
+                .chain(staged -> storage.reserve(ownerId, staged.totalBytes())
+                        .onFailure().call(() -> deleteFiles(id))
+                        .chain(reservation -> record(ownerId, id, staged, reservation)
+                                .onFailure().call(() -> storage.release(reservation).chain(() -> deleteFiles(id)))));
     }
 
     /**

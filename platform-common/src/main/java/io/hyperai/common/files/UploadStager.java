@@ -3,8 +3,9 @@ package io.hyperai.common.files;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.OutputStream;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -33,6 +34,7 @@ import org.apache.commons.compress.compressors.gzip.GzipCompressorInputStream;
 import org.jboss.logging.Logger;
 
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.common.rest.StreamedBody;
 
 /**
  * Uploads onto disk, shared by the warehouse (dataset and model versions) and the execution
@@ -46,6 +48,8 @@ public class UploadStager {
     public static final String QUOTA_EXCEEDED = "quota-exceeded";
     private static final Logger LOG = Logger.getLogger(UploadStager.class);
     private static final int BUFFER = 64 * 1024;
+    /** The parts a multipart body may have beside the files a version may hold: form fields, which are skipped. */
+    static final int FORM_FIELDS = 100;
 
     enum ArchiveKind {
         TAR, TAR_GZ, ZIP
@@ -88,28 +92,91 @@ public class UploadStager {
      */
     public StagedUpload stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
         if (parts == null || parts.isEmpty()) {
-            throw ProblemException.invalid(EntryPaths.FIELD, "at least one file is required");
+            throw noFiles();
         }
-        Path dir = root().resolve(".staging").resolve(UUID.randomUUID().toString());
-        try {
-            Files.createDirectories(dir);
-            Staging staging = new Staging(dir, limitBytes, maxFiles);
+        return staged(limitBytes, (staging, dir) -> {
             ArchiveKind archive = parts.size() == 1 && unpack ? archiveKind(parts.get(0).fileName()) : null;
             if (archive != null) {
                 unpack(parts.get(0), archive, staging);
             } else {
                 for (UploadedPart part : parts) {
-                    String path = EntryPaths.normalise("file", part.fileName())
-                            .orElseThrow(() -> EntryPaths.refused("file", part.fileName(), "has no name"));
-                    staging.move(path, part.file());
+                    staging.move(fileName(part.fileName()), part.file());
                 }
             }
+        });
+    }
+
+    /**
+     * Stages the multipart body of the current request while it arrives ({@link #stage(MultipartParts, boolean,
+     * long)}), then drops what is left of it ({@link StreamedBody#read}). Blocking: on a worker thread.
+     */
+    public StagedUpload stage(StreamedBody body, boolean unpack, long limitBytes) throws IOException {
+        return body.read(in -> stage(new MultipartParts(in, body.contentType(), body.contentLength(),
+                maxFiles + FORM_FIELDS), unpack, limitBytes));
+    }
+
+    /**
+     * Stages a multipart body while it is read, with the same rules as {@link #stage(List, boolean, long)}: each file
+     * part is written straight to its place in the staging directory, hashed and counted against {@code limitBytes}
+     * as its bytes pass, so the upload is never copied again and one over the limit stops where it crosses it. Only
+     * a first file part named like an archive waits in a file beside the staging directory until the body shows
+     * whether it is the only one (then it is unpacked) or not (then it is moved to its place). Parts without a file
+     * name are form fields, skipped as before.
+     */
+    public StagedUpload stage(MultipartParts body, boolean unpack, long limitBytes) {
+        return staged(limitBytes, (staging, dir) -> {
+            Path held = dir.resolveSibling(dir.getFileName() + ".archive");
+            String heldName = null;
+            long heldSize = 0;
+            int fileParts = 0;
+            try {
+                for (MultipartParts.Part part = body.next(); part != null; part = body.next()) {
+                    if (part.fileName() == null) {
+                        continue;
+                    }
+                    fileParts++;
+                    if (fileParts == 1 && unpack && archiveKind(part.fileName()) != null) {
+                        heldName = part.fileName();
+                        heldSize = Files.copy(part.body(), held);
+                        continue;
+                    }
+                    if (heldName != null) {
+                        staging.move(fileName(heldName), held);
+                        heldName = null;
+                    }
+                    staging.write(fileName(part.fileName()), part.body());
+                }
+                if (fileParts == 0) {
+                    throw noFiles();
+                }
+                if (heldName != null) {
+                    unpack(new UploadedPart(heldName, held, heldSize), archiveKind(heldName), staging);
+                }
+            } finally {
+                Files.deleteIfExists(held);
+            }
+        });
+    }
+
+    /** What staging does with its directory; may throw anything, after which the directory is gone. */
+    private interface StagingWork {
+        void run(Staging staging, Path dir) throws IOException;
+    }
+
+    private StagedUpload staged(long limitBytes, StagingWork work) {
+        Path dir = root().resolve(".staging").resolve(UUID.randomUUID().toString());
+        try {
+            Files.createDirectories(dir);
+            Staging staging = new Staging(dir, limitBytes, maxFiles);
+            work.run(staging, dir);
             if (staging.files.isEmpty()) {
                 throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no files");
             }
             if (staging.total == 0) {
                 throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no bytes");
             }
+            // each file was forced to disk as it was written; now the directories that name them
+            syncDirectories(dir);
             return new StagedUpload(dir, List.copyOf(staging.files.values()), staging.total);
         } catch (IOException e) {
             deleteQuietly(dir);
@@ -118,6 +185,15 @@ public class UploadStager {
             deleteQuietly(dir);
             throw e;
         }
+    }
+
+    private static ProblemException noFiles() {
+        return ProblemException.invalid(EntryPaths.FIELD, "at least one file is required");
+    }
+
+    /** A file part's name as its path in the version, refused as {@link EntryPaths} says. */
+    private static String fileName(String name) {
+        return EntryPaths.normalise("file", name).orElseThrow(() -> EntryPaths.refused("file", name, "has no name"));
     }
 
     static ArchiveKind archiveKind(String fileName) {
@@ -201,13 +277,9 @@ public class UploadStager {
     }
 
     /**
-     * Moves a staged version into its place. When something is already there (left by a process that
-     * died between the move and its commit; the caller holds the item's lock and knows no version owns
-     * it), it is replaced.
-     */
-    /**
      * A published version is read by executions, which run as an unprivileged user of their own; uploads arrive in
-     * files only the service may read (0600), so the version's files become 0644 and its directories 0755.
+     * files only the service may read (0600), so the version's files become 0644 and its directories 0755. What
+     * changes is forced to disk (a file written by staging usually has these already).
      */
     private static void readableByAll(Path version) throws IOException {
         try (java.util.stream.Stream<Path> tree = Files.walk(version)) {
@@ -215,25 +287,66 @@ public class UploadStager {
                 if (Files.isSymbolicLink(p)) {
                     continue;
                 }
-                Files.setPosixFilePermissions(p, java.nio.file.attribute.PosixFilePermissions.fromString(
-                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--"));
+                var wanted = java.nio.file.attribute.PosixFilePermissions.fromString(
+                        Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
+                if (!Files.getPosixFilePermissions(p).equals(wanted)) {
+                    Files.setPosixFilePermissions(p, wanted);
+                    force(p);
+                }
             }
         }
     }
 
+    /** Forces a file's or a directory's contents and attributes to disk (fsync). */
+    static void force(Path path) throws IOException {
+        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
+            channel.force(true);
+        }
+    }
+
+    /** Forces every directory of a tree to disk, so that the entries naming its files survive a crash. */
+    private static void syncDirectories(Path dir) throws IOException {
+        try (Stream<Path> tree = Files.walk(dir)) {
+            for (Path p : tree.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
+                force(p);
+            }
+        }
+    }
+
+    /**
+     * Moves a staged version into its place, durably: when this returns, the rename, the directories made for it and
+     * the version's permissions are on disk (its files and directories were as they were staged), so a caller that
+     * commits the version afterwards never records one that a crash could take back. When something is already
+     * there (left by a process that died between the move and its commit; the caller holds the item's lock and knows
+     * no version owns it), it is replaced.
+     */
     public void publish(Path staged, Path target) {
         try {
             if (Files.exists(target)) {
                 LOG.warnf("replacing orphaned version directory %s", target);
                 deleteRecursively(target);
             }
-            Files.createDirectories(target.getParent());
+            Path parent = target.getParent();
+            Path existing = parent;
+            while (!Files.isDirectory(existing)) {
+                existing = existing.getParent();
+            }
+            Files.createDirectories(parent);
             try {
                 Files.move(staged, target, StandardCopyOption.ATOMIC_MOVE);
             } catch (AtomicMoveNotSupportedException e) {
                 Files.move(staged, target);
             }
             readableByAll(target);
+            // the directories whose entries changed: the target's parent, each one made for it and the one it was
+            // made in, and the staging directory's (a leftover entry there is swept, but costs nothing to sync)
+            for (Path dir = parent; ; dir = dir.getParent()) {
+                force(dir);
+                if (dir.equals(existing)) {
+                    break;
+                }
+            }
+            force(staged.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -347,20 +460,27 @@ public class UploadStager {
             }
         }
 
-        /** Copies an entry's bytes, hashing and counting as they pass. */
+        /**
+         * Copies an entry's bytes, hashing and counting as they pass (a full buffer at a time, however little each
+         * read brings), and forces them to disk.
+         */
         void write(String path, InputStream in) throws IOException {
             Path target = target(path);
             MessageDigest digest = sha256();
             byte[] buffer = new byte[BUFFER];
             long size = 0;
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+            try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
                 int n;
-                while ((n = in.read(buffer)) > 0) {
+                while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                     size += n;
                     count(path, n);
                     digest.update(buffer, 0, n);
-                    out.write(buffer, 0, n);
+                    ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
+                    while (bytes.hasRemaining()) {
+                        out.write(bytes);
+                    }
                 }
+                out.force(true);
             }
             files.put(path, new StagedUpload.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
         }
@@ -384,6 +504,7 @@ public class UploadStager {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.copy(source, target);
             }
+            force(target);
             files.put(path, new StagedUpload.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
         }
 
@@ -397,6 +518,7 @@ public class UploadStager {
             Path target = target(path);
             count(path, linked.sizeBytes());
             Files.copy(dir.resolve(targetPath), target);
+            force(target);
             files.put(path, new StagedUpload.StagedFile(path, linked.sizeBytes(), linked.sha256()));
         }
     }

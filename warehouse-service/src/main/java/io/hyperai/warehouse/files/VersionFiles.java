@@ -1,5 +1,6 @@
 package io.hyperai.warehouse.files;
 
+import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
 
@@ -8,6 +9,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadStager;
 import io.hyperai.common.files.UploadedPart;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.warehouse.config.WarehouseConfig;
 
 /**
@@ -41,6 +43,11 @@ public class VersionFiles {
 
     public StagedUpload stage(List<UploadedPart> parts, boolean unpack, long limitBytes) {
         return stager.stage(parts, unpack, limitBytes);
+    }
+
+    /** A multipart body staged while it is read ({@link UploadStager#stage(StreamedBody, boolean, long)}). */
+    public StagedUpload stage(StreamedBody body, boolean unpack, long limitBytes) throws IOException {
+        return stager.stage(body, unpack, limitBytes);
     }
 
     public void publish(Path staged, Path target) {

@@ -3,20 +3,20 @@ package io.hyperai.warehouse.rest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.util.List;
+import java.time.Duration;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.RestResponse;
-import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.warehouse.WarehouseItem;
-import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.mapping.ItemPatch;
 import io.hyperai.warehouse.mapping.ItemRequest;
 import io.hyperai.warehouse.mapping.PromoteRequest;
@@ -28,6 +28,7 @@ import io.hyperai.warehouse.mapping.VersionViews.VersionView;
 import io.hyperai.warehouse.service.ItemStore;
 import io.hyperai.warehouse.service.WarehouseService;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The user API of datasets and models, shared by {@link DatasetResource} and {@link ModelResource}
@@ -40,11 +41,14 @@ public class ItemEndpoints {
     private final ItemStore store;
     private final WarehouseService warehouse;
     private final CurrentUser user;
+    private final Duration readTimeout;
 
-    public ItemEndpoints(ItemStore store, WarehouseService warehouse, CurrentUser user) {
+    public ItemEndpoints(ItemStore store, WarehouseService warehouse, CurrentUser user,
+            @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
         this.store = store;
         this.warehouse = warehouse;
         this.user = user;
+        this.readTimeout = readTimeout;
     }
 
     public Uni<RestResponse<ItemView>> create(WarehouseItem.Kind kind, ItemRequest request) {
@@ -75,13 +79,11 @@ public class ItemEndpoints {
      * or one {@code .tar}, {@code .tar.gz}/{@code .tgz} or {@code .zip} archive that is unpacked
      * (unless {@code unpack=false}). 409 {@code quota-exceeded} when it does not fit the quota.
      */
-    public Uni<RestResponse<VersionDetail>> upload(WarehouseItem.Kind kind, String id,
-            List<FileUpload> files,
+    public Uni<RestResponse<VersionDetail>> upload(WarehouseItem.Kind kind, String id, RoutingContext request,
             boolean unpack) {
-        List<UploadedPart> parts = files == null ? List.of()
-                : files.stream().map(f -> new UploadedPart(f.fileName(), f.uploadedFile(), f.size())).toList();
         String owner = user.id();
-        return created(kind, id, owner, warehouse.upload(owner, kind, id, parts, unpack));
+        return created(kind, id, owner,
+                warehouse.upload(owner, kind, id, new StreamedBody(request, readTimeout), unpack));
     }
 
     /** The next version from a saved working directory ({@link WarehouseService#promote}). */

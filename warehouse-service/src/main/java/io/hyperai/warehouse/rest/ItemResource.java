@@ -1,7 +1,5 @@
 package io.hyperai.warehouse.rest;
 
-import java.util.List;
-
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.ws.rs.BeanParam;
@@ -15,17 +13,19 @@ import jakarta.ws.rs.Path;
 import jakarta.ws.rs.PathParam;
 import jakarta.ws.rs.Produces;
 import jakarta.ws.rs.QueryParam;
+import jakarta.ws.rs.core.Context;
 import jakarta.ws.rs.core.MediaType;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
 import org.eclipse.microprofile.openapi.annotations.media.ExampleObject;
+import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
+import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
 import org.eclipse.microprofile.openapi.annotations.parameters.Parameter;
 import org.eclipse.microprofile.openapi.annotations.parameters.RequestBody;
 import org.eclipse.microprofile.openapi.annotations.responses.APIResponse;
 import org.jboss.resteasy.reactive.PathPart;
-import org.jboss.resteasy.reactive.RestForm;
 import org.jboss.resteasy.reactive.RestResponse;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
@@ -41,6 +41,7 @@ import io.hyperai.warehouse.mapping.VersionViews.VersionDetail;
 import io.hyperai.warehouse.mapping.VersionViews.VersionView;
 import io.quarkus.security.Authenticated;
 import io.smallrye.mutiny.Uni;
+import io.vertx.ext.web.RoutingContext;
 
 /**
  * The JAX-RS face of {@link ItemEndpoints} for one kind of item: {@link DatasetResource} and {@link ModelResource}
@@ -136,11 +137,15 @@ public abstract class ItemResource {
             mediaType = MediaType.APPLICATION_JSON, schema = @Schema(implementation = VersionDetail.class)))
     @APIResponse(responseCode = "404", description = NEXT_VERSION_404)
     @APIResponse(responseCode = "409", description = NEXT_VERSION_409)
+    // the body the form parameter List<FileUpload> used to describe: the API reference stays the same document
+    @RequestBody(required = true, content = @Content(mediaType = MediaType.MULTIPART_FORM_DATA, schema = @Schema(
+            type = SchemaType.OBJECT, properties = @SchemaProperty(name = FileUpload.ALL, type = SchemaType.ARRAY,
+                    implementation = FileUpload.class))))
     public Uni<RestResponse<VersionDetail>> upload(@Parameter(description = ITEM_ID) @PathParam("id") String id,
-            @RestForm(FileUpload.ALL) List<FileUpload> files,
             @Parameter(description = "Whether one archive is unpacked (default) or kept as a file")
-            @QueryParam("unpack") @DefaultValue("true") boolean unpack) {
-        return endpoints.upload(kind(), id, files, unpack);
+            @QueryParam("unpack") @DefaultValue("true") boolean unpack, @Context RoutingContext request) {
+        // the body is read by the upload itself, as it arrives, not by Quarkus REST into the uploads directory
+        return endpoints.upload(kind(), id, request, unpack);
     }
 
     @POST

@@ -18,11 +18,11 @@ import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.common.client.ExecutionClient;
 import io.hyperai.common.client.StorageReservations;
 import io.hyperai.common.problem.ProblemException;
+import io.hyperai.common.rest.StreamedBody;
 import io.hyperai.common.rest.UploadGate;
 import io.hyperai.contracts.storage.StorageApi.StorageAdmission;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.WarehouseVersion;
-import io.hyperai.common.files.EntryPaths;
 import io.hyperai.common.files.StagedUpload;
 import io.hyperai.common.files.UploadedPart;
 import io.hyperai.warehouse.files.VersionFiles;
@@ -53,14 +53,17 @@ public class WarehouseService {
         this.executions = executions;
     }
 
-    public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, List<UploadedPart> parts,
+    /**
+     * The next version from a multipart body that is read here, while it arrives: only once the caller is admitted
+     * (the item is theirs, storage is not blocked), and within what is left of their quota. Whatever fails, the rest
+     * of the body is read and dropped so the problem reaches the client.
+     */
+    public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, StreamedBody body,
             boolean unpack) {
-        if (parts == null || parts.isEmpty()) {
-            return Uni.createFrom().failure(ProblemException.invalid(EntryPaths.FIELD, "at least one file is required"));
-        }
         return admit(ownerId, kind, id, -1)
+                .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(body::finish)))
                 .chain(admission -> VertxContextSupport.executeBlocking(
-                        () -> files.stage(parts, unpack, admission.freeBytes())))
+                        () -> files.stage(body, unpack, admission.freeBytes())))
                 .chain(staged -> reserve(ownerId, staged)
                         .chain(reservation -> store.commitVersion(ownerId, kind, id, staged, reservation)
                                 .onFailure().call(e -> storage.release(reservation)
