@@ -85,9 +85,8 @@ class AdmissionFactsTest {
     @Test
     void anExhaustedEventMakesTheNextStartAskBillingAndARestoredOneAnswersItAgain() {
         String owner = owner();
-        String gear = ExecutionTestResource.cpuGear(owner);
-        start(owner, gear).statusCode(201);
-        publish(Topics.BILLING, EventType.BILLING_BALANCE_EXHAUSTED, owner, balance(owner, 0), BILLING_CONSUMER);
+        String gear = admittedOnce(owner);
+        exhausted(owner);
         ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/" + owner, r -> Answer.json(
                 "{\"userId\":\"" + owner + "\",\"balanceMinor\":0,\"currency\":\"CNY\",\"allowed\":false,"
                         + "\"refusal\":\"balance-exhausted\"}"));
@@ -100,23 +99,12 @@ class AdmissionFactsTest {
     }
 
     @Test
-    void aRefusalIsAlwaysAskedAgainAndAYesAnswerAdmits() {
-        String owner = owner();
-        String gear = ExecutionTestResource.cpuGear(owner);
-        start(owner, gear).statusCode(201);
-        publish(Topics.BILLING, EventType.BILLING_BALANCE_EXHAUSTED, owner, balance(owner, 0), BILLING_CONSUMER);
-        // billing says yes (a top-up whose event is not here yet): the refusal was only ever a reason to ask
-        start(owner, gear).statusCode(201);
-        assertThat(calls("billing", owner)).isEqualTo(2);
-    }
-
-    @Test
     void aSlowAnswerDoesNotUndoTheNewerEventThatCameMeanwhile() {
         String owner = owner();
         String gear = ExecutionTestResource.cpuGear(owner);
         // billing is asked first; before it answers "allowed", the balance runs out and its event is applied
         ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/" + owner, r -> {
-            publish(Topics.BILLING, EventType.BILLING_BALANCE_EXHAUSTED, owner, balance(owner, 0), BILLING_CONSUMER);
+            exhausted(owner);
             return Answer.json("{\"userId\":\"" + owner + "\",\"balanceMinor\":10,\"currency\":\"CNY\","
                     + "\"allowed\":true}");
         });
@@ -124,6 +112,7 @@ class AdmissionFactsTest {
         ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/" + owner,
                 r -> Answer.json("{\"allowed\":true}"));
 
+        // a refusal is only ever a reason to ask: billing's yes (a top-up whose event is not here yet) admits
         start(owner, gear).statusCode(201);
         assertThat(calls("billing", owner)).as("the event's refusal stood: asked again").isEqualTo(2);
     }
@@ -131,8 +120,7 @@ class AdmissionFactsTest {
     @Test
     void billingDownDoesNotStopAStartTheProjectionAdmits() {
         String owner = owner();
-        String gear = ExecutionTestResource.cpuGear(owner);
-        start(owner, gear).statusCode(201);
+        String gear = admittedOnce(owner);
         ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/" + owner, r -> Answer.status(503));
 
         start(owner, gear).statusCode(201);
@@ -142,8 +130,7 @@ class AdmissionFactsTest {
     @Test
     void aStorageQuotaEventMakesTheNextStartAskStorage() {
         String owner = owner();
-        String gear = ExecutionTestResource.cpuGear(owner);
-        start(owner, gear).statusCode(201);
+        String gear = admittedOnce(owner);
         publish(Topics.STORAGE, EventType.STORAGE_QUOTA_EXCEEDED, owner, new StorageQuotaState(owner, 100, 101),
                 STORAGE_CONSUMER);
         ExecutionTestResource.dependencies.on("GET", "/internal/storage/admission/" + owner,
@@ -157,8 +144,7 @@ class AdmissionFactsTest {
     @Test
     void factsOlderThanTheMaxAgeAreAskedAgain() throws SQLException {
         String owner = owner();
-        String gear = ExecutionTestResource.cpuGear(owner);
-        start(owner, gear).statusCode(201);
+        String gear = admittedOnce(owner);
         try (Connection c = SharedInfrastructure.postgres().connect("execution"); PreparedStatement s = c.prepareStatement(
                 "UPDATE owner_admission SET storage_at = storage_at - interval '6 minutes', balance_at = balance_at"
                         + " - interval '6 minutes', cap_at = cap_at - interval '6 minutes' WHERE owner_id = ?")) {
@@ -169,6 +155,17 @@ class AdmissionFactsTest {
         start(owner, gear).statusCode(201);
         assertThat(calls("storage", owner)).isEqualTo(2);
         assertThat(calls("billing", owner)).isEqualTo(2);
+    }
+
+    /** A gear of {@code owner}'s, started once (storage and billing asked and their answers kept). */
+    private String admittedOnce(String owner) {
+        String gear = ExecutionTestResource.cpuGear(owner);
+        start(owner, gear).statusCode(201);
+        return gear;
+    }
+
+    private static void exhausted(String owner) {
+        publish(Topics.BILLING, EventType.BILLING_BALANCE_EXHAUSTED, owner, balance(owner, 0), BILLING_CONSUMER);
     }
 
     private static String owner() {
