@@ -189,7 +189,7 @@ class AdmissionFactsTest {
     }
 
     private double checks(String check, String source) {
-        var counter = registry.find("hyperai_admission_checks").tags("check", check, "source", source).counter();
+        var counter = registry.find("hyperai_execution_admission_checks").tags("check", check, "source", source).counter();
         return counter == null ? 0 : counter.count();
     }
 

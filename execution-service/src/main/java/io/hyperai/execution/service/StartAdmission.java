@@ -26,7 +26,7 @@ import io.smallrye.mutiny.Uni;
  * docs/decisions.md says why no event can tell), their storage is not blocked and billing lets them run. Storage and
  * billing are answered by {@link AdmissionFacts} when it allows and is fresh, else asked, all at once (one round
  * trip's wait instead of three); each check is counted by where its answer came from
- * ({@code hyperai_admission_checks_total{check, source="projection"|"remote"}}).
+ * ({@code hyperai_execution_admission_checks_total{check, source="projection"|"remote"}}).
  */
 @ApplicationScoped
 public class StartAdmission {
@@ -81,12 +81,12 @@ public class StartAdmission {
     }
 
     private <T> Uni<T> fromProjection(String check) {
-        registry.counter("hyperai_admission_checks", "check", check, "source", "projection").increment();
+        registry.counter("hyperai_execution_admission_checks", "check", check, "source", "projection").increment();
         return Uni.createFrom().nullItem();
     }
 
     private <T> Uni<T> remote(String check, Uni<T> call) {
-        registry.counter("hyperai_admission_checks", "check", check, "source", "remote").increment();
+        registry.counter("hyperai_execution_admission_checks", "check", check, "source", "remote").increment();
         return call;
     }
 
