@@ -343,6 +343,7 @@ class ExecutionLifecycleTest {
                         "{\"userId\":\"alice\",\"quotaBytes\":100,\"usedBytes\":1,\"blocked\":false}"))
                 .on("GET", "/internal/billing/admission/alice", slowly.apply(
                         "{\"userId\":\"alice\",\"balanceMinor\":5000,\"currency\":\"CNY\",\"allowed\":true}"));
+        ExecutionTestResource.forgetAdmission("alice"); // else its projection answers for storage and billing
         startScript(gearId, "python ok.py");
         assertThat(most.get()).as("storage and billing asked without waiting for each other").isEqualTo(2);
     }
@@ -360,12 +361,15 @@ class ExecutionLifecycleTest {
         String gearId = gear("alice", false);
         ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/alice", r -> Answer.json(
                 "{\"userId\":\"alice\",\"balanceMinor\":0,\"currency\":\"CNY\",\"allowed\":false}"));
+        // the stand-ins changed their answers: what the projection knows of alice would still admit her
+        ExecutionTestResource.forgetAdmission("alice");
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
                 .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(402)
                 .body("type", equalTo("urn:hyperai:problem:balance-exhausted"));
 
         ExecutionTestResource.dependencies.on("GET", "/internal/storage/admission/alice", r -> Answer.json(
                 "{\"userId\":\"alice\",\"quotaBytes\":1,\"usedBytes\":2,\"blocked\":true}"));
+        ExecutionTestResource.forgetAdmission("alice");
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
                 .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(403)
                 .body("type", equalTo("urn:hyperai:problem:storage-blocked"));

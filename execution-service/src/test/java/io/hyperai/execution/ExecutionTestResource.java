@@ -7,6 +7,7 @@ import java.util.Map;
 import io.hyperai.infra.k8s.FakeKubelet;
 import io.hyperai.infra.k8s.KubernetesApiServer;
 import io.hyperai.test.PlatformTestResource;
+import io.hyperai.test.SharedInfrastructure;
 import io.hyperai.test.StandInService;
 import io.hyperai.test.StandInService.Answer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
@@ -74,6 +75,20 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
                 .on("GET", "/internal/storage/admission/([^/]+)", r -> Answer.json("{\"blocked\":false}"))
                 .on("GET", "/internal/billing/admission/([^/]+)", r -> Answer.json("{\"allowed\":true}"))
                 .on("POST", "/internal/billing/exhausted", r -> Answer.json("{\"userIds\":[]}"));
+    }
+
+    /**
+     * Forgets what the admission projection knows of {@code owner}, so that their next start asks storage and billing:
+     * for a test that changes what the stand-ins answer, which a fresh "allowed" would otherwise answer for them.
+     */
+    static void forgetAdmission(String owner) {
+        try (java.sql.Connection c = SharedInfrastructure.postgres().connect("execution");
+                java.sql.PreparedStatement s = c.prepareStatement("DELETE FROM owner_admission WHERE owner_id = ?")) {
+            s.setString(1, owner);
+            s.executeUpdate();
+        } catch (java.sql.SQLException e) {
+            throw new IllegalStateException(e);
+        }
     }
 
     /** A new gear of {@code owner}'s on a small CPU spec (20 GiB disk), served by the stand-in gear-service. */

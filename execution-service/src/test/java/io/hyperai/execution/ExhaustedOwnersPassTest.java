@@ -50,6 +50,12 @@ class ExhaustedOwnersPassTest {
                 .inNamespace(ExecutionTestResource.NAMESPACE).withName(PodFactory.podName(bobs)).get() == null);
         assertThat(field(Tokens.alice(), alices, "state")).isEqualTo("RUNNING");
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + alices + "/stop").then().statusCode(200);
+
+        // the pass's answer is kept for admission: bob's next start asks billing (which now refuses) again
+        ExecutionTestResource.dependencies.on("GET", "/internal/billing/admission/bob",
+                r -> Answer.json("{\"balanceMinor\":0,\"currency\":\"CNY\",\"allowed\":false}"));
+        given().auth().oauth2(Tokens.bob()).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
+                .post("/api/v1/gears/" + ExecutionTestResource.cpuGear("bob") + "/executions").then().statusCode(402);
     }
 
     private static String running(String owner, String token) {

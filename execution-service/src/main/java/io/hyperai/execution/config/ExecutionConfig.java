@@ -172,6 +172,30 @@ public interface ExecutionConfig {
     /** The queue executions wait in for their pool (Dispatcher). */
     Queue queue();
 
+    /** Admission of a start from what storage's and billing's events said (AdmissionFacts). */
+    Admission admission();
+
+    interface Admission {
+
+        /**
+         * How old an owner's "allowed" (storage not blocked, balance not exhausted, monthly cap not reached) may be and
+         * still admit a start without asking storage-service and billing-service; older, missing or refusing facts
+         * are asked. It bounds how long a lost {@code storage.quota.exceeded} lets starts through (a lost billing
+         * event costs at most an ExhaustedOwnersPass pass). Zero asks every time.
+         */
+        @WithDefault("5m")
+        Duration maxAge();
+
+        /**
+         * A remote "allowed" counts as information from this long before the call was sent: the producer stamps an
+         * event before its transaction commits, and clocks differ, so an answer read just before a refusal committed
+         * must not count as newer than that refusal's event. Refusals count from when they were asked (a refusal is
+         * always asked again).
+         */
+        @WithDefault("5s")
+        Duration commitAllowance();
+    }
+
     interface Queue {
 
         /**

@@ -17,6 +17,7 @@ import io.hyperai.common.events.payload.SpendingCapReached;
 import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
 import io.hyperai.execution.Reasons;
+import io.hyperai.execution.service.AdmissionFacts;
 import io.hyperai.execution.service.ExecutionReconciler;
 import io.hyperai.execution.service.ExecutionService;
 import io.smallrye.mutiny.Uni;
@@ -25,7 +26,8 @@ import io.smallrye.mutiny.Uni;
  * At zero balance billing says so once; every running or queued execution of that user is
  * stopped with reason BALANCE_EXHAUSTED. At a spending cap it says so once too: the monthly cap stops every execution
  * of the user, an execution's own cap that one, with reason SPENDING_CAP. New starts are refused by the admission
- * check; a lost event is repaired by ExhaustedOwnersPass.
+ * check; a lost event is repaired by ExhaustedOwnersPass. What each event says of the owner's next start (exhausted,
+ * restored, monthly cap reached) is kept for admission ({@link AdmissionFacts}) in the same transaction.
  */
 @ApplicationScoped
 public class BillingEventsConsumer implements EventConsumer {
@@ -33,8 +35,11 @@ public class BillingEventsConsumer implements EventConsumer {
     private final EventInbox inbox;
     private final ExecutionService executions;
     private final ExecutionReconciler reconciler;
+    private final AdmissionFacts facts;
 
-    public BillingEventsConsumer(EventInbox inbox, ExecutionService executions, ExecutionReconciler reconciler) {
+    public BillingEventsConsumer(EventInbox inbox, ExecutionService executions, ExecutionReconciler reconciler,
+            AdmissionFacts facts) {
+        this.facts = facts;
         this.inbox = inbox;
         this.executions = executions;
         this.reconciler = reconciler;
@@ -60,6 +65,10 @@ public class BillingEventsConsumer implements EventConsumer {
     }
 
     private Uni<Void> stop(EventEnvelope envelope, EventType type, Set<UUID> stopped) {
+        return facts.learn(envelope, type).chain(() -> stopFor(envelope, type, stopped));
+    }
+
+    private Uni<Void> stopFor(EventEnvelope envelope, EventType type, Set<UUID> stopped) {
         if (type == EventType.BILLING_BALANCE_EXHAUSTED) {
             String owner = EventCodec.payload(envelope, BillingBalanceState.class).ownerId();
             return executions.stopActiveInTransaction(owner, null, Reasons.BALANCE_EXHAUSTED).invoke(stopped::addAll)

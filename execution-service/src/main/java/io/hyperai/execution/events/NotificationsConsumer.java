@@ -6,8 +6,10 @@ import org.eclipse.microprofile.reactive.messaging.Incoming;
 
 import io.hyperai.common.events.EventEnvelope;
 import io.hyperai.common.events.EventType;
+import io.hyperai.common.events.Topics;
 import io.hyperai.common.inbox.EventConsumer;
 import io.hyperai.common.inbox.EventInbox;
+import io.hyperai.execution.service.AdmissionFacts;
 import io.hyperai.execution.service.NotificationService;
 import io.smallrye.mutiny.Uni;
 
@@ -15,7 +17,9 @@ import io.smallrye.mutiny.Uni;
  * Keeps a notice for each event a user should be told about, from this service's own events (warnings, stops they
  * did not ask for), billing's (low or exhausted balance, caps) and storage's (quota). A consumer group of its own
  * ({@value #CONSUMER}), so it reads every partition beside this service's other consumers of the same topics; each
- * event once, claimed with its notice.
+ * event once, claimed with its notice. Storage's events are read by this group only, so what they say of the owner's
+ * next start (blocked or not) is kept for admission ({@link AdmissionFacts}) here, in the same transaction; billing's
+ * are kept by BillingEventsConsumer.
  */
 @ApplicationScoped
 public class NotificationsConsumer implements EventConsumer {
@@ -24,9 +28,11 @@ public class NotificationsConsumer implements EventConsumer {
 
     private final EventInbox inbox;
     private final NotificationService notifications;
+    private final AdmissionFacts facts;
 
-    public NotificationsConsumer(EventInbox inbox, NotificationService notifications) {
+    public NotificationsConsumer(EventInbox inbox, NotificationService notifications, AdmissionFacts facts) {
         this.inbox = inbox;
+        this.facts = facts;
         this.notifications = notifications;
     }
 
@@ -52,6 +58,7 @@ public class NotificationsConsumer implements EventConsumer {
 
     @Override
     public Uni<Void> handle(EventEnvelope envelope, EventType type) {
-        return notifications.keep(envelope, type);
+        Uni<Void> kept = notifications.keep(envelope, type);
+        return Topics.STORAGE.equals(type.topic()) ? kept.chain(() -> facts.learn(envelope, type)) : kept;
     }
 }

@@ -8,19 +8,11 @@ import java.util.UUID;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.persistence.LockModeType;
 
-import org.eclipse.microprofile.rest.client.inject.RestClient;
 import org.jboss.logging.Logger;
 
-import io.hyperai.common.client.BillingClient;
-import io.hyperai.common.client.DependencyFailures;
-import io.hyperai.common.client.GearClient;
-import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
-import io.hyperai.common.problem.Problem;
 import io.hyperai.common.problem.ProblemException;
-import io.hyperai.contracts.billing.BillingApi.BillingAdmission;
-import io.hyperai.contracts.gear.GearApi;
 import io.hyperai.contracts.gear.GearApi.GearRuntime;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
@@ -43,8 +35,8 @@ import io.quarkus.panache.common.Sort;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Starting, stopping and reading executions. A start is admitted (the gear is the caller's, storage
- * is not blocked, the balance is above zero, its pool could ever hold it), committed with its event and its place in
+ * Starting, stopping and reading executions. A start is admitted ({@link StartAdmission}: the gear is the caller's,
+ * storage is not blocked, billing lets them run; and its pool could ever hold it), committed with its event and its place in
  * the queue, and then dispatched when its pool has room ({@link Dispatcher}).
  */
 @ApplicationScoped
@@ -52,9 +44,7 @@ public class ExecutionService {
 
     private static final Logger LOG = Logger.getLogger(ExecutionService.class);
 
-    private final GearClient gears;
-    private final StorageClient storage;
-    private final BillingClient billing;
+    private final StartAdmission admission;
     private final ExecutionStateService states;
     private final ExecutionRuntime runtime;
     private final RuntimeCalls calls;
@@ -64,8 +54,7 @@ public class ExecutionService {
     private final Dispatcher dispatcher;
     private final CapacitySource capacity;
 
-    public ExecutionService(@RestClient GearClient gears, @RestClient StorageClient storage,
-            @RestClient BillingClient billing, ExecutionStateService states, ExecutionRuntime runtime,
+    public ExecutionService(StartAdmission admission, ExecutionStateService states, ExecutionRuntime runtime,
             RuntimeCalls calls, CodeService code, ExecutionConfig config, QueuePlanner planner, Dispatcher dispatcher,
             CapacitySource capacity) {
         this.planner = planner;
@@ -73,9 +62,7 @@ public class ExecutionService {
         this.capacity = capacity;
         this.code = code;
         this.config = config;
-        this.gears = gears;
-        this.storage = storage;
-        this.billing = billing;
+        this.admission = admission;
         this.states = states;
         this.runtime = runtime;
         this.calls = calls;
@@ -126,7 +113,7 @@ public class ExecutionService {
                 : code.find(ownerId, codeId).map(c -> c.id.toString())
                         .onFailure(ProblemException.class)
                         .transform(e -> ProblemException.invalid("codeId", "does not exist"));
-        return codePath.chain(path -> admit(ownerId, gearId).map(gear -> new Object[] { gear, path }))
+        return codePath.chain(path -> admission.admit(ownerId, gearId).map(gear -> new Object[] { gear, path }))
                 .chain(admitted -> {
             GearRuntime gear = (GearRuntime) admitted[0];
             String codeDir = (String) admitted[1];
@@ -183,71 +170,6 @@ public class ExecutionService {
             throw ProblemException.conflict("pool-unavailable", "no execution of spec " + specId
                     + " can run here: " + why + "; choose another spec for the gear");
         }).replaceWithVoid();
-    }
-
-    /**
-     * The three admission checks at once (one round trip's wait instead of three), their refusals in a fixed order
-     * whatever answers first: an unknown or foreign gear is a 404, then storage, then balance. A fixed order keeps
-     * the answer to another user's gear the same as to a missing one.
-     */
-    private Uni<GearRuntime> admit(String ownerId, String gearId) {
-        Uni<GearRuntime> gear = DependencyFailures.guard("gear-service", gears.gear(gearId))
-                // gear-service refusing the id (unknown, or not even well formed) means there is no such gear
-                .onFailure(e -> DependencyFailures.status(e) / 100 == 4)
-                .transform(e -> ProblemException.notFound("gear", gearId))
-                .invoke(g -> {
-                    if (!ownerId.equals(g.ownerId())) {
-                        throw ProblemException.notFound("gear", gearId);
-                    }
-                    brokenBindings(g);
-                });
-        Uni<Void> space = DependencyFailures.guard("storage-service", storage.admission(ownerId)).invoke(s -> {
-            if (s.blocked()) {
-                throw ProblemException.forbidden("storage-blocked",
-                        "storage usage is over the quota; delete data before starting executions");
-            }
-        }).replaceWithVoid();
-        Uni<Void> money = DependencyFailures.guard("billing-service", billing.admission(ownerId)).invoke(b -> {
-            if (!b.allowed() && BillingAdmission.SPENDING_CAP_REACHED.equals(b.refusal())) {
-                throw ProblemException.conflict(BillingAdmission.SPENDING_CAP_REACHED, "this month's spending reached"
-                        + " the monthly cap; raise the cap (PUT /api/v1/billing/me/limits) or wait for next month");
-            }
-            if (!b.allowed()) {
-                throw ProblemException.paymentRequired("balance-exhausted",
-                        "the balance is " + b.balanceMinor() + " " + b.currency() + " minor units; top up to start executions");
-            }
-        }).replaceWithVoid();
-        return Uni.combine().all().unis(outcome(gear), outcome(space), outcome(money)).with((g, s, m) -> {
-            for (Outcome<?> checked : List.of(g, s, m)) {
-                if (checked.failure() != null) {
-                    throw checked.failure() instanceof RuntimeException r ? r
-                            : new IllegalStateException(checked.failure());
-                }
-            }
-            return (GearRuntime) g.item();
-        });
-    }
-
-    /** A binding whose source was deleted or made private refuses the start, naming it, before anything is charged. */
-    private static void brokenBindings(GearRuntime gear) {
-        List<Problem.FieldError> broken = new java.util.ArrayList<>();
-        List<GearApi.Mount> mounts = gear.bindings() == null ? List.of() : gear.bindings();
-        for (int i = 0; i < mounts.size(); i++) {
-            if (mounts.get(i).brokenReason() != null) {
-                broken.add(new Problem.FieldError("bindings[" + i + "]", mounts.get(i).brokenReason()));
-            }
-        }
-        if (!broken.isEmpty()) {
-            throw new ProblemException(409, "binding-broken", "Conflict", "the gear binds what can no longer be"
-                    + " mounted; change its bindings to start it", broken, null);
-        }
-    }
-
-    private record Outcome<T>(T item, Throwable failure) {
-    }
-
-    private static <T> Uni<Outcome<T>> outcome(Uni<T> check) {
-        return check.onItemOrFailure().transform((item, failure) -> new Outcome<>(item, failure));
     }
 
     /** Ends an execution on its owner's request; its container is removed after commit. */

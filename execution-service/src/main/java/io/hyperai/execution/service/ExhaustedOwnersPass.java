@@ -1,5 +1,6 @@
 package io.hyperai.execution.service;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -17,6 +18,7 @@ import io.hyperai.common.client.DependencyFailures;
 import io.hyperai.contracts.billing.BillingApi.UsersRequest;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.Reasons;
+import io.hyperai.execution.service.AdmissionFacts.Fact;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.quarkus.scheduler.Scheduled;
@@ -28,7 +30,9 @@ import io.smallrye.mutiny.Uni;
  * those at their monthly cap too (reason SPENDING_CAP), and the executions that reached their own cap (SPENDING_CAP),
  * so a lost or late {@code billing.balance.exhausted} or {@code billing.cap.reached}, or a start in the window before
  * it, costs at most one pass. Each stop is logged and counted ({@code hyperai_reconcile_corrections_total{kind=
- * "exhausted-stop"}} or {@code "capped-stop"}); billing unavailable skips the pass.
+ * "exhausted-stop"}} or {@code "capped-stop"}); billing unavailable skips the pass. Billing's answer is kept for
+ * admission too ({@link AdmissionFacts}): an owner it names is asked again at their next start, even if the event
+ * that should have said so was lost.
  */
 @ApplicationScoped
 public class ExhaustedOwnersPass {
@@ -46,9 +50,11 @@ public class ExhaustedOwnersPass {
     private final ExecutionService executions;
     private final ExecutionReconciler reconciler;
     private final MeterRegistry registry;
+    private final AdmissionFacts facts;
 
     public ExhaustedOwnersPass(@RestClient BillingClient billing, ExecutionService executions,
-            ExecutionReconciler reconciler, MeterRegistry registry) {
+            ExecutionReconciler reconciler, MeterRegistry registry, AdmissionFacts facts) {
+        this.facts = facts;
         this.billing = billing;
         this.executions = executions;
         this.reconciler = reconciler;
@@ -59,6 +65,7 @@ public class ExhaustedOwnersPass {
             delayed = "5s", concurrentExecution = Scheduled.ConcurrentExecution.SKIP, skipExecutionIf = NotLeader.class)
     Uni<Void> pass() {
         Set<UUID> stopped = ConcurrentHashMap.newKeySet();
+        Instant asked = Instant.now();
         return Panache.withSession(() -> Panache.getSession()
                 .chain(s -> s.createNativeQuery(OWNERS, String.class).getResultList()))
                 .chain(this::mustStop)
@@ -66,11 +73,11 @@ public class ExhaustedOwnersPass {
                     Uni<Void> chain = Uni.createFrom().voidItem();
                     for (String owner : m.exhausted()) {
                         chain = chain.chain(() -> stop(owner, null, Reasons.BALANCE_EXHAUSTED, "exhausted-stop",
-                                "the balance is used up", stopped));
+                                "the balance is used up", stopped, Fact.BALANCE_EXHAUSTED, asked));
                     }
                     for (String owner : m.capped()) {
                         chain = chain.chain(() -> stop(owner, null, Reasons.SPENDING_CAP, "capped-stop",
-                                "the monthly spending cap is reached", stopped));
+                                "the monthly spending cap is reached", stopped, Fact.CAP_REACHED, asked));
                     }
                     if (!m.cappedExecutions().isEmpty()) {
                         // billing names executions of the owners asked about; each is stopped as its owner's
@@ -111,15 +118,18 @@ public class ExhaustedOwnersPass {
             Uni<Void> chain = Uni.createFrom().voidItem();
             for (Execution e : found) {
                 chain = chain.chain(() -> stop(e.ownerId, List.of(e.id.toString()), Reasons.SPENDING_CAP,
-                        "capped-stop", "its own spending cap is reached", stopped));
+                        "capped-stop", "its own spending cap is reached", stopped, null, null));
             }
             return chain;
         });
     }
 
+    /** Stops them and, for a refusal of the owner ({@code fact}, else null), keeps it for admission, in one transaction. */
     private Uni<Void> stop(String owner, List<String> only, String reason, String kind, String why,
-            Set<UUID> stopped) {
-        return Panache.withTransaction(() -> executions.stopActiveInTransaction(owner, only, reason)).invoke(ids -> {
+            Set<UUID> stopped, Fact fact, Instant asked) {
+        return Panache.withTransaction(() -> (fact == null ? Uni.createFrom().voidItem()
+                : facts.answer(owner, fact, true, asked))
+                .chain(() -> executions.stopActiveInTransaction(owner, only, reason))).invoke(ids -> {
             for (UUID id : ids) {
                 LOG.infof("execution %s of %s stopped: %s (repair pass)", id, owner, why);
                 registry.counter("hyperai_reconcile_corrections_total", "kind", kind).increment();
