@@ -175,8 +175,8 @@ public class UploadStager {
             if (staging.total == 0) {
                 throw ProblemException.invalid(EntryPaths.FIELD, "the upload holds no bytes");
             }
-            // each file was forced to disk as it was written; now the directories that name them
-            syncDirectories(dir);
+            // its files and the directories that name them, all at once (DiskSync)
+            DiskSync.forceTree(dir);
             return new StagedUpload(dir, List.copyOf(staging.files.values()), staging.total);
         } catch (IOException e) {
             deleteQuietly(dir);
@@ -291,27 +291,12 @@ public class UploadStager {
                         Files.isDirectory(p) ? "rwxr-xr-x" : "rw-r--r--");
                 if (!Files.getPosixFilePermissions(p).equals(wanted)) {
                     Files.setPosixFilePermissions(p, wanted);
-                    force(p);
+                    DiskSync.force(p);
                 }
             }
         }
     }
 
-    /** Forces a file's or a directory's contents and attributes to disk (fsync). */
-    static void force(Path path) throws IOException {
-        try (FileChannel channel = FileChannel.open(path, StandardOpenOption.READ)) {
-            channel.force(true);
-        }
-    }
-
-    /** Forces every directory of a tree to disk, so that the entries naming its files survive a crash. */
-    private static void syncDirectories(Path dir) throws IOException {
-        try (Stream<Path> tree = Files.walk(dir)) {
-            for (Path p : tree.filter(p -> Files.isDirectory(p, java.nio.file.LinkOption.NOFOLLOW_LINKS)).toList()) {
-                force(p);
-            }
-        }
-    }
 
     /**
      * Moves a staged version into its place, durably: when this returns, the rename, the directories made for it and
@@ -341,12 +326,12 @@ public class UploadStager {
             // the directories whose entries changed: the target's parent, each one made for it and the one it was
             // made in, and the staging directory's (a leftover entry there is swept, but costs nothing to sync)
             for (Path dir = parent; ; dir = dir.getParent()) {
-                force(dir);
+                DiskSync.force(dir);
                 if (dir.equals(existing)) {
                     break;
                 }
             }
-            force(staged.getParent());
+            DiskSync.force(staged.getParent());
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
@@ -462,7 +447,7 @@ public class UploadStager {
 
         /**
          * Copies an entry's bytes, hashing and counting as they pass (a full buffer at a time, however little each
-         * read brings), and forces them to disk.
+         * read brings); staging forces them to disk once every file is written.
          */
         void write(String path, InputStream in) throws IOException {
             Path target = target(path);
@@ -480,7 +465,6 @@ public class UploadStager {
                         out.write(bytes);
                     }
                 }
-                out.force(true);
             }
             files.put(path, new StagedUpload.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
         }
@@ -504,7 +488,6 @@ public class UploadStager {
             } catch (AtomicMoveNotSupportedException e) {
                 Files.copy(source, target);
             }
-            force(target);
             files.put(path, new StagedUpload.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));
         }
 
@@ -518,7 +501,6 @@ public class UploadStager {
             Path target = target(path);
             count(path, linked.sizeBytes());
             Files.copy(dir.resolve(targetPath), target);
-            force(target);
             files.put(path, new StagedUpload.StagedFile(path, linked.sizeBytes(), linked.sha256()));
         }
     }
