@@ -13,11 +13,14 @@ import io.hyperai.infra.PostgresServer;
 final class InstancePart extends ProcessPart {
 
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final String JAVA_OPTS =
+            System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
 
     final Instance instance;
     private final PostgresPart postgres;
     private final KubernetesPart kubernetes;
     private final Supervisor supervisor;
+    private final ClassDataArchive archive;
 
     InstancePart(Instance instance, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
             Supervisor supervisor) {
@@ -26,6 +29,7 @@ final class InstancePart extends ProcessPart {
         this.postgres = postgres;
         this.kubernetes = kubernetes;
         this.supervisor = supervisor;
+        this.archive = ClassDataArchive.of(ctx.data, JAVA_OPTS);
     }
 
     @Override
@@ -50,12 +54,22 @@ final class InstancePart extends ProcessPart {
 
     @Override
     void start() {
-        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
         Path javaHome = Path.of(System.getProperty("java.home"));
+        Path jar = ServiceEnv.jar(ctx.home, component);
         ChildProcess p = launch(instance.name(),
-                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(ctx.home, component)), env(), ctx.data);
+                ServiceEnv.command(javaHome, JAVA_OPTS, archive.options(instance, jar, JAVA_OPTS), jar), env(),
+                ctx.data);
         ctx.state.state(stateKey(), "starting");
         supervisor.watch(instance, p);
+    }
+
+    /** Also keeps the class data archive the JVM wrote as it stopped. */
+    @Override
+    String stop() {
+        ChildProcess p = process;
+        String note = super.stop();
+        archive.stopped(instance, ServiceEnv.jar(ctx.home, component), p == null ? null : p.exitCode());
+        return note;
     }
 
     @Override

@@ -157,7 +157,8 @@ final class ServiceEnv {
         }
     }
 
-    static List<String> command(Path javaHome, String javaOpts, Path jar) {
+    /** @param more options after {@code javaOpts}, each one word whatever it holds (a path with a space) */
+    static List<String> command(Path javaHome, String javaOpts, List<String> more, Path jar) {
         List<String> cmd = new java.util.ArrayList<>();
         cmd.add(javaHome.resolve("bin/java").toString());
         for (String o : javaOpts.trim().split("\\s+")) {
@@ -165,6 +166,7 @@ final class ServiceEnv {
                 cmd.add(o);
             }
         }
+        cmd.addAll(more);
         cmd.add("-jar");
         cmd.add(jar.toString());
         return cmd;
