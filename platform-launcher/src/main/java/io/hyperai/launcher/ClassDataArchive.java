@@ -9,6 +9,7 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Set;
@@ -28,6 +29,13 @@ final class ClassDataArchive {
     private static final List<String> OWN_CHOICE = List.of("-Xshare", "SharedArchiveFile", "ArchiveClassesAtExit");
     /** How a JVM that wrote its archive at exit ends: on its own, or on SIGINT or SIGTERM. */
     private static final Set<Integer> EXITED_WHOLE = Set.of(0, 130, 143);
+
+    private static final String WRITE = "-XX:ArchiveClassesAtExit=";
+    /**
+     * How much longer a JVM that writes its archive may take to stop: it writes after the service stopped (about 6 s
+     * for execution-service on two busy cores, whose own stop takes 12-15 s); killed, it leaves no archive.
+     */
+    static final Duration WRITING_TIME = Duration.ofSeconds(30);
 
     private final Path dir;
     private final String jvm;
@@ -55,10 +63,16 @@ final class ClassDataArchive {
                 return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
             }
             Files.createDirectories(dir);
-            return List.of("-XX:ArchiveClassesAtExit=" + pending(instance, jar));
+            // without the warning of each class it leaves out (thousands, in the service's log)
+            return List.of(WRITE + pending(instance, jar), "-Xlog:cds=error");
         } catch (IOException | UncheckedIOException e) {
             return List.of(); // no application to key on or no cache directory: the JVM starts as it would without
         }
+    }
+
+    /** Whether a JVM started with {@code options} writes an archive as it stops. */
+    static boolean writes(List<String> options) {
+        return options.stream().anyMatch(o -> o.startsWith(WRITE));
     }
 
     /**

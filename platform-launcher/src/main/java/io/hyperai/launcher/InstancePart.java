@@ -2,6 +2,7 @@ package io.hyperai.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.hyperai.infra.PostgresServer;
@@ -21,6 +22,8 @@ final class InstancePart extends ProcessPart {
     private final KubernetesPart kubernetes;
     private final Supervisor supervisor;
     private final ClassDataArchive archive;
+    /** Whether the running JVM writes a class data archive as it stops; set on start, read by the stop thread. */
+    private volatile boolean writesArchive;
 
     InstancePart(Instance instance, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
             Supervisor supervisor) {
@@ -56,11 +59,17 @@ final class InstancePart extends ProcessPart {
     void start() {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path jar = ServiceEnv.jar(ctx.home, component);
-        ChildProcess p = launch(instance.name(),
-                ServiceEnv.command(javaHome, JAVA_OPTS, archive.options(instance, jar, JAVA_OPTS), jar), env(),
+        List<String> archiveOptions = archive.options(instance, jar, JAVA_OPTS);
+        writesArchive = ClassDataArchive.writes(archiveOptions);
+        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, JAVA_OPTS, archiveOptions, jar), env(),
                 ctx.data);
         ctx.state.state(stateKey(), "starting");
         supervisor.watch(instance, p);
+    }
+
+    @Override
+    Duration grace() {
+        return writesArchive ? STOP_GRACE.plus(ClassDataArchive.WRITING_TIME) : STOP_GRACE;
     }
 
     /** Also keeps the class data archive the JVM wrote as it stopped. */
