@@ -12,6 +12,7 @@ import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -30,6 +31,8 @@ final class ClassDataArchive {
     /** How a JVM that wrote its archive at exit ends: on its own, or on SIGINT or SIGTERM. */
     private static final Set<Integer> EXITED_WHOLE = Set.of(0, 130, 143);
 
+    /** {@code off}: no archives (a data directory used once, as the e2e tests' each run, would pay for writing one). */
+    static final String SWITCH_ENV = "HYPERAI_SERVICE_CLASS_ARCHIVES";
     private static final String WRITE = "-XX:ArchiveClassesAtExit=";
     /**
      * How much longer a JVM that writes its archive may take to stop: it writes after the service stopped (about 6 s
@@ -39,22 +42,27 @@ final class ClassDataArchive {
 
     private final Path dir;
     private final String jvm;
+    private final boolean enabled;
 
     /** @param jvm what the archive depends on besides the application: the JVM's build, home and options */
-    ClassDataArchive(Path dir, String jvm) {
+    ClassDataArchive(Path dir, String jvm, boolean enabled) {
         this.dir = dir;
         this.jvm = jvm;
+        this.enabled = enabled;
     }
 
-    /** In {@code <data>/cache/appcds}, for services run by this JVM's {@code java} with {@code javaOpts}. */
-    static ClassDataArchive of(Path dataDir, String javaOpts) {
+    /**
+     * In {@code <data>/cache/appcds}, for services run by this JVM's {@code java} with {@code javaOpts}, unless
+     * {@code env} turns archives off.
+     */
+    static ClassDataArchive of(Path dataDir, String javaOpts, Map<String, String> env) {
         return new ClassDataArchive(dataDir.resolve("cache/appcds"), System.getProperty("java.vm.version") + "\n"
-                + System.getProperty("java.home") + "\n" + javaOpts);
+                + System.getProperty("java.home") + "\n" + javaOpts, !"off".equals(env.get(SWITCH_ENV)));
     }
 
     /** The JVM options that use the archive of {@code jar}'s application, or have this instance write it. */
     List<String> options(Instance instance, Path jar, String javaOpts) {
-        if (OWN_CHOICE.stream().anyMatch(javaOpts::contains)) {
+        if (!enabled || OWN_CHOICE.stream().anyMatch(javaOpts::contains)) {
             return List.of();
         }
         try {

@@ -48,6 +48,7 @@ final class CommandLineSpec {
                         "    " + opts.substring(0, cut),
                         "    " + opts.substring(cut + 1, cut2),
                         "    " + opts.substring(cut2 + 1),
+                        "  " + ClassDataArchive.SWITCH_ENV + "=off   no class data archives (<data>/cache/appcds)",
                         "",
                         "./platform --rebuild COMMAND builds the project (./mvnw) before it runs the command.");
         root.usageMessage().sectionKeys(List.of(UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,

@@ -32,7 +32,7 @@ final class InstancePart extends ProcessPart {
         this.postgres = postgres;
         this.kubernetes = kubernetes;
         this.supervisor = supervisor;
-        this.archive = ClassDataArchive.of(ctx.data, JAVA_OPTS);
+        this.archive = ClassDataArchive.of(ctx.data, JAVA_OPTS, System.getenv());
     }
 
     @Override

@@ -9,6 +9,7 @@ import java.nio.file.Path;
 import java.nio.file.attribute.FileTime;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.jar.Attributes;
 import java.util.jar.JarEntry;
@@ -35,7 +36,7 @@ class ClassDataArchiveTest {
     @BeforeEach
     void packageTheApplication() throws Exception {
         jar = packageApp(tmp.resolve("gear-service/target/quarkus-app"), "hello from the app");
-        archives = ClassDataArchive.of(tmp.resolve("data"), OPTS);
+        archives = ClassDataArchive.of(tmp.resolve("data"), OPTS, Map.of());
     }
 
     @Test
@@ -87,10 +88,10 @@ class ClassDataArchiveTest {
     @Test
     void anotherJvmOrOtherOptionsGetTheirOwnArchive() {
         Path mine = archives.archive(Component.GEAR, jar);
-        assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS + " -XX:-UseCompressedOops")
+        assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS + " -XX:-UseCompressedOops", Map.of())
                 .archive(Component.GEAR, jar)).isNotEqualTo(mine);
-        assertThat(new ClassDataArchive(tmp.resolve("data/cache/appcds"), "another JVM").archive(Component.GEAR, jar))
-                .isNotEqualTo(mine);
+        assertThat(new ClassDataArchive(tmp.resolve("data/cache/appcds"), "another JVM", true)
+                .archive(Component.GEAR, jar)).isNotEqualTo(mine);
         assertThat(archives.archive(Component.BILLING, jar)).isNotEqualTo(mine);
     }
 
@@ -110,6 +111,12 @@ class ClassDataArchiveTest {
     void optionsThatChooseForThemselvesAreLeftAlone() {
         assertThat(archives.options(GEAR, jar, OPTS + " -Xshare:off")).isEmpty();
         assertThat(archives.options(GEAR, jar, "-XX:SharedArchiveFile=/elsewhere.jsa")).isEmpty();
+    }
+
+    @Test
+    void turnedOffNoOptions() {
+        assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS, Map.of(ClassDataArchive.SWITCH_ENV, "off"))
+                .options(GEAR, jar, OPTS)).isEmpty();
     }
 
     @Test
