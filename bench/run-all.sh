@@ -11,7 +11,8 @@
 #
 # and prints them as one table, with the machine it ran on. Two figures come from this script itself: footprint and
 # start per service (./platform up, a little traffic, then each service JVM's resident memory, heap, metaspace,
-# threads and Quarkus's "started in"), and the workspace start beside JupyterHub (bench/workspace_start.py: N starts
+# threads and Quarkus's "started in"; then each service started alone by ./platform restart, its "started in" and
+# the time from its JVM's start to /q/health/ready answering), and the workspace start beside JupyterHub (bench/workspace_start.py: N starts
 # one after the other and 10 at once, on ./platform up's local runtime, then on Debian's jupyterhub with its local
 # process spawner, which this script installs with apt-get when it is missing and it runs as root).
 # Nothing asserts a time; a bench that fails gives a row that says so and the rest go on.
@@ -23,7 +24,7 @@
 #   start           execution-service ExecutionLatencyBench: POST to pod created vs a bare fabric8 create
 #   dispatch        execution-service DispatchLatencyBench: the queue (no bare peer)
 #   upload          warehouse-service UploadBench: one file uploaded vs cp of the same bytes
-#   footprint       ./platform up: resident memory, heap, threads and start of each service
+#   footprint       ./platform up: resident memory, heap, threads and start of each service, together and alone
 #   workspace       workspace start on the local runtime vs JupyterHub's local process spawner (100 starts, --quick
 #                   20, then 10 at once; needs bubblewrap and jupyter-notebook, and root for JupyterHub's users)
 #
@@ -226,7 +227,49 @@ footprint_step() {
   done
   echo "BENCH|all five services: resident memory|$(mb "$total_rss")|MB|-|-|sum of the five JVMs' VmRSS"
   echo "BENCH|./platform up: everything ready|${platform_up:-?}|s|-|-|PostgreSQL, Kafka, Keycloak, Kubernetes mock, then the five services"
+  for s in "${SERVICES[@]}"; do
+    start_alone "$s"
+  done
   return 0
+}
+
+# The pid ./platform up recorded for service $1.
+pid_of() {
+  sed -n "s/^pid\.$1=//p" "$ROOT/.platform/run/platform.properties" 2>/dev/null | head -1
+}
+
+# Seconds since boot, and since boot when process $1 started (field 22 of /proc/<pid>/stat, in clock ticks).
+uptime_s() {
+  awk '{ print $1 }' /proc/uptime
+}
+process_start_s() {
+  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", $20 / hz }' "/proc/$1/stat" 2>/dev/null
+}
+
+# Service $1 started alone (./platform restart while the rest runs): Quarkus's "started in", and the time from its
+# new JVM's start to /q/health/ready answering 200; whether the JVM mapped a class data archive of the launcher's.
+start_alone() {
+  local s="$1" old pid ready_at started archive deadline
+  old=$(pid_of "$s")
+  ./platform restart "$s" >>"$OUT/footprint-restart.log" 2>&1 &
+  local restart=$!
+  deadline=$((SECONDS + 300))
+  pid=$old
+  while { [ -z "$pid" ] || [ "$pid" = "$old" ]; } && [ $SECONDS -lt $deadline ]; do
+    sleep 0.05
+    pid=$(pid_of "$s")
+  done
+  until curl -fs -o /dev/null "http://localhost:$(port_of "$s")/q/health/ready" || [ $SECONDS -gt $deadline ]; do
+    sleep 0.05
+  done
+  ready_at=$(uptime_s)
+  wait "$restart"
+  started=$(grep -a -o 'started in [0-9.]*s' "$ROOT/.platform/logs/$s-service.log" 2>/dev/null | tail -1 \
+    | sed -E 's/started in ([0-9.]+)s/\1/')
+  archive="no class data archive mapped"
+  grep -q '/cache/appcds/.*\.jsa' "/proc/$pid/maps" 2>/dev/null && archive="the launcher's class data archive mapped"
+  echo "BENCH|$s-service: start alone (./platform restart), Quarkus \"started in\"|${started:-?}|s|-|-|ready $(awk \
+    -v r="$ready_at" -v p="$(process_start_s "$pid")" 'BEGIN { printf "%.1f", r - p }') s after its JVM started; $archive"
 }
 
 # ---------------------------------------------------------------- workspace start beside JupyterHub

@@ -39,7 +39,9 @@ public final class Platform implements AutoCloseable {
     static final Map<String, String> ENVIRONMENT = Map.of("HYPERAI_BILLING_INTERVAL", "10s",
             "HYPERAI_BILLING_ACCRUAL_PERIOD", "10s", "HYPERAI_EXECUTION_RUNTIME", LOCAL_RUNTIME ? "local" : "kubernetes",
             // idle policies of a few seconds, read every second (IdleIT)
-            "HYPERAI_EXECUTION_IDLE_CHECK", "1s", "HYPERAI_EXECUTION_IDLE_MINIMUM", "5s");
+            "HYPERAI_EXECUTION_IDLE_CHECK", "1s", "HYPERAI_EXECUTION_IDLE_MINIMUM", "5s",
+            // a fresh data directory each run: class data archives would cost their writing and never be used
+            "HYPERAI_SERVICE_CLASS_ARCHIVES", "off");
     private static final Duration START_TIMEOUT = Duration.ofMinutes(10);
 
     private final Path root;

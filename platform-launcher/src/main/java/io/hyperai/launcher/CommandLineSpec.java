@@ -31,9 +31,10 @@ final class CommandLineSpec {
 
     static CommandLine commandLine() {
         CommandSpec root = CommandSpec.create().name("./platform");
-        // the options on two lines: picocli would wrap one line at its width in the middle of an option
+        // the options on lines of their own: picocli would wrap one line at its width in the middle of an option
         String opts = ServiceEnv.DEFAULT_JAVA_OPTS;
         int cut = opts.indexOf(" -XX:Min");
+        int cut2 = opts.indexOf(" -XX:Trim");
         root.usageMessage()
                 .sortOptions(false)
                 .customSynopsis("./platform up|down|status|restart|help [options]")
@@ -45,7 +46,9 @@ final class CommandLineSpec {
                 .footerHeading("%nEnvironment:%n")
                 .footer("  HYPERAI_SERVICE_JAVA_OPTS   JVM options of the five services, by default:",
                         "    " + opts.substring(0, cut),
-                        "    " + opts.substring(cut + 1),
+                        "    " + opts.substring(cut + 1, cut2),
+                        "    " + opts.substring(cut2 + 1),
+                        "  " + ClassDataArchive.SWITCH_ENV + "=off   no class data archives (<data>/cache/appcds)",
                         "",
                         "./platform --rebuild COMMAND builds the project (./mvnw) before it runs the command.");
         root.usageMessage().sectionKeys(List.of(UsageMessageSpec.SECTION_KEY_SYNOPSIS_HEADING,

@@ -2,6 +2,7 @@ package io.hyperai.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Map;
 
 import io.hyperai.infra.PostgresServer;
@@ -13,11 +14,16 @@ import io.hyperai.infra.PostgresServer;
 final class InstancePart extends ProcessPart {
 
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
+    private static final String JAVA_OPTS =
+            System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
 
     final Instance instance;
     private final PostgresPart postgres;
     private final KubernetesPart kubernetes;
     private final Supervisor supervisor;
+    private final ClassDataArchive archive;
+    /** Whether the running JVM writes a class data archive as it stops; set on start, read by the stop thread. */
+    private volatile boolean writesArchive;
 
     InstancePart(Instance instance, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
             Supervisor supervisor) {
@@ -26,6 +32,7 @@ final class InstancePart extends ProcessPart {
         this.postgres = postgres;
         this.kubernetes = kubernetes;
         this.supervisor = supervisor;
+        this.archive = ClassDataArchive.of(ctx.data, JAVA_OPTS, System.getenv());
     }
 
     @Override
@@ -50,12 +57,28 @@ final class InstancePart extends ProcessPart {
 
     @Override
     void start() {
-        String javaOpts = System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
         Path javaHome = Path.of(System.getProperty("java.home"));
-        ChildProcess p = launch(instance.name(),
-                ServiceEnv.command(javaHome, javaOpts, ServiceEnv.jar(ctx.home, component)), env(), ctx.data);
+        Path jar = ServiceEnv.jar(ctx.home, component);
+        List<String> archiveOptions = archive.options(instance, jar, JAVA_OPTS);
+        writesArchive = ClassDataArchive.writes(archiveOptions);
+        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, JAVA_OPTS, archiveOptions, jar), env(),
+                ctx.data);
         ctx.state.state(stateKey(), "starting");
         supervisor.watch(instance, p);
+    }
+
+    @Override
+    Duration grace() {
+        return writesArchive ? STOP_GRACE.plus(ClassDataArchive.WRITING_TIME) : STOP_GRACE;
+    }
+
+    /** Also keeps the class data archive the JVM wrote as it stopped. */
+    @Override
+    String stop() {
+        ChildProcess p = process;
+        String note = super.stop();
+        archive.stopped(instance, ServiceEnv.jar(ctx.home, component), p == null ? null : p.exitCode());
+        return note;
     }
 
     @Override

@@ -56,12 +56,18 @@ abstract class ProcessPart extends Part {
         return ctx.logs.resolve(component.logName());
     }
 
+    /** How long a stop waits after SIGTERM before SIGKILL. */
+    Duration grace() {
+        return grace;
+    }
+
     @Override
     String stop() {
         ChildProcess p = process;
         process = null;
-        boolean clean = !p.isAlive() || p.stop(grace);
+        Duration g = grace();
+        boolean clean = !p.isAlive() || p.stop(g);
         ctx.watchdog.forget(p.pid());
-        return clean ? "" : ", killed after " + grace.toSeconds() + " s";
+        return clean ? "" : ", killed after " + g.toSeconds() + " s";
     }
 }

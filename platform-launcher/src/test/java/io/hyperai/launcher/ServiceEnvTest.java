@@ -150,8 +150,9 @@ class ServiceEnvTest {
     void commandAndJar() {
         Path jar = ServiceEnv.jar(Path.of("/p"), Component.BILLING);
         assertThat(jar).isEqualTo(Path.of("/p/billing-service/target/quarkus-app/quarkus-run.jar"));
-        assertThat(ServiceEnv.command(Path.of("/jdk"), " -Xmx1g  -Dx=y ", jar))
-                .isEqualTo(List.of("/jdk/bin/java", "-Xmx1g", "-Dx=y", "-jar", jar.toString()));
+        assertThat(ServiceEnv.command(Path.of("/jdk"), " -Xmx1g  -Dx=y ", List.of("-XX:SharedArchiveFile=/a b.jsa"), jar))
+                .isEqualTo(List.of("/jdk/bin/java", "-Xmx1g", "-Dx=y", "-XX:SharedArchiveFile=/a b.jsa", "-jar",
+                        jar.toString()));
     }
 
     @Test
