@@ -35,10 +35,10 @@ class JourneyIT {
     private static final String CHEAP = "cpu-1c2g";
     private static final long WORKSPACE_SECONDS = 30; // three accrual periods of the e2e platform (10 s)
     /**
-     * Enough for the scripts (0 at 50 per hour) and the 90 s workspace (30), little more (about 15 s): the last
+     * Enough for the scripts (0 at 50 per hour) and the 30 s workspace (10), little more (about 15 s): the last
      * workspace exhausts it.
      */
-    private static final long FIRST_TOP_UP = 35;
+    private static final long FIRST_TOP_UP = 15;
 
     private static Api api;
     private static String aliceId;
