@@ -30,6 +30,9 @@ class BillingKillIT {
         Platform platform = E2e.platform();
         String user = api.newUser("billing", TOP_UP);
         String gear = api.gear(user, "billing crash", SPEC, List.of());
+        // a user who has never started anything: billing's word on them is not known here yet
+        String stranger = api.newUser("billing", TOP_UP);
+        String strangersGear = api.gear(stranger, "billing crash, first start", SPEC, List.of());
 
         List<String> runs = new ArrayList<>();
         // ends while billing runs, ends around the crash, ends after it is back, runs across (stopped at the end)
@@ -46,9 +49,14 @@ class BillingKillIT {
 
         long pid = platform.kill("billing");
         long killedAt = System.nanoTime();
-        // while it is down: an execution is stopped and a start cannot be admitted
+        // while it is down: an execution is stopped; a start of the user whose standing execution-service learned
+        // from billing minutes ago is admitted from that (issue 21) and metered once billing is back; a first start
+        // of another user cannot be admitted without billing
         api.stop(user, runs.get(4));
-        Response refused = api.start(user, gear, "script", "true");
+        Response admitted = api.start(user, gear, "script", "true");
+        assertThat(admitted.statusCode()).as(admitted.asString()).isEqualTo(201);
+        runs.add(admitted.jsonPath().getString("id"));
+        Response refused = api.start(stranger, strangersGear, "script", "true");
         assertThat(refused.statusCode()).as(refused.asString()).isEqualTo(503);
         assertThat(refused.header("Retry-After")).isNotNull();
         // no ./platform restart: up restarts a service that exited on its own; it catches up on what it missed
