@@ -41,12 +41,31 @@ final class ClassDataArchive {
     static final Duration WRITING_TIME = Duration.ofSeconds(30);
 
     private final Path dir;
+    private final String javaOpts;
     private final String jvm;
     private final boolean enabled;
 
-    /** @param jvm what the archive depends on besides the application: the JVM's build, home and options */
-    ClassDataArchive(Path dir, String jvm, boolean enabled) {
+    /**
+     * What one start of an instance does about its archive: the JVM options, and the files it names (null when
+     * neither is used). Decided once at the start, so that its stop keeps what this JVM wrote even if the application
+     * was rebuilt meanwhile.
+     */
+    record Use(List<String> options, Path pending, Path archive) {
+        static final Use NONE = new Use(List.of(), null, null);
+
+        /** Whether the JVM writes the archive as it stops. */
+        boolean writes() {
+            return pending != null;
+        }
+    }
+
+    /**
+     * @param javaOpts the services' JVM options
+     * @param jvm what the archive depends on besides the application: the JVM's build, home and options
+     */
+    ClassDataArchive(Path dir, String javaOpts, String jvm, boolean enabled) {
         this.dir = dir;
+        this.javaOpts = javaOpts;
         this.jvm = jvm;
         this.enabled = enabled;
     }
@@ -56,68 +75,67 @@ final class ClassDataArchive {
      * {@code env} turns archives off.
      */
     static ClassDataArchive of(Path dataDir, String javaOpts, Map<String, String> env) {
-        return new ClassDataArchive(dataDir.resolve("cache/appcds"), System.getProperty("java.vm.version") + "\n"
-                + System.getProperty("java.home") + "\n" + javaOpts, !"off".equals(env.get(SWITCH_ENV)));
+        return new ClassDataArchive(dataDir.resolve("cache/appcds"), javaOpts, System.getProperty("java.vm.version")
+                + "\n" + System.getProperty("java.home") + "\n" + javaOpts, !"off".equals(env.get(SWITCH_ENV)));
     }
 
-    /** The JVM options that use the archive of {@code jar}'s application, or have this instance write it. */
-    List<String> options(Instance instance, Path jar, String javaOpts) {
+    /** How a start of {@code instance} uses the archive of {@code jar}'s application, or has the JVM write it. */
+    Use use(Instance instance, Path jar) {
         if (!enabled || OWN_CHOICE.stream().anyMatch(javaOpts::contains)) {
-            return List.of();
+            return Use.NONE;
         }
         try {
-            Path archive = archive(instance.service(), jar);
+            String key = key(jar);
+            Path archive = archive(instance.service(), key);
             if (Files.isRegularFile(archive)) {
-                return List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+                return new Use(List.of("-XX:SharedArchiveFile=" + archive, "-Xshare:auto"), null, archive);
             }
             Files.createDirectories(dir);
+            Path pending = dir.resolve(instance.name() + "-" + key + ".jsa.writing");
             // without the warning of each class it leaves out (thousands, in the service's log)
-            return List.of(WRITE + pending(instance, jar), "-Xlog:cds=error");
+            return new Use(List.of(WRITE + pending, "-Xlog:cds=error"), pending, archive);
         } catch (IOException | UncheckedIOException e) {
-            return List.of(); // no application to key on or no cache directory: the JVM starts as it would without
+            return Use.NONE; // no application to key on or no cache directory: the JVM starts as it would without
         }
-    }
-
-    /** Whether a JVM started with {@code options} writes an archive as it stops. */
-    static boolean writes(List<String> options) {
-        return options.stream().anyMatch(o -> o.startsWith(WRITE));
     }
 
     /**
      * After the instance stopped with {@code exitCode}: the archive it wrote becomes the service's if the JVM ended
      * normally (one killed while writing leaves half a file), and the service's archives of other builds go.
      */
-    void stopped(Instance instance, Path jar, Integer exitCode) {
+    void stopped(Use use, Integer exitCode) {
+        if (use.pending() == null || !Files.exists(use.pending())) {
+            return;
+        }
         try {
-            Path pending = pending(instance, jar);
-            if (!Files.exists(pending)) {
-                return;
-            }
-            Path archive = archive(instance.service(), jar);
-            if (exitCode != null && EXITED_WHOLE.contains(exitCode) && !Files.exists(archive)) {
-                Files.move(pending, archive, StandardCopyOption.ATOMIC_MOVE);
-                removeOthers(instance.service(), archive);
+            if (exitCode != null && EXITED_WHOLE.contains(exitCode) && !Files.exists(use.archive())) {
+                Files.move(use.pending(), use.archive(), StandardCopyOption.ATOMIC_MOVE);
+                removeOthers(use.archive());
             } else {
-                Files.delete(pending);
+                Files.delete(use.pending());
             }
-        } catch (IOException | UncheckedIOException e) {
+        } catch (IOException e) {
             // the next start writes another
         }
     }
 
+    /** The archive of {@code service} as its application around {@code jar} is now. */
     Path archive(Component service, Path jar) {
-        return dir.resolve(service.moduleName() + "-" + key(jar) + ".jsa");
+        return archive(service, key(jar));
     }
 
-    private Path pending(Instance instance, Path jar) {
-        return dir.resolve(instance.name() + "-" + key(jar) + ".jsa.writing");
+    private Path archive(Component service, String key) {
+        return dir.resolve(service.moduleName() + "-" + key + ".jsa");
     }
 
-    private void removeOthers(Component service, Path keep) throws IOException {
+    /** The service's archives of other builds: the archive's name up to its key is the service's. */
+    private void removeOthers(Path keep) throws IOException {
+        String name = keep.getFileName().toString();
+        String service = name.substring(0, name.lastIndexOf('-') + 1);
         try (Stream<Path> files = Files.list(dir)) {
             for (Path f : files.toList()) {
-                String name = f.getFileName().toString();
-                if (name.startsWith(service.moduleName() + "-") && name.endsWith(".jsa") && !f.equals(keep)) {
+                String other = f.getFileName().toString();
+                if (other.startsWith(service) && other.endsWith(".jsa") && !f.equals(keep)) {
                     Files.deleteIfExists(f);
                 }
             }

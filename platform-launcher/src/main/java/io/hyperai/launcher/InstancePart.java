@@ -2,7 +2,6 @@ package io.hyperai.launcher;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
 
 import io.hyperai.infra.PostgresServer;
@@ -22,8 +21,8 @@ final class InstancePart extends ProcessPart {
     private final KubernetesPart kubernetes;
     private final Supervisor supervisor;
     private final ClassDataArchive archive;
-    /** Whether the running JVM writes a class data archive as it stops; set on start, read by the stop thread. */
-    private volatile boolean writesArchive;
+    /** What the running JVM does about its class data archive; set on start, read by the stop thread. */
+    private volatile ClassDataArchive.Use archiveUse = ClassDataArchive.Use.NONE;
 
     InstancePart(Instance instance, UpContext ctx, PostgresPart postgres, KubernetesPart kubernetes,
             Supervisor supervisor) {
@@ -59,17 +58,16 @@ final class InstancePart extends ProcessPart {
     void start() {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path jar = ServiceEnv.jar(ctx.home, component);
-        List<String> archiveOptions = archive.options(instance, jar, JAVA_OPTS);
-        writesArchive = ClassDataArchive.writes(archiveOptions);
-        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, JAVA_OPTS, archiveOptions, jar), env(),
-                ctx.data);
+        archiveUse = archive.use(instance, jar);
+        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, JAVA_OPTS, archiveUse.options(), jar),
+                env(), ctx.data);
         ctx.state.state(stateKey(), "starting");
         supervisor.watch(instance, p);
     }
 
     @Override
     Duration grace() {
-        return writesArchive ? STOP_GRACE.plus(ClassDataArchive.WRITING_TIME) : STOP_GRACE;
+        return archiveUse.writes() ? STOP_GRACE.plus(ClassDataArchive.WRITING_TIME) : STOP_GRACE;
     }
 
     /** Also keeps the class data archive the JVM wrote as it stopped. */
@@ -77,7 +75,7 @@ final class InstancePart extends ProcessPart {
     String stop() {
         ChildProcess p = process;
         String note = super.stop();
-        archive.stopped(instance, ServiceEnv.jar(ctx.home, component), p == null ? null : p.exitCode());
+        archive.stopped(archiveUse, p == null ? null : p.exitCode());
         return note;
     }
 

@@ -41,18 +41,18 @@ class ClassDataArchiveTest {
 
     @Test
     void theFirstRunWritesTheArchiveAndTheNextUsesIt() throws Exception {
-        List<String> first = archives.options(GEAR, jar, OPTS);
-        assertThat(ClassDataArchive.writes(first)).isTrue();
-        Run written = run(first);
+        ClassDataArchive.Use first = archives.use(GEAR, jar);
+        assertThat(first.writes()).isTrue();
+        Run written = run(first.options());
         assertThat(written.exit).isZero();
-        archives.stopped(GEAR, jar, written.exit);
+        archives.stopped(first, written.exit);
         Path archive = archives.archive(Component.GEAR, jar);
         assertThat(archive).isRegularFile();
 
-        List<String> next = archives.options(GEAR, jar, OPTS);
-        assertThat(next).containsExactly("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
-        assertThat(ClassDataArchive.writes(next)).isFalse();
-        Run used = run(next, "-Xlog:class+load=info");
+        ClassDataArchive.Use next = archives.use(GEAR, jar);
+        assertThat(next.options()).containsExactly("-XX:SharedArchiveFile=" + archive, "-Xshare:auto");
+        assertThat(next.writes()).isFalse();
+        Run used = run(next.options(), "-Xlog:class+load=info");
         assertThat(used.exit).isZero();
         assertThat(used.output).contains("hello from the app")
                 .containsPattern("app\\.Main source: shared objects file \\(top\\)");
@@ -63,24 +63,24 @@ class ClassDataArchiveTest {
         Path archive = archives.archive(Component.GEAR, jar);
         Files.createDirectories(archive.getParent());
         Files.write(archive, "not an archive".repeat(1000).getBytes(StandardCharsets.UTF_8));
-        Run run = run(archives.options(GEAR, jar, OPTS), "-Xlog:class+load=info");
+        Run run = run(archives.use(GEAR, jar).options(), "-Xlog:class+load=info");
         assertThat(run.exit).isZero();
         assertThat(run.output).contains("hello from the app").doesNotContain("shared objects file (top)");
     }
 
     @Test
     void aRebuiltApplicationGetsAFreshArchiveThatReplacesTheOld() throws Exception {
-        List<String> first = archives.options(GEAR, jar, OPTS);
-        archives.stopped(GEAR, jar, run(first).exit);
+        ClassDataArchive.Use first = archives.use(GEAR, jar);
+        archives.stopped(first, run(first.options()).exit);
         Path old = archives.archive(Component.GEAR, jar);
         assertThat(old).isRegularFile();
 
         Path lib = jar.resolveSibling("lib/main/app.jar");
         Files.setLastModifiedTime(lib, FileTime.fromMillis(Files.getLastModifiedTime(lib).toMillis() + 5_000));
         assertThat(archives.archive(Component.GEAR, jar)).isNotEqualTo(old);
-        List<String> rebuilt = archives.options(GEAR, jar, OPTS);
-        assertThat(ClassDataArchive.writes(rebuilt)).isTrue();
-        archives.stopped(GEAR, jar, run(rebuilt).exit);
+        ClassDataArchive.Use rebuilt = archives.use(GEAR, jar);
+        assertThat(rebuilt.writes()).isTrue();
+        archives.stopped(rebuilt, run(rebuilt.options()).exit);
         assertThat(archives.archive(Component.GEAR, jar)).isRegularFile();
         assertThat(old).doesNotExist();
     }
@@ -90,38 +90,40 @@ class ClassDataArchiveTest {
         Path mine = archives.archive(Component.GEAR, jar);
         assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS + " -XX:-UseCompressedOops", Map.of())
                 .archive(Component.GEAR, jar)).isNotEqualTo(mine);
-        assertThat(new ClassDataArchive(tmp.resolve("data/cache/appcds"), "another JVM", true)
+        assertThat(new ClassDataArchive(tmp.resolve("data/cache/appcds"), OPTS, "another JVM", true)
                 .archive(Component.GEAR, jar)).isNotEqualTo(mine);
         assertThat(archives.archive(Component.BILLING, jar)).isNotEqualTo(mine);
     }
 
     @Test
     void anArchiveOfAJvmKilledWhileWritingItIsDropped() throws Exception {
-        List<String> first = archives.options(GEAR, jar, OPTS);
-        Path pending = Path.of(first.get(0).substring("-XX:ArchiveClassesAtExit=".length()));
+        ClassDataArchive.Use first = archives.use(GEAR, jar);
+        Path pending = Path.of(first.options().get(0).substring("-XX:ArchiveClassesAtExit=".length()));
         Files.createDirectories(pending.getParent());
         Files.writeString(pending, "half an archive");
-        archives.stopped(GEAR, jar, 137);
+        archives.stopped(first, 137);
         assertThat(pending).doesNotExist();
         assertThat(archives.archive(Component.GEAR, jar)).doesNotExist();
-        assertThat(archives.options(GEAR, jar, OPTS)).isEqualTo(first);
+        assertThat(archives.use(GEAR, jar).options()).isEqualTo(first.options());
     }
 
     @Test
     void optionsThatChooseForThemselvesAreLeftAlone() {
-        assertThat(archives.options(GEAR, jar, OPTS + " -Xshare:off")).isEmpty();
-        assertThat(archives.options(GEAR, jar, "-XX:SharedArchiveFile=/elsewhere.jsa")).isEmpty();
+        assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS + " -Xshare:off", Map.of()).use(GEAR, jar).options())
+                .isEmpty();
+        assertThat(ClassDataArchive.of(tmp.resolve("data"), "-XX:SharedArchiveFile=/elsewhere.jsa", Map.of())
+                .use(GEAR, jar).options()).isEmpty();
     }
 
     @Test
     void turnedOffNoOptions() {
         assertThat(ClassDataArchive.of(tmp.resolve("data"), OPTS, Map.of(ClassDataArchive.SWITCH_ENV, "off"))
-                .options(GEAR, jar, OPTS)).isEmpty();
+                .use(GEAR, jar).options()).isEmpty();
     }
 
     @Test
     void noApplicationNoOptions() {
-        assertThat(archives.options(GEAR, tmp.resolve("missing/quarkus-run.jar"), OPTS)).isEmpty();
+        assertThat(archives.use(GEAR, tmp.resolve("missing/quarkus-run.jar")).options()).isEmpty();
     }
 
     private record Run(int exit, String output) {

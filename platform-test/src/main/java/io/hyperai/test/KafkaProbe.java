@@ -36,14 +36,14 @@ public final class KafkaProbe {
     /** Reads a topic from offset 0 with a fresh group until {@code done} holds for what was read, or times out. */
     public List<ConsumerRecord<String, String>> readUntil(String topic, Duration timeout,
             Predicate<List<ConsumerRecord<String, String>>> done) {
-        return withKafkaClassLoader(() -> read(topic, timeout, done, reader()));
+        return withKafkaClassLoader(
+                () -> read(consumer -> consumer.subscribe(List.of(topic)), timeout, done));
     }
 
     /** Where each partition of {@code topic} ends now: what {@link #readFrom} starts at to read only what follows. */
     public Map<org.apache.kafka.common.TopicPartition, Long> endOffsets(String topic) {
         return withKafkaClassLoader(() -> {
-            try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(reader(), new StringDeserializer(),
-                    new StringDeserializer())) {
+            try (KafkaConsumer<String, String> consumer = reader()) {
                 return consumer.endOffsets(consumer.partitionsFor(topic).stream()
                         .map(p -> new org.apache.kafka.common.TopicPartition(topic, p.partition())).toList());
             }
@@ -56,29 +56,24 @@ public final class KafkaProbe {
         return withKafkaClassLoader(() -> read(consumer -> {
             consumer.assign(offsets.keySet());
             offsets.forEach(consumer::seek);
-        }, timeout, done, reader()));
+        }, timeout, done));
     }
 
-    private Properties reader() {
+    /** A consumer of a group of its own that commits nothing. */
+    private KafkaConsumer<String, String> reader() {
         Properties props = new Properties();
         props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         props.put(ConsumerConfig.GROUP_ID_CONFIG, "probe-" + UUID.randomUUID());
         props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         props.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, "false");
-        return props;
-    }
-
-    private List<ConsumerRecord<String, String>> read(String topic, Duration timeout,
-            Predicate<List<ConsumerRecord<String, String>>> done, Properties props) {
-        return read(consumer -> consumer.subscribe(List.of(topic)), timeout, done, props);
+        return new KafkaConsumer<>(props, new StringDeserializer(), new StringDeserializer());
     }
 
     private List<ConsumerRecord<String, String>> read(
             java.util.function.Consumer<KafkaConsumer<String, String>> position, Duration timeout,
-            Predicate<List<ConsumerRecord<String, String>>> done, Properties props) {
+            Predicate<List<ConsumerRecord<String, String>>> done) {
         List<ConsumerRecord<String, String>> records = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = new KafkaConsumer<>(props, new StringDeserializer(),
-                new StringDeserializer())) {
+        try (KafkaConsumer<String, String> consumer = reader()) {
             position.accept(consumer);
             long deadline = System.nanoTime() + timeout.toNanos();
             while (System.nanoTime() < deadline) {

@@ -1,7 +1,6 @@
 package io.hyperai.execution.rest;
 
 import java.net.URI;
-import java.time.Duration;
 
 import jakarta.ws.rs.Consumes;
 import jakarta.ws.rs.DELETE;
@@ -17,7 +16,6 @@ import jakarta.ws.rs.core.Response;
 
 import org.eclipse.microprofile.openapi.annotations.Operation;
 import org.eclipse.microprofile.openapi.annotations.media.Content;
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.openapi.annotations.enums.SchemaType;
 import org.eclipse.microprofile.openapi.annotations.media.Schema;
 import org.eclipse.microprofile.openapi.annotations.media.SchemaProperty;
@@ -28,7 +26,7 @@ import org.eclipse.microprofile.openapi.annotations.tags.Tag;
 import org.jboss.resteasy.reactive.multipart.FileUpload;
 
 import io.hyperai.common.files.UploadedPart;
-import io.hyperai.common.rest.StreamedBody;
+import io.hyperai.common.rest.StreamedBodies;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.execution.mapping.CodeView;
 import io.hyperai.execution.service.CodeService;
@@ -47,14 +45,12 @@ public class CodeResource {
 
     private final CodeService code;
     private final CurrentUser user;
+    private final StreamedBodies bodies;
 
-    private final Duration readTimeout;
-
-    public CodeResource(CodeService code, CurrentUser user,
-            @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
+    public CodeResource(CodeService code, CurrentUser user, StreamedBodies bodies) {
         this.code = code;
         this.user = user;
-        this.readTimeout = readTimeout;
+        this.bodies = bodies;
     }
 
     @POST
@@ -73,7 +69,7 @@ public class CodeResource {
             @QueryParam("unpack") @DefaultValue("true") boolean unpack, @Context RoutingContext request) {
         // the body is read by the upload itself, as it arrives (as warehouse uploads are), not by Quarkus REST into
         // the uploads directory first
-        return code.upload(user.id(), new StreamedBody(request, readTimeout), unpack)
+        return code.upload(user.id(), bodies.of(request), unpack)
                 .map(c -> Response.created(URI.create("/api/v1/code/" + c.id)).entity(CodeView.of(c)).build());
     }
 

@@ -54,7 +54,7 @@ public class CodeService {
     public Uni<CodeUpload> upload(String ownerId, StreamedBody body, boolean unpack) {
         String id = UUID.randomUUID().toString();
         return admit(ownerId, -1)
-                .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(body::finish)))
+                .onFailure().call(body::dropped)
                 .chain(admission -> VertxContextSupport.executeBlocking(() -> {
                     StagedUpload staged = stager.stage(body, unpack, Math.max(0, admission.freeBytes()));
                     try {

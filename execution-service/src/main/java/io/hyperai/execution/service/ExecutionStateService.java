@@ -81,15 +81,17 @@ public class ExecutionStateService {
      * Running since {@code at}, when its container started: what billing charges from. A workspace is seen RUNNING
      * only once it answers, after a STARTING step recorded when it was seen starting, which is later than its
      * container's start: the history's RUNNING step is then that moment, so that the history never goes back in time.
+     * Only a STARTING step can be later than the container's start, so only then is the last step read.
      */
     private Uni<Void> start(Execution e, Instant at) {
+        Uni<Instant> stepAt = e.state != ExecutionState.STARTING ? Uni.createFrom().item(at)
+                : ExecutionTransition.<ExecutionTransition>find("executionId = ?1 order by id desc", e.id)
+                        .firstResult().map(last -> last != null && last.at.isAfter(at) ? last.at : at);
         e.state = ExecutionState.RUNNING;
         e.reason = null;
         e.startedAt = at;
         e.updatedAt = Instant.now();
-        return ExecutionTransition.<ExecutionTransition>find("executionId = ?1 order by id desc", e.id).firstResult()
-                .chain(last -> record(e, ExecutionState.RUNNING,
-                        last != null && last.at.isAfter(at) ? last.at : at, null, null))
+        return stepAt.chain(step -> record(e, ExecutionState.RUNNING, step, null, null))
                 .chain(() -> outbox.append(EventType.EXECUTION_STARTED, e.id.toString(),
                         new ExecutionStarted(e.id.toString(), e.gearId, e.ownerId, e.mode.name().toLowerCase(),
                                 e.computeSpecId, e.pricePerHourMinor, e.currency, at, e.maxCostMinor)))

@@ -78,7 +78,8 @@ public final class DependencyFailures {
     public static <T> Uni<T> guard(String dependency, Uni<T> call) {
         return call.onFailure(DependencyFailures::isUnavailability).transform(e -> {
             // the user gets a 503 without the cause; the operator finds it here
-            LOG.warnf("%s unavailable to this request: %s", dependency, chain(e).map(String::valueOf).collect(Collectors.joining(" <- ")));
+            LOG.warnf("%s unavailable to this request: %s", dependency,
+                    chain(e).map(String::valueOf).collect(Collectors.joining(" <- ")));
             return ProblemException.unavailable(dependency, RETRY_AFTER);
         });
     }

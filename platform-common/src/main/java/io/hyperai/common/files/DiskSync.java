@@ -1,7 +1,6 @@
 package io.hyperai.common.files;
 
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -44,10 +43,6 @@ public final class DiskSync {
         try (Stream<Path> tree = Files.walk(root)) {
             entries = tree.filter(p -> !Files.isSymbolicLink(p)).toList();
         }
-        if (entries.size() == 1) {
-            force(root);
-            return;
-        }
         List<Future<?>> forced = new ArrayList<>(entries.size());
         for (Path p : entries) {
             forced.add(SYNCS.submit(() -> {
@@ -62,10 +57,7 @@ public final class DiskSync {
                 Thread.currentThread().interrupt();
                 throw new IOException("interrupted while forcing " + root + " to disk", e);
             } catch (ExecutionException e) {
-                if (e.getCause() instanceof IOException io) {
-                    throw io;
-                }
-                throw new UncheckedIOException(new IOException(e.getCause()));
+                throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
             }
         }
     }

@@ -3,9 +3,8 @@ package io.hyperai.common.files;
 import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.OutputStream;
 import java.io.UncheckedIOException;
-import java.nio.ByteBuffer;
-import java.nio.channels.FileChannel;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -297,7 +296,6 @@ public class UploadStager {
         }
     }
 
-
     /**
      * Moves a staged version into its place, durably: when this returns, the rename, the directories made for it and
      * the version's permissions are on disk (its files and directories were as they were staged), so a caller that
@@ -454,16 +452,13 @@ public class UploadStager {
             MessageDigest digest = sha256();
             byte[] buffer = new byte[BUFFER];
             long size = 0;
-            try (FileChannel out = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
                 int n;
                 while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                     size += n;
                     count(path, n);
                     digest.update(buffer, 0, n);
-                    ByteBuffer bytes = ByteBuffer.wrap(buffer, 0, n);
-                    while (bytes.hasRemaining()) {
-                        out.write(bytes);
-                    }
+                    out.write(buffer, 0, n);
                 }
             }
             files.put(path, new StagedUpload.StagedFile(path, size, HexFormat.of().formatHex(digest.digest())));

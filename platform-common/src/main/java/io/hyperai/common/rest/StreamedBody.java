@@ -10,7 +10,9 @@ import org.jboss.logging.Logger;
 
 import io.hyperai.common.files.BlockInputStream;
 import io.hyperai.common.problem.ProblemException;
+import io.quarkus.vertx.VertxContextSupport;
 import io.quarkus.vertx.http.runtime.VertxHttpRecorder;
+import io.smallrye.mutiny.Uni;
 import io.vertx.core.buffer.Buffer;
 import io.vertx.core.http.HttpHeaders;
 import io.vertx.core.http.HttpServerRequest;
@@ -106,6 +108,14 @@ public final class StreamedBody {
             }
             return input;
         }
+    }
+
+    /** {@link #finish()} on a worker thread, for an endpoint that refuses the request before reading its body. */
+    public Uni<Void> dropped() {
+        return VertxContextSupport.executeBlocking(() -> {
+            finish();
+            return null;
+        });
     }
 
     /**

@@ -90,7 +90,7 @@ class DependencyClientsTest {
 
         assertThat(await(storage.admission("alice")).freeBytes()).isEqualTo(500);
         RestResponse<StorageApi.Reservation> created = await(
-                storage.reserve(new StorageApi.ReservationRequest("alice", 5L)));
+                storage.reserve(new StorageApi.ReservationRequest("alice", 5L, null)));
         assertThat(created.getStatus()).isEqualTo(201);
         assertThat(created.getEntity().id()).isEqualTo("r-1");
         // the stand-in answers 401 to a call without the role service: these carried the client-credentials token

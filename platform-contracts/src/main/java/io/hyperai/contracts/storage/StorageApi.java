@@ -73,10 +73,6 @@ public interface StorageApi {
      */
     record ReservationRequest(@NotBlank @Size(max = 200) String userId, @NotNull @Positive Long bytes,
             @Pattern(regexp = "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}") String id) {
-
-        public ReservationRequest(String userId, Long bytes) {
-            this(userId, bytes, null);
-        }
     }
 
     /** Held until released, committed by the upload's event, or {@code expiresAt}. */

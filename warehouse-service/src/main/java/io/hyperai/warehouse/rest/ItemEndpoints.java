@@ -3,18 +3,16 @@ package io.hyperai.warehouse.rest;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 
 import jakarta.ws.rs.core.HttpHeaders;
 import jakarta.ws.rs.core.MediaType;
 
-import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.jboss.resteasy.reactive.PathPart;
 import org.jboss.resteasy.reactive.RestResponse;
 
 import io.hyperai.common.paging.Page;
 import io.hyperai.common.paging.PageRequest;
-import io.hyperai.common.rest.StreamedBody;
+import io.hyperai.common.rest.StreamedBodies;
 import io.hyperai.common.security.CurrentUser;
 import io.hyperai.warehouse.WarehouseItem;
 import io.hyperai.warehouse.mapping.ItemPatch;
@@ -41,14 +39,13 @@ public class ItemEndpoints {
     private final ItemStore store;
     private final WarehouseService warehouse;
     private final CurrentUser user;
-    private final Duration readTimeout;
+    private final StreamedBodies bodies;
 
-    public ItemEndpoints(ItemStore store, WarehouseService warehouse, CurrentUser user,
-            @ConfigProperty(name = "quarkus.http.read-timeout", defaultValue = "60s") Duration readTimeout) {
+    public ItemEndpoints(ItemStore store, WarehouseService warehouse, CurrentUser user, StreamedBodies bodies) {
         this.store = store;
         this.warehouse = warehouse;
         this.user = user;
-        this.readTimeout = readTimeout;
+        this.bodies = bodies;
     }
 
     public Uni<RestResponse<ItemView>> create(WarehouseItem.Kind kind, ItemRequest request) {
@@ -83,7 +80,7 @@ public class ItemEndpoints {
             boolean unpack) {
         String owner = user.id();
         return created(kind, id, owner,
-                warehouse.upload(owner, kind, id, new StreamedBody(request, readTimeout), unpack));
+                warehouse.upload(owner, kind, id, bodies.of(request), unpack));
     }
 
     /** The next version from a saved working directory ({@link WarehouseService#promote}). */

@@ -61,7 +61,7 @@ public class WarehouseService {
     public Uni<WarehouseVersion> upload(String ownerId, WarehouseItem.Kind kind, String id, StreamedBody body,
             boolean unpack) {
         return admit(ownerId, kind, id, -1)
-                .onFailure().call(() -> VertxContextSupport.executeBlocking(Executors.callable(body::finish)))
+                .onFailure().call(body::dropped)
                 .chain(admission -> VertxContextSupport.executeBlocking(
                         () -> files.stage(body, unpack, admission.freeBytes())))
                 .chain(staged -> reserve(ownerId, staged)
