@@ -6,6 +6,7 @@ import static org.awaitility.Awaitility.await;
 import static org.hamcrest.Matchers.containsString;
 import static org.hamcrest.Matchers.equalTo;
 import static org.hamcrest.Matchers.hasItem;
+import static org.hamcrest.Matchers.notNullValue;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -421,12 +422,17 @@ class ExecutionLifecycleTest {
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
     }
 
+    /** A running script of alice's that has printed {@code output}. */
+    private String runningScriptThatPrinted(String output) {
+        String id = startScript(gear("alice", false), "python train.py").getString("id");
+        awaitState(id, "RUNNING");
+        ExecutionTestResource.kubelet.appendLog(PodFactory.podName(id), output);
+        return id;
+    }
+
     @Test
     void logsAreReadAndFollowedUntilTheEnd() {
-        String gearId = gear("alice", false);
-        String id = startScript(gearId, "python train.py").getString("id");
-        awaitState(id, "RUNNING");
-        ExecutionTestResource.kubelet.appendLog(PodFactory.podName(id), "epoch 1 loss 0.9\n");
+        String id = runningScriptThatPrinted("epoch 1 loss 0.9\n");
         await().atMost(WAIT).until(() -> given().auth().oauth2(Tokens.alice()).accept("text/plain")
                 .get("/api/v1/executions/" + id + "/logs").then().statusCode(200).extract().asString()
                 .contains("epoch 1 loss 0.9"));
@@ -444,6 +450,22 @@ class ExecutionLifecycleTest {
         await().atMost(WAIT).until(() -> pod(id) == null);
         assertThat(given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs")
                 .then().statusCode(200).extract().asString()).contains("epoch 1 loss 0.9").contains("epoch 2 loss 0.5");
+    }
+
+    @Test
+    void anOutputTheClusterCannotServeNowIsRetryableNotAnError() {
+        String id = runningScriptThatPrinted("epoch 1\n");
+        ExecutionTestResource.kubernetes.failLogReads(ExecutionTestResource.NAMESPACE, PodFactory.podName(id), true);
+        try {
+            given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs")
+                    .then().statusCode(503).header("Retry-After", notNullValue())
+                    .contentType("application/problem+json");
+        } finally {
+            ExecutionTestResource.kubernetes.failLogReads(ExecutionTestResource.NAMESPACE, PodFactory.podName(id), false);
+        }
+        given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs")
+                .then().statusCode(200).body(equalTo("epoch 1\n"));
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
     }
 
     @Test

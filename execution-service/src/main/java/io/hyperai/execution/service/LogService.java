@@ -5,6 +5,7 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.common.problem.ProblemException;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.LogChunk;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -24,6 +25,8 @@ public class LogService {
     /** The most one read returns. */
     public static final int CHUNK = 64 * 1024;
 
+    private static final java.time.Duration RETRY_READ = java.time.Duration.ofSeconds(2);
+
     private final RuntimeCalls runtime;
     private final ExecutionConfig config;
 
@@ -35,7 +38,12 @@ public class LogService {
     /** Up to {@link #CHUNK} bytes from {@code offset} (or from the first kept byte after it). */
     public Uni<LogChunk> chunk(UUID id, long offset) {
         return kept(id, offset).chain(kept -> kept != null ? Uni.createFrom().item(kept)
-                : runtime.logs(id.toString(), offset, CHUNK).map(bytes -> new LogChunk(offset, bytes)));
+                : runtime.logs(id.toString(), offset, CHUNK).map(bytes -> new LogChunk(offset, bytes))
+                        .onFailure(e -> !(e instanceof ProblemException)).transform(e -> {
+                            // the runtime (the cluster's API server) failed this read: the reader may try again
+                            LOG.warnf(e, "execution %s: its output could not be read from byte %d", id, offset);
+                            return ProblemException.unavailable("the cluster running the execution", RETRY_READ);
+                        }));
     }
 
     /** Every chunk from {@code offset} to the output's current end. */

@@ -183,6 +183,9 @@ final class ApiDispatcher extends Dispatcher {
             return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest",
                     "container \"" + container + "\" in pod \"" + name + "\" is waiting to start: ContainerCreating");
         }
+        if (logs.failing(namespace, name)) {
+            return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "the kubelet did not answer");
+        }
         String text = logs.read(namespace, name);
         String tail = query.get("tailLines");
         if (tail != null) {
@@ -286,6 +289,7 @@ final class ApiDispatcher extends Dispatcher {
     /** Log text per pod, kept on the server side. */
     static final class PodLogs {
         private final Map<String, StringBuilder> byPod = new ConcurrentHashMap<>();
+        private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
 
         private static String key(String namespace, String name) {
             return namespace + "/" + name;
@@ -306,6 +310,18 @@ final class ApiDispatcher extends Dispatcher {
             synchronized (sb) {
                 return sb.toString();
             }
+        }
+
+        void failing(String namespace, String name, boolean fail) {
+            if (fail) {
+                failing.add(key(namespace, name));
+            } else {
+                failing.remove(key(namespace, name));
+            }
+        }
+
+        boolean failing(String namespace, String name) {
+            return failing.contains(key(namespace, name));
         }
 
         void remove(String namespace, String name) {

@@ -164,6 +164,14 @@ public final class KubernetesApiServer implements AutoCloseable {
         return dispatcher.logs().read(namespace, podName);
     }
 
+    /**
+     * Whether {@code pods/log} of the pod fails with 500, as an API server or kubelet in trouble does, until turned
+     * off again.
+     */
+    public void failLogReads(String namespace, String podName, boolean failing) {
+        dispatcher.logs().failing(namespace, podName, failing);
+    }
+
     /** fabric8's server, e.g. to record expectations that take precedence over the CRUD store. */
     public KubernetesMockServer mockServer() {
         return server;
