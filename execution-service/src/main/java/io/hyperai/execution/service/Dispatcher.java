@@ -98,7 +98,7 @@ public class Dispatcher {
             return Uni.createFrom().voidItem();
         }
         long t0 = System.nanoTime();
-        return Panache.withTransaction(() -> lock().chain(planner::current).invoke(this::measure).chain(this::mark))
+        return Panache.withTransaction(() -> lock().chain(planner::current).chain(this::dispatchWithin))
                 .chain(this::handAll)
                 .onTermination().invoke(() -> {
                     passes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -142,6 +142,31 @@ public class Dispatcher {
     private static Uni<Void> lock() {
         return Panache.getSession().chain(s -> s.createNativeQuery("SELECT pg_advisory_xact_lock(:key)")
                 .setParameter("key", LOCK).getSingleResult()).replaceWithVoid();
+    }
+
+    /**
+     * Within the caller's transaction: takes the passes' lock if no pass holds it now. A start that gets it plans and
+     * marks in its own transaction ({@link #mark(QueuePlanner.Queue)}) and hands what it marked over after its
+     * commit ({@link #handLater}): no pass of its own, no second plan. One that does not {@link #poke}s, and the pass
+     * that holds the lock runs once more after it.
+     */
+    public Uni<Boolean> tryLock() {
+        return Panache.getSession().chain(s -> s.createNativeQuery("SELECT pg_try_advisory_xact_lock(:key)",
+                Boolean.class).setParameter("key", LOCK).getSingleResult());
+    }
+
+    /** What the plan dispatches now, marked in the caller's transaction, which holds the lock ({@link #tryLock}). */
+    public Uni<List<Execution>> dispatchWithin(QueuePlanner.Queue queue) {
+        measure(queue);
+        return mark(queue);
+    }
+
+    /** Hands what {@link #dispatchWithin} marked to the runtime, after the commit, apart from the caller. */
+    public void handLater(List<Execution> dispatched) {
+        if (!dispatched.isEmpty()) {
+            Detached.run(vertx, () -> handAll(dispatched),
+                    e -> LOG.warnf("handing over failed; the reconciler repeats it: %s", e.getMessage()));
+        }
     }
 
     /** Marks the plan's executions dispatched; those stopped meanwhile are not. */

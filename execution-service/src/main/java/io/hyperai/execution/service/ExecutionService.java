@@ -145,11 +145,19 @@ public class ExecutionService {
             e.jupyterToken = token;
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
+            // dispatched in the same transaction when no pass is under way (the start's own pass, without a second)
             return neverFits(e.computeSpecId, launch.resources()).chain(() -> Panache.withTransaction(
-                    () -> e.<Execution>persist().chain(() -> planner.current())
-                    .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
-                    .replaceWith(e)))
-                    .invoke(dispatcher::poke);
+                    () -> e.<Execution>persist().chain(dispatcher::tryLock).chain(locked -> planner.current()
+                            .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
+                            .chain(queue -> locked ? dispatcher.dispatchWithin(queue)
+                                    : Uni.createFrom().<List<Execution>>nullItem()))))
+                    .invoke(dispatched -> {
+                        if (dispatched == null) {
+                            dispatcher.poke();
+                        } else {
+                            dispatcher.handLater(dispatched);
+                        }
+                    }).replaceWith(e);
         });
     }
 

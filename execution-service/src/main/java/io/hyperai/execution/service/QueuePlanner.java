@@ -88,8 +88,10 @@ public class QueuePlanner {
 
     /** The queue now, read in the caller's session (a transaction, for the dispatcher). */
     public Uni<Queue> current() {
-        return RuntimeCalls.blocking(capacity::current).chain(caps -> Execution
-                .<Execution>list("state in ?1", List.copyOf(ExecutionState.ACTIVE))
+        // read-only: a plan never changes these rows, and a flush would otherwise compare each one's launch (JSON)
+        return RuntimeCalls.blocking(capacity::current).chain(caps -> Panache.getSession().chain(s -> s
+                .createSelectionQuery("from Execution where state in :states", Execution.class)
+                .setParameter("states", List.copyOf(ExecutionState.ACTIVE)).setReadOnly(true).getResultList())
                 .chain(active -> expectedRuntimes(active).map(expected -> {
                     Instant now = Instant.now();
                     List<FairQueue.Holding> holding = new ArrayList<>();
