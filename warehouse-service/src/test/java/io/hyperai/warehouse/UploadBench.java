@@ -52,7 +52,9 @@ class UploadBench {
         Files.copy(file, copy);
         double copySeconds = (System.nanoTime() - t0) / 1e9;
         Files.delete(copy);
-        double cpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"));
+        double cpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), false);
+        // the upload forces its file to disk before it commits: the like-for-like copy is cp, then sync of the copy
+        double durableCpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), true);
 
         String user = newUser();
         String token = token(user);
@@ -110,6 +112,9 @@ class UploadBench {
         System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB|%.1f|MB/s|%.1f|%.2f|cp of the same file on the"
                 + " same disk (both from the page cache, no fsync); Java Files.copy %.1f MB/s%n", mb, mb / uploadSeconds,
                 mb / cpSeconds, cpSeconds / uploadSeconds, mb / copySeconds);
+        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB, beside a durable copy|%.1f|MB/s|%.1f|%.2f|cp"
+                + " of the same file, then sync of the copy (the upload forces its file to disk before it commits)%n", mb,
+                mb / uploadSeconds, mb / durableCpSeconds, durableCpSeconds / uploadSeconds);
         System.out.printf(Locale.ROOT, "BENCH|upload, peak heap during the %.0f MB upload|%.0f|MB|-|-|%.0f MB before, max"
                 + " %.0f MB; used heap, garbage included%n", mb, peak.get() / 1e6, heapBefore / 1e6,
                 memory.getHeapMemoryUsage().getMax() / 1e6);
@@ -129,16 +134,26 @@ class UploadBench {
         }
     }
 
-    /** {@code cp source target} in its own process, as a user would copy the file; the copy is deleted again. */
-    private static double cpSeconds(Path source, Path target) throws IOException, InterruptedException {
+    /**
+     * {@code cp source target} in its own process, as a user would copy the file, and with {@code durable} then
+     * {@code sync target} (the copy on disk); the copy is deleted again.
+     */
+    private static double cpSeconds(Path source, Path target, boolean durable) throws IOException, InterruptedException {
         long t0 = System.nanoTime();
-        Process cp = new ProcessBuilder("cp", source.toString(), target.toString()).inheritIO().start();
-        if (cp.waitFor() != 0) {
-            throw new AssertionError("cp answered " + cp.exitValue());
+        run("cp", source.toString(), target.toString());
+        if (durable) {
+            run("sync", target.toString());
         }
         double seconds = (System.nanoTime() - t0) / 1e9;
         Files.delete(target);
         return seconds;
+    }
+
+    private static void run(String... command) throws IOException, InterruptedException {
+        Process p = new ProcessBuilder(command).inheritIO().start();
+        if (p.waitFor() != 0) {
+            throw new AssertionError(command[0] + " answered " + p.exitValue());
+        }
     }
 
     private static void deleteQuietly(Path file) throws IOException {
