@@ -29,8 +29,8 @@
 #                   20, then 10 at once; needs bubblewrap and jupyter-notebook, and root for JupyterHub's users)
 #
 # --quick uses smaller sizes: every key but workspace took 5.5 minutes on 2 cores (4 December 2026), after the
-# build, and workspace 3.5 minutes (its own ./platform up and down included); a run at full sizes has not been timed
-# yet.
+# build, and workspace 3.5 minutes (its own ./platform up and down included). At full sizes (5 December 2026): the
+# six Maven benches 10 minutes after the build, workspace 8, footprint 6.
 # Environment: MAVEN_ARGS (read by Maven itself, e.g. -Dmaven.repo.local=...); BENCH_LOCK=FILE takes
 # `flock FILE` around each heavy step (the build, each bench, the platform) so that a shared machine runs one at a
 # time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md).
