@@ -59,6 +59,7 @@ public class Dispatcher {
     private final PoolHolds holds;
     private final AtomicBoolean running = new AtomicBoolean();
     private final AtomicBoolean again = new AtomicBoolean();
+    private volatile boolean stopped;
 
     public Dispatcher(QueuePlanner planner, RuntimeCalls calls, ExecutionStateService states, MeterRegistry registry,
             Vertx vertx, PoolHolds holds) {
@@ -91,8 +92,19 @@ public class Dispatcher {
                 e -> LOG.warnf("dispatching failed; the next pass retries: %s", e.getMessage()));
     }
 
+    /**
+     * No pass once the service stops: the database pool closes before the scheduler does, and the passes between
+     * would only fail (another instance, or this one's next start, dispatches what waits).
+     */
+    void stopping(@jakarta.enterprise.event.Observes io.quarkus.runtime.ShutdownEvent event) {
+        stopped = true;
+    }
+
     /** Dispatches what fits now; returns after the runtime has been given each. */
     public Uni<Void> pass() {
+        if (stopped) {
+            return Uni.createFrom().voidItem();
+        }
         if (!running.compareAndSet(false, true)) {
             again.set(true);
             return Uni.createFrom().voidItem();
