@@ -110,8 +110,8 @@ public class UploadStager {
      * long)}), then drops what is left of it ({@link StreamedBody#read}). Blocking: on a worker thread.
      */
     public StagedUpload stage(StreamedBody body, boolean unpack, long limitBytes) throws IOException {
-        return body.read(in -> stage(new MultipartParts(in, body.contentType(), body.contentLength(),
-                maxFiles + FORM_FIELDS), unpack, limitBytes));
+        return body.read(in -> stage(new MultipartParts(in, body.contentType(), maxFiles + FORM_FIELDS),
+                unpack, limitBytes));
     }
 
     /**

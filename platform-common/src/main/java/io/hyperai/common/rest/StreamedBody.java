@@ -69,16 +69,6 @@ public final class StreamedBody {
         return request.getHeader(HttpHeaders.CONTENT_TYPE);
     }
 
-    /** The body's declared length; -1 when it has none (chunked) or one that is not a number. */
-    public long contentLength() {
-        String length = request.getHeader(HttpHeaders.CONTENT_LENGTH);
-        try {
-            return length == null ? -1 : Long.parseLong(length.strip());
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
     /** What reads the body. */
     public interface Reader<T> {
         T read(InputStream body) throws IOException;

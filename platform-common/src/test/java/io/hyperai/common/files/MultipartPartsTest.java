@@ -19,9 +19,9 @@ import org.junit.jupiter.api.Test;
 import io.hyperai.common.problem.ProblemException;
 
 /**
- * What is ours around the library's multipart parser (Apache Commons FileUpload, tested upstream): the request it
- * reads, parts that come out whole wherever the network's pieces split the body, file names as clients send them,
- * and that whatever it refuses is a 400 problem, never a 500.
+ * The multipart framing (ours) and header decoding (Apache Commons FileUpload's, tested upstream): parts that come out
+ * whole wherever the network's pieces split the body and whatever pieces of the delimiter their bytes hold, file names
+ * as clients send them, and that whatever is refused is a 400 problem, never a 500.
  */
 class MultipartPartsTest {
 
@@ -40,7 +40,7 @@ class MultipartPartsTest {
             byte[] body = body(contents, round % 2 == 0 ? "preamble\r\n" : "");
             List<MultipartParts.Part> read = new ArrayList<>();
             List<byte[]> got = new ArrayList<>();
-            MultipartParts stream = parts(chopped(body, random), TYPE, round % 3 == 0 ? -1 : body.length);
+            MultipartParts stream = parts(chopped(body, random), TYPE);
             for (MultipartParts.Part p = stream.next(); p != null; p = stream.next()) {
                 read.add(p);
                 got.add(p.body().readAllBytes());
@@ -61,7 +61,7 @@ class MultipartPartsTest {
                 + "\r\nabc\r\n--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"d/été.txt\"\r\n"
                 + "\r\n\r\n--" + BOUNDARY + "--\r\nepilogue";
         MultipartParts stream = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)),
-                "multipart/form-data; charset=no-such-charset; boundary=\"" + BOUNDARY + "\"", -1);
+                "multipart/form-data; charset=no-such-charset; boundary=\"" + BOUNDARY + "\"");
         MultipartParts.Part note = stream.next();
         assertThat(note.name()).isEqualTo("note");
         assertThat(note.fileName()).isNull();
@@ -79,7 +79,7 @@ class MultipartPartsTest {
     void aFileNameIsPassedOnAsSentForEntryPathsToJudge() throws IOException {
         String body = "--" + BOUNDARY + "\r\nContent-Disposition: form-data; name=\"files\"; filename=\"a\u0000b\"\r\n"
                 + "\r\nx\r\n--" + BOUNDARY + "--\r\n";
-        MultipartParts.Part part = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), TYPE, -1)
+        MultipartParts.Part part = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), TYPE)
                 .next();
         assertThat(part.fileName()).isEqualTo("a\u0000b");
         assertThatThrownBy(() -> EntryPaths.normalise("file", part.fileName()))
@@ -90,17 +90,17 @@ class MultipartPartsTest {
     void whatIsNotMultipartIsABadRequest() {
         byte[] one = body(List.of(new byte[1000]), "");
         // not multipart, or no boundary: refused before a byte is read
-        assertBadRequest(() -> parts(new ByteArrayInputStream(one), "application/json", one.length), "multipart");
-        assertBadRequest(() -> parts(new ByteArrayInputStream(one), null, one.length), "multipart");
-        assertBadRequest(() -> parts(new ByteArrayInputStream(one), "multipart/form-data", one.length), "boundary");
+        assertBadRequest(() -> parts(new ByteArrayInputStream(one), "application/json"), "multipart");
+        assertBadRequest(() -> parts(new ByteArrayInputStream(one), null), "multipart");
+        assertBadRequest(() -> parts(new ByteArrayInputStream(one), "multipart/form-data"), "boundary");
         // a body that ends inside a part, or before its headers end
         assertBadRequest(() -> {
-            MultipartParts stream = parts(new ByteArrayInputStream(one, 0, one.length - 20), TYPE, -1);
+            MultipartParts stream = parts(new ByteArrayInputStream(one, 0, one.length - 20), TYPE);
             stream.next().body().readAllBytes();
         }, "ended unexpectedly");
-        assertBadRequest(() -> parts(new ByteArrayInputStream(one, 0, 40), TYPE, -1).next(), "ended unexpectedly");
+        assertBadRequest(() -> parts(new ByteArrayInputStream(one, 0, 40), TYPE).next(), "ended unexpectedly");
         // no boundary in the body at all: no parts (the upload then has no files)
-        assertThatCode(() -> assertThat(parts(new ByteArrayInputStream("not multipart at all".getBytes()), TYPE, -1)
+        assertThatCode(() -> assertThat(parts(new ByteArrayInputStream("not multipart at all".getBytes()), TYPE)
                 .next()).isNull()).doesNotThrowAnyException();
     }
 
@@ -109,10 +109,10 @@ class MultipartPartsTest {
         // headers as long as a file name may be pass; longer ones do not
         String longName = "é".repeat(EntryPaths.MAX_LENGTH);
         MultipartParts.Part part = parts(new ByteArrayInputStream(head(longName, "").getBytes(StandardCharsets.UTF_8)),
-                TYPE, -1).next();
+                TYPE).next();
         assertThat(part.fileName()).isEqualTo(longName);
         assertBadRequest(() -> parts(new ByteArrayInputStream(head("f", "X-Pad: " + "p".repeat(
-                MultipartParts.MAX_PART_HEADER_BYTES) + "\r\n").getBytes(StandardCharsets.UTF_8)), TYPE, -1).next(),
+                MultipartParts.MAX_PART_HEADER_BYTES) + "\r\n").getBytes(StandardCharsets.UTF_8)), TYPE).next(),
                 "headers are longer than " + MultipartParts.MAX_PART_HEADER_BYTES);
         // at most so many parts, form fields included
         List<byte[]> many = new ArrayList<>();
@@ -120,7 +120,7 @@ class MultipartPartsTest {
             many.add(new byte[] {(byte) i});
         }
         byte[] body = body(many, "");
-        MultipartParts five = new MultipartParts(new ByteArrayInputStream(body), TYPE, body.length, 5);
+        MultipartParts five = new MultipartParts(new ByteArrayInputStream(body), TYPE, 5);
         assertBadRequest(() -> {
             while (five.next() != null) {
                 // read on
@@ -128,7 +128,7 @@ class MultipartPartsTest {
         }, "more than 5 parts");
         // sizes are not limited here (the quota is counted by the caller)
         byte[] big = body(List.of(new byte[3 * 1024 * 1024]), "");
-        assertThat(parts(new ByteArrayInputStream(big), TYPE, big.length).next().body().readAllBytes())
+        assertThat(parts(new ByteArrayInputStream(big), TYPE).next().body().readAllBytes())
                 .hasSize(3 * 1024 * 1024);
     }
 
@@ -140,7 +140,7 @@ class MultipartPartsTest {
             String body = "--" + BOUNDARY + "\r\nContent-Disposition: " + disposition + "\r\n\r\nx\r\n--" + BOUNDARY
                     + "--\r\n";
             assertThatCode(() -> {
-                MultipartParts stream = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), TYPE, -1);
+                MultipartParts stream = parts(new ByteArrayInputStream(body.getBytes(StandardCharsets.UTF_8)), TYPE);
                 for (MultipartParts.Part p = stream.next(); p != null; p = stream.next()) {
                     p.body().readAllBytes();
                 }
@@ -150,8 +150,8 @@ class MultipartPartsTest {
         }
     }
 
-    private static MultipartParts parts(InputStream in, String contentType, long length) throws IOException {
-        return new MultipartParts(in, contentType, length, 100);
+    private static MultipartParts parts(InputStream in, String contentType) {
+        return new MultipartParts(in, contentType, 100);
     }
 
     private interface Step {
