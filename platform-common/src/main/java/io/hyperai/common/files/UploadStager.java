@@ -10,7 +10,6 @@ import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.FileTime;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
@@ -445,14 +444,15 @@ public class UploadStager {
 
         /**
          * Copies an entry's bytes, hashing and counting as they pass (a full buffer at a time, however little each
-         * read brings); staging forces them to disk once every file is written.
+         * read brings), a large file around the page cache ({@link LargeFileOutput}); staging forces them to disk
+         * once every file is written.
          */
         void write(String path, InputStream in) throws IOException {
             Path target = target(path);
             MessageDigest digest = sha256();
             byte[] buffer = new byte[BUFFER];
             long size = 0;
-            try (OutputStream out = Files.newOutputStream(target, StandardOpenOption.CREATE_NEW)) {
+            try (OutputStream out = new LargeFileOutput(target)) {
                 int n;
                 while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                     size += n;
