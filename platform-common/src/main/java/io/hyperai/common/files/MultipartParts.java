@@ -2,6 +2,9 @@ package io.hyperai.common.files;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.List;
@@ -48,6 +51,10 @@ public final class MultipartParts {
     private static final byte CR = '\r';
     private static final byte LF = '\n';
     private static final byte[] HEADERS_END = {CR, LF, CR, LF};
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
+    private static final long ONES = 0x0101010101010101L;
+    private static final long HIGHS = 0x8080808080808080L;
+    private static final long CRS = ONES * CR;
     private static final Logger LOG = Logger.getLogger(MultipartParts.class);
 
     private final InputStream in;
@@ -230,16 +237,38 @@ public final class MultipartParts {
 
     /**
      * The first index in {@code [from, to)} where the delimiter may start: it is there whole, or its start fills the
-     * buffer to the end so that the next bytes decide; {@code to} when nowhere. Only CRs are candidates.
+     * buffer to the end so that the next bytes decide; {@code to} when nowhere. Only CRs are candidates, found eight
+     * bytes at a time.
      */
     private int delimiterCandidate(int from, int to) {
-        byte[] d = delimiter;
-        for (int i = from; i < to; i++) {
-            if (buf[i] != CR) {
-                continue;
+        int i = from;
+        while (i < to) {
+            i = nextCr(i, to);
+            if (i == to) {
+                return to;
             }
-            int n = Math.min(d.length, limit - i);
-            if (Arrays.equals(buf, i, i + n, d, 0, n)) {
+            int n = Math.min(delimiter.length, limit - i);
+            // a CR as the last byte buffered may start the delimiter; otherwise an LF must follow before it can
+            if (n == 1 || (buf[i + 1] == LF && Arrays.equals(buf, i, i + n, delimiter, 0, n))) {
+                return i;
+            }
+            i++;
+        }
+        return to;
+    }
+
+    /** The first CR in {@code [from, to)}, or {@code to}: a word's bytes that equal CR found at once (SWAR). */
+    private int nextCr(int from, int to) {
+        int i = from;
+        for (; i + Long.BYTES <= to; i += Long.BYTES) {
+            long x = (long) LONGS.get(buf, i) ^ CRS;
+            long found = (x - ONES) & ~x & HIGHS;
+            if (found != 0) {
+                return i + (Long.numberOfTrailingZeros(found) >>> 3);
+            }
+        }
+        for (; i < to; i++) {
+            if (buf[i] == CR) {
                 return i;
             }
         }
