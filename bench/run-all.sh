@@ -59,6 +59,7 @@ heavy() {
 # Sets module, test and props (the full or the --quick sizes) of a bench run by Maven.
 bench_of() {
   local full quick
+  argline=""
   case "$1" in
     ingest)         module=billing-service; test=IngestBench; full="-Dbench.runs=4000"; quick="-Dbench.runs=1000" ;;
     accrual)        module=billing-service; test=AccrualBench
@@ -70,7 +71,10 @@ bench_of() {
     dispatch)       module=execution-service; test=DispatchLatencyBench
                     full="-Dbench.queued=1000 -Dbench.rounds=50"; quick="-Dbench.queued=200 -Dbench.rounds=20" ;;
     upload)         module=warehouse-service; test=UploadBench
-                    full="-Dbench.megabytes=1024"; quick="-Dbench.megabytes=256" ;;
+                    full="-Dbench.megabytes=1024"; quick="-Dbench.megabytes=256"
+                    # the service's own JVM options as ./platform up runs it (ServiceEnv.WAREHOUSE_JAVA_OPTS), not
+                    # the test JVM's defaults (G1 and a quarter of the machine's memory)
+                    argline="-XX:+UseSerialGC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40" ;;
     *) return 1 ;;
   esac
   props="$full"
@@ -80,14 +84,14 @@ bench_of() {
 }
 
 run_maven_bench() {
-  local key="$1" module test props log rc
+  local key="$1" module test props argline log rc
   bench_of "$key"
   log="$OUT/$key.log"
   echo "== $key: $module $test $props (log: $log)" >&2
   local start=$SECONDS
   # shellcheck disable=SC2086 # the properties are separate words
   (cd "$ROOT" && heavy timeout -k 30 "$TIMEOUT" ./mvnw -B $OFFLINE test -pl "$module" -Dtest="$test" \
-    -Dsurefire.failIfNoSpecifiedTests=false $props) >"$log" 2>&1
+    -Dsurefire.failIfNoSpecifiedTests=false $props ${argline:+"-DargLine=$argline"}) >"$log" 2>&1
   rc=$?
   echo "   $key: exit $rc after $((SECONDS - start)) s" >&2
   local lines

@@ -1,8 +1,10 @@
 package io.hyperai.common.files;
 
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -10,19 +12,22 @@ import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
 import com.sun.nio.file.ExtendedOpenOption;
 
 /**
- * A new file written around the page cache (O_DIRECT) once it fills {@link #CHUNK}: an upload is forced to
- * disk before it commits anyway, and writing gigabytes through the cache costs the kernel a fresh page for every 4
- * KiB first (on this project's virtual machines a 1 GiB write and fsync took 2.6 s, 2 s of it in the kernel; written
- * directly 0.6-0.9 s, 0.2 s in the kernel) and pushes out what other users read. A smaller file, the common case of a
- * version of many files, is written the ordinary way: one direct write waits for the device, the page cache does
- * not, and {@link DiskSync} forces many small files at once. Where the file system refuses O_DIRECT (tmpfs, say)
- * every file is written the ordinary way. Not thread-safe: one writer per file.
+ * A new file written around the page cache (O_DIRECT) once it fills {@link #CHUNK}: an upload is forced to disk
+ * before it commits anyway, and writing gigabytes through the cache costs the kernel a fresh page for every 4 KiB
+ * first (on this project's virtual machines a 1 GiB write and fsync took 2.6 s, 2 s of it in the kernel; written
+ * directly 0.6-0.9 s, 0.2 s in the kernel) and pushes out what other users read. A direct write waits for the device:
+ * chunks are written in the background, one while the next fills, so the writer does not wait for the disk and the
+ * disk does not wait for the writer. A smaller file, the common case of a version of many files, is written the
+ * ordinary way, where {@link DiskSync} forces many at once. Where the file system refuses O_DIRECT (or its blocks do
+ * not divide {@link #ALIGNMENT}) large files are written the same way through the cache. One writer per file.
  */
 final class LargeFileOutput extends OutputStream {
 
@@ -30,22 +35,25 @@ final class LargeFileOutput extends OutputStream {
     static final int CHUNK = 1024 * 1024;
     private static final int ALIGNMENT = 4096;
     /** Buffers kept for the next files (direct memory is freed only by the garbage collector). */
-    private static final BlockingQueue<ByteBuffer> SPARE = new ArrayBlockingQueue<>(4);
+    private static final BlockingQueue<ByteBuffer> SPARE = new ArrayBlockingQueue<>(8);
     private static final Logger LOG = Logger.getLogger(LargeFileOutput.class);
     private static volatile boolean directRefused;
 
     private final Path target;
-    private ByteBuffer buffer;
-    private FileChannel channel;
+    /** The chunk being filled, and the one being written (null until the file outgrows one chunk). */
+    private ByteBuffer filling;
+    private ByteBuffer writing;
+    private Future<Integer> written;
+    private long writtenAt;
+    private AsynchronousFileChannel channel;
     private boolean direct;
     private long size;
+    private boolean closed;
 
     /** A file that must not exist yet. */
     LargeFileOutput(Path target) {
         this.target = target;
-        ByteBuffer spare = SPARE.poll();
-        this.buffer = spare != null ? spare : ByteBuffer.allocateDirect(CHUNK + ALIGNMENT).alignedSlice(ALIGNMENT);
-        buffer.clear().limit(CHUNK);
+        this.filling = buffer();
     }
 
     /** Whether the file went around the page cache (known once it filled a chunk). */
@@ -61,59 +69,93 @@ final class LargeFileOutput extends OutputStream {
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
         while (len > 0) {
-            int n = Math.min(len, buffer.remaining());
-            buffer.put(b, off, n);
+            int n = Math.min(len, filling.remaining());
+            filling.put(b, off, n);
             off += n;
             len -= n;
             size += n;
-            if (!buffer.hasRemaining()) {
+            if (!filling.hasRemaining()) {
                 if (channel == null) {
                     open();
+                    writing = buffer();
                 }
-                drain(buffer.flip());
-                buffer.clear().limit(CHUNK);
+                ByteBuffer full = filling;
+                awaitWritten();
+                filling = writing.clear().limit(CHUNK);
+                writing = full.flip();
+                written = channel.write(writing, writtenAt);
             }
         }
     }
 
     @Override
     public void close() throws IOException {
-        if (buffer == null) {
+        if (closed) {
             return;
         }
+        closed = true;
         try {
+            awaitWritten();
+            int tail = filling.position();
             if (channel == null) {
                 // the whole file fits in one chunk: the ordinary way
-                channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
-            }
-            int tail = buffer.position();
-            if (tail > 0 && direct) {
-                // a direct write covers whole blocks: the last one padded with zeros, then cut back to the size
-                int padded = (tail + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT;
-                buffer.limit(padded);
-                while (buffer.hasRemaining()) {
-                    buffer.put((byte) 0);
+                try (FileChannel small = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE)) {
+                    filling.flip();
+                    while (filling.hasRemaining()) {
+                        small.write(filling);
+                    }
                 }
-                drain(buffer.flip());
-                channel.truncate(size);
             } else if (tail > 0) {
-                drain(buffer.flip());
+                // a direct write covers whole blocks: the last one padded with zeros, then cut back to the size
+                int end = direct ? (tail + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT : tail;
+                filling.limit(end);
+                while (filling.hasRemaining()) {
+                    filling.put((byte) 0);
+                }
+                writing = filling.flip();
+                filling = null;
+                written = channel.write(writing, writtenAt);
+                awaitWritten();
+                channel.truncate(size);
             }
         } finally {
-            ByteBuffer spent = buffer;
-            buffer = null;
-            SPARE.offer(spent);
+            release(filling);
+            release(writing);
             if (channel != null) {
                 channel.close();
             }
         }
     }
 
+    /** Waits for the chunk being written; a short write (rare, the disk filling up say) is finished here. */
+    private void awaitWritten() throws IOException {
+        if (written == null) {
+            return;
+        }
+        try {
+            while (true) {
+                writtenAt += written.get();
+                if (!writing.hasRemaining()) {
+                    written = null;
+                    return;
+                }
+                written = channel.write(writing, writtenAt);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new InterruptedIOException("interrupted while writing " + target);
+        } catch (ExecutionException e) {
+            written = null;
+            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+        }
+    }
+
     private void open() throws IOException {
         if (!directRefused && alignedBlocks()) {
             try {
-                channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
-                        ExtendedOpenOption.DIRECT);
+                channel = AsynchronousFileChannel.open(target, StandardOpenOption.CREATE_NEW,
+                        StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
                 direct = true;
                 return;
             } catch (FileAlreadyExistsException e) {
@@ -125,7 +167,7 @@ final class LargeFileOutput extends OutputStream {
                 Files.deleteIfExists(target);
             }
         }
-        channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        channel = AsynchronousFileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     /** Whether the file system's blocks divide {@link #ALIGNMENT} (not so for NFS's, say, of a megabyte). */
@@ -134,9 +176,16 @@ final class LargeFileOutput extends OutputStream {
         return block > 0 && ALIGNMENT % block == 0;
     }
 
-    private void drain(ByteBuffer bytes) throws IOException {
-        while (bytes.hasRemaining()) {
-            channel.write(bytes);
+    private static ByteBuffer buffer() {
+        ByteBuffer spare = SPARE.poll();
+        ByteBuffer b = spare != null ? spare : ByteBuffer.allocateDirect(CHUNK + ALIGNMENT).alignedSlice(ALIGNMENT);
+        return b.clear().limit(CHUNK);
+    }
+
+    /** A buffer back to the spares, unless a write may still read it (the file failed while writing it). */
+    private void release(ByteBuffer b) {
+        if (b != null && (b != writing || written == null)) {
+            SPARE.offer(b);
         }
     }
 }
