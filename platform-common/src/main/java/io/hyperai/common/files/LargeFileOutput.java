@@ -4,15 +4,17 @@ import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.nio.ByteBuffer;
-import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
@@ -20,14 +22,15 @@ import org.jboss.logging.Logger;
 import com.sun.nio.file.ExtendedOpenOption;
 
 /**
- * A new file written around the page cache (O_DIRECT) once it fills {@link #CHUNK}: an upload is forced to disk
- * before it commits anyway, and writing gigabytes through the cache costs the kernel a fresh page for every 4 KiB
- * first (on this project's virtual machines a 1 GiB write and fsync took 2.6 s, 2 s of it in the kernel; written
- * directly 0.6-0.9 s, 0.2 s in the kernel) and pushes out what other users read. A direct write waits for the device:
- * chunks are written in the background, one while the next fills, so the writer does not wait for the disk and the
- * disk does not wait for the writer. A smaller file, the common case of a version of many files, is written the
- * ordinary way, where {@link DiskSync} forces many at once. Where the file system refuses O_DIRECT (or its blocks do
- * not divide {@link #ALIGNMENT}) large files are written the same way through the cache. One writer per file.
+ * A new file, hashed as it is written, and written around the page cache (O_DIRECT) once it fills {@link #CHUNK}: an
+ * upload is forced to disk before it commits anyway, and writing gigabytes through the cache costs the kernel a
+ * fresh page for every 4 KiB first (on this project's virtual machines a 1 GiB write and fsync took 2.6 s, 2 s of it
+ * in the kernel; written directly 0.6-0.9 s, 0.2 s in the kernel) and pushes out what other users read. Each full
+ * chunk is hashed and written on a thread of its own while the next one fills: a direct write waits for the device,
+ * and SHA-256 costs as much as all the rest of an upload's work, so the writer thread only parses and copies.
+ * A smaller file, the common case of a version of many files, is hashed and written the ordinary way at its close,
+ * where {@link DiskSync} forces many at once. Where the file system refuses O_DIRECT (or its blocks do not divide
+ * {@link #ALIGNMENT}) large files go through the cache the same way. One writer per file.
  */
 final class LargeFileOutput extends OutputStream {
 
@@ -36,23 +39,30 @@ final class LargeFileOutput extends OutputStream {
     private static final int ALIGNMENT = 4096;
     /** Buffers kept for the next files (direct memory is freed only by the garbage collector). */
     private static final BlockingQueue<ByteBuffer> SPARE = new ArrayBlockingQueue<>(8);
+    /** At most one chunk per file in flight: as many threads as files being written at once. */
+    private static final ExecutorService CHUNKS = Executors.newCachedThreadPool(r -> {
+        Thread t = new Thread(r, "large-file-chunk");
+        t.setDaemon(true);
+        return t;
+    });
     private static final Logger LOG = Logger.getLogger(LargeFileOutput.class);
     private static volatile boolean directRefused;
 
     private final Path target;
-    /** The chunk being filled, and the one being written (null until the file outgrows one chunk). */
+    private final MessageDigest digest;
+    /** The chunk being filled, and the one being hashed and written (null until the file outgrows one chunk). */
     private ByteBuffer filling;
     private ByteBuffer writing;
-    private Future<Integer> written;
-    private long writtenAt;
-    private AsynchronousFileChannel channel;
+    private Future<?> written;
+    private FileChannel channel;
     private boolean direct;
     private long size;
     private boolean closed;
 
-    /** A file that must not exist yet. */
-    LargeFileOutput(Path target) {
+    /** A file that must not exist yet; its bytes go through {@code digest} too, in order. */
+    LargeFileOutput(Path target, MessageDigest digest) {
         this.target = target;
+        this.digest = digest;
         this.filling = buffer();
     }
 
@@ -83,11 +93,16 @@ final class LargeFileOutput extends OutputStream {
                 awaitWritten();
                 filling = writing.clear().limit(CHUNK);
                 writing = full.flip();
-                written = channel.write(writing, writtenAt);
+                ByteBuffer chunk = writing;
+                written = CHUNKS.submit(() -> {
+                    hashAndWrite(chunk, chunk.limit());
+                    return null;
+                });
             }
         }
     }
 
+    /** Once closed, the digest holds every byte written. */
     @Override
     public void close() throws IOException {
         if (closed) {
@@ -99,13 +114,8 @@ final class LargeFileOutput extends OutputStream {
             int tail = filling.position();
             if (channel == null) {
                 // the whole file fits in one chunk: the ordinary way
-                try (FileChannel small = FileChannel.open(target, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE)) {
-                    filling.flip();
-                    while (filling.hasRemaining()) {
-                        small.write(filling);
-                    }
-                }
+                channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+                hashAndWrite(filling.flip(), tail);
             } else if (tail > 0) {
                 // a direct write covers whole blocks: the last one padded with zeros, then cut back to the size
                 int end = direct ? (tail + ALIGNMENT - 1) / ALIGNMENT * ALIGNMENT : tail;
@@ -113,10 +123,7 @@ final class LargeFileOutput extends OutputStream {
                 while (filling.hasRemaining()) {
                     filling.put((byte) 0);
                 }
-                writing = filling.flip();
-                filling = null;
-                written = channel.write(writing, writtenAt);
-                awaitWritten();
+                hashAndWrite(filling.flip(), tail);
                 channel.truncate(size);
             }
         } finally {
@@ -128,20 +135,22 @@ final class LargeFileOutput extends OutputStream {
         }
     }
 
-    /** Waits for the chunk being written; a short write (rare, the disk filling up say) is finished here. */
+    /** The first {@code bytes} of {@code chunk} into the digest, then the whole chunk to the file. */
+    private void hashAndWrite(ByteBuffer chunk, int bytes) throws IOException {
+        digest.update(chunk.duplicate().limit(bytes));
+        while (chunk.hasRemaining()) {
+            channel.write(chunk);
+        }
+    }
+
+    /** Waits for the chunk being hashed and written. */
     private void awaitWritten() throws IOException {
         if (written == null) {
             return;
         }
         try {
-            while (true) {
-                writtenAt += written.get();
-                if (!writing.hasRemaining()) {
-                    written = null;
-                    return;
-                }
-                written = channel.write(writing, writtenAt);
-            }
+            written.get();
+            written = null;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + target);
@@ -154,8 +163,8 @@ final class LargeFileOutput extends OutputStream {
     private void open() throws IOException {
         if (!directRefused && alignedBlocks()) {
             try {
-                channel = AsynchronousFileChannel.open(target, StandardOpenOption.CREATE_NEW,
-                        StandardOpenOption.WRITE, ExtendedOpenOption.DIRECT);
+                channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE,
+                        ExtendedOpenOption.DIRECT);
                 direct = true;
                 return;
             } catch (FileAlreadyExistsException e) {
@@ -167,7 +176,7 @@ final class LargeFileOutput extends OutputStream {
                 Files.deleteIfExists(target);
             }
         }
-        channel = AsynchronousFileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
+        channel = FileChannel.open(target, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE);
     }
 
     /** Whether the file system's blocks divide {@link #ALIGNMENT} (not so for NFS's, say, of a megabyte). */
@@ -182,7 +191,7 @@ final class LargeFileOutput extends OutputStream {
         return b.clear().limit(CHUNK);
     }
 
-    /** A buffer back to the spares, unless a write may still read it (the file failed while writing it). */
+    /** A buffer back to the spares, unless a chunk task may still read it (interrupted while waiting for it). */
     private void release(ByteBuffer b) {
         if (b != null && (b != writing || written == null)) {
             SPARE.offer(b);

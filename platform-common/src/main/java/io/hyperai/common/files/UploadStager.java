@@ -443,21 +443,21 @@ public class UploadStager {
         }
 
         /**
-         * Copies an entry's bytes, hashing and counting as they pass (a full buffer at a time, however little each
-         * read brings), a large file around the page cache ({@link LargeFileOutput}); staging forces them to disk
-         * once every file is written.
+         * Copies an entry's bytes, counting them as they pass (a full buffer at a time, however little each read
+         * brings) into a {@link LargeFileOutput}, which hashes and writes them; staging forces them to disk once every
+         * file is written.
          */
         void write(String path, InputStream in) throws IOException {
             Path target = target(path);
             MessageDigest digest = sha256();
             byte[] buffer = new byte[BUFFER];
             long size = 0;
-            try (OutputStream out = new LargeFileOutput(target)) {
+            // hashed by the output, beside its writes
+            try (OutputStream out = new LargeFileOutput(target, digest)) {
                 int n;
                 while ((n = in.readNBytes(buffer, 0, buffer.length)) > 0) {
                     size += n;
                     count(path, n);
-                    digest.update(buffer, 0, n);
                     out.write(buffer, 0, n);
                 }
             }

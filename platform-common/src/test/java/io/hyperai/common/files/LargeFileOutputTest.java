@@ -7,12 +7,16 @@ import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.MessageDigest;
 import java.util.Random;
 
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-/** Every size comes back byte for byte, whichever way it was written; a file that fills a chunk goes direct. */
+/**
+ * Every size comes back byte for byte and hashed in order, whichever way it was written; a file that fills a chunk goes
+ * direct.
+ */
 class LargeFileOutputTest {
 
     @TempDir
@@ -26,7 +30,8 @@ class LargeFileOutputTest {
             byte[] content = new byte[size];
             random.nextBytes(content);
             Path file = dir.resolve("f" + size);
-            LargeFileOutput out = new LargeFileOutput(file);
+            MessageDigest digest = UploadStager.sha256();
+            LargeFileOutput out = new LargeFileOutput(file, digest);
             try (out) {
                 for (int off = 0; off < size; ) {
                     int n = Math.min(size - off, 1 + random.nextInt(200_000));
@@ -39,6 +44,7 @@ class LargeFileOutputTest {
                 }
             }
             assertThat(Files.readAllBytes(file)).as("size %d", size).isEqualTo(content);
+            assertThat(digest.digest()).as("size %d", size).isEqualTo(UploadStager.sha256().digest(content));
             // this machine's file systems take O_DIRECT: only what filled a chunk was written around the cache
             assertThat(out.direct()).as("size %d", size).isEqualTo(size >= chunk);
         }
@@ -47,7 +53,7 @@ class LargeFileOutputTest {
     @Test
     void aFileThatExistsIsNotOverwritten() throws IOException {
         Path file = Files.writeString(dir.resolve("there"), "kept");
-        LargeFileOutput out = new LargeFileOutput(file);
+        LargeFileOutput out = new LargeFileOutput(file, UploadStager.sha256());
         assertThatThrownBy(() -> {
             try (out) {
                 out.write(new byte[LargeFileOutput.CHUNK + 1]);
@@ -55,7 +61,7 @@ class LargeFileOutputTest {
         }).isInstanceOf(FileAlreadyExistsException.class);
         assertThat(Files.readString(file)).isEqualTo("kept");
         assertThatThrownBy(() -> {
-            try (LargeFileOutput small = new LargeFileOutput(file)) {
+            try (LargeFileOutput small = new LargeFileOutput(file, UploadStager.sha256())) {
                 small.write(1);
             }
         }).isInstanceOf(FileAlreadyExistsException.class);
