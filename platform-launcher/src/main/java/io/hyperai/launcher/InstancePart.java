@@ -13,13 +13,11 @@ import io.hyperai.infra.PostgresServer;
 final class InstancePart extends ProcessPart {
 
     static final Duration STOP_GRACE = Duration.ofSeconds(20);
-    private static final String JAVA_OPTS =
-            System.getenv().getOrDefault(ServiceEnv.JAVA_OPTS_ENV, ServiceEnv.DEFAULT_JAVA_OPTS);
-
     final Instance instance;
     private final PostgresPart postgres;
     private final KubernetesPart kubernetes;
     private final Supervisor supervisor;
+    private final String javaOpts;
     private final ClassDataArchive archive;
     /** What the running JVM does about its class data archive; set on start, read by the stop thread. */
     private volatile ClassDataArchive.Use archiveUse = ClassDataArchive.Use.NONE;
@@ -31,7 +29,8 @@ final class InstancePart extends ProcessPart {
         this.postgres = postgres;
         this.kubernetes = kubernetes;
         this.supervisor = supervisor;
-        this.archive = ClassDataArchive.of(ctx.data, JAVA_OPTS, System.getenv());
+        this.javaOpts = ServiceEnv.javaOpts(instance.service(), System.getenv());
+        this.archive = ClassDataArchive.of(ctx.data, javaOpts, System.getenv());
     }
 
     @Override
@@ -59,7 +58,7 @@ final class InstancePart extends ProcessPart {
         Path javaHome = Path.of(System.getProperty("java.home"));
         Path jar = ServiceEnv.jar(ctx.home, component);
         archiveUse = archive.use(instance, jar);
-        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, JAVA_OPTS, archiveUse.options(), jar),
+        ChildProcess p = launch(instance.name(), ServiceEnv.command(javaHome, javaOpts, archiveUse.options(), jar),
                 env(), ctx.data);
         ctx.state.state(stateKey(), "starting");
         supervisor.watch(instance, p);

@@ -115,6 +115,23 @@ class ServiceEnvTest {
     }
 
     @Test
+    void onlyTheWarehouseKeepsC2AndTheEnvironmentChoosesForAll() {
+        for (Component service : Component.values()) {
+            if (!service.isService()) {
+                continue;
+            }
+            String opts = ServiceEnv.javaOpts(service, Map.of());
+            assertThat(opts).contains("-XX:+UseSerialGC", "-Xmx512m");
+            if (service == Component.WAREHOUSE) {
+                assertThat(opts).doesNotContain("TieredStopAtLevel");
+            } else {
+                assertThat(opts).contains("-XX:TieredStopAtLevel=1");
+            }
+            assertThat(ServiceEnv.javaOpts(service, Map.of("HYPERAI_SERVICE_JAVA_OPTS", "-Xmx1g"))).isEqualTo("-Xmx1g");
+        }
+    }
+
+    @Test
     void withoutBubblewrapUpSaysExecutionsCannotRunCodeAndHowToInstallIt() {
         assertThat(ServiceEnv.sandboxWarning("local", false)).hasValueSatisfying(line -> assertThat(line)
                 .contains("Executions cannot run code on this machine").contains("sudo apt-get install bubblewrap")
