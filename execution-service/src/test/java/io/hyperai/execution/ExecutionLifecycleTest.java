@@ -468,6 +468,74 @@ class ExecutionLifecycleTest {
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
     }
 
+    /**
+     * Reads of the cluster's log closed their stream after its end, which reset a connection already back in the
+     * pool and broke whatever other call it carried ("Connection was closed"): no read may break another.
+     */
+    @Test
+    void concurrentReadsOfAnOutputDoNotBreakEachOther() throws Exception {
+        String id = runningScriptThatPrinted("epoch 1 loss 0.9\n");
+        java.util.concurrent.ExecutorService readers = java.util.concurrent.Executors.newFixedThreadPool(2);
+        try {
+            java.util.concurrent.Callable<Void> reads = () -> {
+                for (int i = 0; i < 300; i++) {
+                    assertThat(runtime.logs(id, 0, 64 * 1024)).asString().isEqualTo("epoch 1 loss 0.9\n");
+                }
+                return null;
+            };
+            for (java.util.concurrent.Future<Void> done : readers.invokeAll(List.of(reads, reads))) {
+                done.get();
+            }
+        } finally {
+            readers.shutdownNow();
+        }
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+    }
+
+    @Test
+    void aFollowGoesOnFromWhereItWasWhenTheClusterFailsReads() {
+        String id = runningScriptThatPrinted("epoch 1\n");
+        String pod = PodFactory.podName(id);
+        java.util.concurrent.CompletableFuture<String> followed = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> given().auth().oauth2(Tokens.alice()).accept("text/event-stream")
+                        .get("/api/v1/executions/" + id + "/logs?follow=true").then().statusCode(200).extract().asString());
+        ExecutionTestResource.kubernetes.failLogReads(ExecutionTestResource.NAMESPACE, pod, true);
+        try {
+            ExecutionTestResource.kubelet.appendLog(pod, "epoch 2\n");
+            // fabric8 tries a read 11 times, one poll after the other: the 12th failed read is the next poll's
+            // (a stream the failed poll broke is done instead, and the join below says how)
+            await().atMost(WAIT).until(() -> followed.isDone()
+                    || ExecutionTestResource.kubernetes.failedLogReads(ExecutionTestResource.NAMESPACE, pod) >= 12);
+        } finally {
+            ExecutionTestResource.kubernetes.failLogReads(ExecutionTestResource.NAMESPACE, pod, false);
+        }
+        ExecutionTestResource.kubelet.appendLog(pod, "epoch 3\n");
+        ExecutionTestResource.kubelet.finish(pod, 0);
+        String stream = followed.orTimeout(60, java.util.concurrent.TimeUnit.SECONDS).join();
+        // every line once, in order: the stream ended as a stream does, not cut off
+        assertThat(stream.replaceAll("(?m)^data:", "").replace("\n", "")).isEqualTo("epoch 1epoch 2epoch 3");
+        awaitState(id, "SUCCEEDED");
+    }
+
+    /** Once bytes are sent the status is too: a read that fails after them breaks the response off, never short. */
+    @Test
+    void aPlainReadTheClusterFailsMidWayIsBrokenOffNotCutShort() {
+        String id = runningScriptThatPrinted("x".repeat(100 * 1024) + "\n");
+        String pod = PodFactory.podName(id);
+        ExecutionTestResource.kubernetes.failLogReadsPast(ExecutionTestResource.NAMESPACE, pod,
+                io.hyperai.execution.service.LogService.CHUNK);
+        try {
+            assertThat(org.assertj.core.api.Assertions.catchThrowable(() -> given().auth().oauth2(Tokens.alice())
+                    .accept("text/plain").get("/api/v1/executions/" + id + "/logs").then().statusCode(200)
+                    .extract().asByteArray())).isNotNull();
+        } finally {
+            ExecutionTestResource.kubernetes.failLogReadsPast(ExecutionTestResource.NAMESPACE, pod, -1);
+        }
+        assertThat(given().auth().oauth2(Tokens.alice()).accept("text/plain").get("/api/v1/executions/" + id + "/logs")
+                .then().statusCode(200).extract().asByteArray()).hasSize(100 * 1024 + 1);
+        given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
+    }
+
     @Test
     void aLongOutputKeepsItsTailOnceThePodIsGoneAndMarksWhatWasNotKept() {
         String gearId = gear("alice", false);

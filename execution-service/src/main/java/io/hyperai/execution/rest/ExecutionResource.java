@@ -44,6 +44,7 @@ import io.smallrye.mutiny.Uni;
 import org.jboss.resteasy.reactive.RestStreamElementType;
 import java.time.Duration;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
@@ -59,6 +60,9 @@ public class ExecutionResource {
     private static final String EXECUTION_ID = "The execution's id";
     private static final String OFFSET = "The byte of the output to start from (0, the default, is the beginning)";
     private static final String LOGS = "Read an execution's output";
+    /** Failed polls in a row after which a follow ends (cleanly) rather than wait for the cluster on and on. */
+    static final int FOLLOW_FAILURES = 10;
+    private static final org.jboss.logging.Logger LOG = org.jboss.logging.Logger.getLogger(ExecutionResource.class);
     private static final String LOGS_DETAIL = "As `text/plain`: the output so far, from byte `offset`. With"
             + " `Accept: text/event-stream`: the output as server-sent events until the execution has ended."
             + " An ended execution keeps only its output's tail; a line marks where earlier bytes were dropped.";
@@ -191,7 +195,10 @@ public class ExecutionResource {
      * With {@code Accept: text/event-stream} (and {@code ?follow=true} for readability): the output as
      * server-sent events, one per new chunk, until the execution has ended and its last output was
      * sent. Ownership is checked before anything is sent, so another user's id is a 404 problem. Bytes that are not
-     * UTF-8 arrive as U+FFFD; a character split between two reads is sent whole with the second.
+     * UTF-8 arrive as U+FFFD; a character split between two reads is sent whole with the second. A read the cluster
+     * fails is tried again at the next poll from the same byte, so nothing is sent twice; after
+     * {@value #FOLLOW_FAILURES} failed polls in a row the stream ends cleanly, and reopening it (from {@code offset})
+     * goes on where it stopped.
      */
     @GET
     @Path("executions/{id}/logs")
@@ -207,6 +214,7 @@ public class ExecutionResource {
     private Multi<String> followed(String owner, String id, long offset) {
         AtomicLong sent = new AtomicLong(offset);
         AtomicBoolean ended = new AtomicBoolean();
+        AtomicInteger failures = new AtomicInteger();
         return Multi.createFrom().ticks().every(Duration.ofSeconds(1)).onOverflow().drop()
                 .onItem().transformToUniAndConcatenate(tick -> executions.find(owner, id).chain(e -> {
                     // the state is read before the output, so the output read after an end is the whole of it
@@ -216,7 +224,16 @@ public class ExecutionResource {
                                 : Utf8.completeLength(c.bytes());
                         sent.set(c.offset() + complete);
                         ended.set(terminal && c.bytes().length < LogService.CHUNK);
+                        failures.set(0);
                         return new String(c.bytes(), 0, complete, StandardCharsets.UTF_8);
+                    }).onFailure().recoverWithItem(failure -> {
+                        // an error now would cut the event stream mid-chunk: the next poll reads from the same byte
+                        if (failures.incrementAndGet() >= FOLLOW_FAILURES) {
+                            LOG.warnf("execution %s: its output could not be read %d times in a row; the follow ends"
+                                    + " at byte %d", e.id, FOLLOW_FAILURES, sent.get());
+                            ended.set(true);
+                        }
+                        return "";
                     });
                 }))
                 .select().first(chunk -> !ended.get() || !chunk.isEmpty())

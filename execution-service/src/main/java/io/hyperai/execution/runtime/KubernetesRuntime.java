@@ -291,7 +291,9 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
         int limit = (int) Math.min(Integer.MAX_VALUE, offset + max);
         return readLog(executionId, limit, in -> {
             in.skipNBytes(offset);
-            return in.readNBytes(max);
+            byte[] bytes = in.readNBytes(max);
+            in.read(); // the end, which the limit puts here: seen, so the stream ends without a reset (EndSeen)
+            return bytes;
         }, new byte[0]);
     }
 
@@ -325,8 +327,8 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
     private <T> T readLog(String executionId, Integer limitBytes, LogReader<T> reader, T none) {
         var pod = client.pods().inNamespace(config.namespace()).withName(PodFactory.podName(executionId))
                 .inContainer("main");
-        try (java.io.InputStream in = limitBytes == null ? pod.getLogInputStream()
-                : pod.limitBytes(limitBytes).getLogInputStream()) {
+        try (java.io.InputStream in = EndSeen.of(limitBytes == null ? pod.getLogInputStream()
+                : pod.limitBytes(limitBytes).getLogInputStream())) {
             return in == null ? none : reader.read(in);
         } catch (java.io.EOFException e) {
             return none;
@@ -337,6 +339,46 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
                 return none;
             }
             throw e;
+        }
+    }
+
+    /**
+     * A log stream closed only while its response is still arriving. Closing fabric8's stream resets its request
+     * even after the response has ended, and Vert.x (4.5) then closes the connection, which by then is back in the
+     * pool and may carry another call of this client: that call failed with "Connection was closed".
+     */
+    private static final class EndSeen extends java.io.InputStream {
+
+        private final java.io.InputStream in;
+        private boolean ended;
+
+        private EndSeen(java.io.InputStream in) {
+            this.in = in;
+        }
+
+        static EndSeen of(java.io.InputStream in) {
+            return in == null ? null : new EndSeen(in);
+        }
+
+        @Override
+        public int read() throws java.io.IOException {
+            int b = in.read();
+            ended |= b < 0;
+            return b;
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws java.io.IOException {
+            int n = in.read(b, off, len);
+            ended |= n < 0;
+            return n;
+        }
+
+        @Override
+        public void close() throws java.io.IOException {
+            if (!ended) {
+                in.close();
+            }
         }
     }
 

@@ -183,7 +183,8 @@ final class ApiDispatcher extends Dispatcher {
             return status(HttpURLConnection.HTTP_BAD_REQUEST, "BadRequest",
                     "container \"" + container + "\" in pod \"" + name + "\" is waiting to start: ContainerCreating");
         }
-        if (logs.failing(namespace, name)) {
+        String limit = query.get("limitBytes");
+        if (logs.failing(namespace, name, limit == null ? Long.MAX_VALUE : Long.parseLong(limit))) {
             return status(HttpURLConnection.HTTP_INTERNAL_ERROR, "InternalError", "the kubelet did not answer");
         }
         String text = logs.read(namespace, name);
@@ -191,7 +192,6 @@ final class ApiDispatcher extends Dispatcher {
         if (tail != null) {
             text = tailLines(text, Integer.parseInt(tail));
         }
-        String limit = query.get("limitBytes");
         if (limit != null) {
             byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
             int n = Integer.parseInt(limit);
@@ -289,7 +289,9 @@ final class ApiDispatcher extends Dispatcher {
     /** Log text per pod, kept on the server side. */
     static final class PodLogs {
         private final Map<String, StringBuilder> byPod = new ConcurrentHashMap<>();
-        private final java.util.Set<String> failing = ConcurrentHashMap.newKeySet();
+        /** Per pod, the byte from which reads fail. */
+        private final Map<String, Long> failingFrom = new ConcurrentHashMap<>();
+        private final Map<String, java.util.concurrent.atomic.AtomicInteger> failed = new ConcurrentHashMap<>();
 
         private static String key(String namespace, String name) {
             return namespace + "/" + name;
@@ -312,16 +314,29 @@ final class ApiDispatcher extends Dispatcher {
             }
         }
 
-        void failing(String namespace, String name, boolean fail) {
-            if (fail) {
-                failing.add(key(namespace, name));
+        /** Reads that reach past byte {@code from} of the pod's log fail; a negative {@code from}: none. */
+        void failingFrom(String namespace, String name, long from) {
+            if (from >= 0) {
+                failingFrom.put(key(namespace, name), from);
             } else {
-                failing.remove(key(namespace, name));
+                failingFrom.remove(key(namespace, name));
             }
         }
 
-        boolean failing(String namespace, String name) {
-            return failing.contains(key(namespace, name));
+        /** Whether a read of up to {@code limitBytes} fails (and is counted). */
+        boolean failing(String namespace, String name, long limitBytes) {
+            Long from = failingFrom.get(key(namespace, name));
+            if (from == null || limitBytes <= from) {
+                return false;
+            }
+            failed.computeIfAbsent(key(namespace, name), k -> new java.util.concurrent.atomic.AtomicInteger())
+                    .incrementAndGet();
+            return true;
+        }
+
+        int failed(String namespace, String name) {
+            java.util.concurrent.atomic.AtomicInteger n = failed.get(key(namespace, name));
+            return n == null ? 0 : n.get();
         }
 
         void remove(String namespace, String name) {

@@ -169,7 +169,21 @@ public final class KubernetesApiServer implements AutoCloseable {
      * off again.
      */
     public void failLogReads(String namespace, String podName, boolean failing) {
-        dispatcher.logs().failing(namespace, podName, failing);
+        dispatcher.logs().failingFrom(namespace, podName, failing ? 0 : -1);
+    }
+
+    /**
+     * Whether {@code pods/log} of the pod fails with 500 for a read that reaches past byte {@code from} (asks for more
+     * bytes, or for all of them), as a log connection broken after that byte; off again with a negative {@code from}.
+     * Reads within the first {@code from} bytes are served.
+     */
+    public void failLogReadsPast(String namespace, String podName, long from) {
+        dispatcher.logs().failingFrom(namespace, podName, from);
+    }
+
+    /** How many reads of the pod's log {@link #failLogReads} and {@link #failLogReadsPast} have failed so far. */
+    public int failedLogReads(String namespace, String podName) {
+        return dispatcher.logs().failed(namespace, podName);
     }
 
     /** fabric8's server, e.g. to record expectations that take precedence over the CRUD store. */

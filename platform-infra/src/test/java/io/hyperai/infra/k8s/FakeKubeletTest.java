@@ -288,6 +288,31 @@ class FakeKubeletTest {
     }
 
     @Test
+    void logReadsPastAByteFailAsABrokenLogConnectionWould() {
+        PodRecorder r = create(script("cut", Map.of()));
+        awaitPhase(r, "Running");
+        kubelet.appendLog("cut", "epoch 1\nepoch 2\n");
+
+        server.failLogReadsPast(ns, "cut", 8);
+        // without fabric8's retries of a 500 (10 by default, 19 s)
+        try (KubernetesClient once = new io.fabric8.kubernetes.client.KubernetesClientBuilder().withConfig(
+                new io.fabric8.kubernetes.client.ConfigBuilder(server.clientConfig(ns)).withRequestRetryBackoffLimit(0)
+                        .build()).build()) {
+            assertThat(once.pods().withName("cut").limitBytes(8).getLog()).isEqualTo("epoch 1\n");
+            for (var read : List.<Runnable>of(() -> once.pods().withName("cut").limitBytes(9).getLog(),
+                    () -> once.pods().withName("cut").getLog())) {
+                assertThatThrownBy(read::run).isInstanceOf(KubernetesClientException.class)
+                        .satisfies(e -> assertThat(((KubernetesClientException) e).getCode()).isEqualTo(500));
+            }
+            assertThat(server.failedLogReads(ns, "cut")).isEqualTo(2);
+
+            server.failLogReadsPast(ns, "cut", -1);
+            assertThat(once.pods().withName("cut").getLog()).isEqualTo("epoch 1\nepoch 2\n");
+            assertThat(server.failedLogReads(ns, "cut")).isEqualTo(2);
+        }
+    }
+
+    @Test
     void logsAreServedThroughPodsLog() {
         PodRecorder r = create(script("chatty", Map.of()));
         awaitPhase(r, "Running");
