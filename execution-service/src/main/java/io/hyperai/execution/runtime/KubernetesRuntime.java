@@ -10,6 +10,7 @@ import java.util.function.Consumer;
 import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
+import jakarta.enterprise.inject.Instance;
 import jakarta.enterprise.inject.Typed;
 
 import org.jboss.logging.Logger;
@@ -52,10 +53,19 @@ public class KubernetesRuntime implements ExecutionRuntime, HomeSaves {
         this.homes = new HomeSave(config);
     }
 
-    void startInformer(@Observes StartupEvent event) {
-        if (!"kubernetes".equals(config.runtime())) {
-            return;
+    /**
+     * Static, so that on the local runtime neither this bean nor its Kubernetes client (fabric8's configuration and
+     * HTTP client) is made at start only to find there is nothing to watch.
+     */
+    static void startInformer(@Observes StartupEvent event, ExecutionConfig config,
+            Instance<KubernetesRuntime> runtime) {
+        if ("kubernetes".equals(config.runtime())) {
+            runtime.get().watchPods();
         }
+    }
+
+    /** Not private: called through the bean's client proxy, which only delegates what it can override. */
+    void watchPods() {
         // Started without waiting for the first list, and retried until the API server answers: the service runs
         // meanwhile and is not ready (RuntimeReadiness), where waiting here failed its start when the API was away.
         informer = client.pods().inNamespace(config.namespace())
