@@ -6,6 +6,9 @@ import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -15,6 +18,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.function.Supplier;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.junit.jupiter.api.AfterAll;
@@ -123,13 +128,28 @@ class HighAvailabilityIT {
         loader.join(60_000);
         System.out.printf("rolling restart: %d requests under load (%d executions, %d stops, %d uploads); failed: %s%n",
                 load.requests, load.started.size(), load.stopped.size(), load.uploaded, load.failures);
-        assertThat(load.failures).as("requests that failed during the rolling restart").isEmpty();
+        assertThat(load.failures).as(() -> "requests that failed during the rolling restart; the services said: "
+                + dependencyTrouble()).isEmpty();
         assertThat(load.started).as("executions started under load").hasSizeGreaterThan(5);
 
         assertEndedChargedAndPublishedOnce(token, load.started, load.stopped);
         // storage counts exactly what was uploaded, once each
         await().atMost(WAIT).untilAsserted(() -> assertThat(api.used(token)).isEqualTo(load.uploadedBytes));
         assertThat(api.versionBytes(token, dataset)).isEqualTo(load.uploadedBytes);
+    }
+
+    /** What the instances logged of calls to each other that failed or were made once more (read on a failure). */
+    private static String dependencyTrouble() {
+        return Stream.of(SharedServices.NAMES).flatMap(name -> services.instances(name).stream())
+                .flatMap(p -> {
+                    try (var lines = Files.lines(p.log())) {
+                        return lines.filter(l -> l.contains("unavailable to this request") || l.contains("one more try")
+                                || l.contains("call failed")).map(l -> p.log().getFileName() + ": " + l).toList()
+                                .stream();
+                    } catch (IOException | UncheckedIOException e) {
+                        return Stream.of(p.log() + ": " + e);
+                    }
+                }).collect(Collectors.joining("\n", "\n", ""));
     }
 
     /**

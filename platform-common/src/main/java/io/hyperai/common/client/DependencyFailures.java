@@ -47,7 +47,7 @@ public final class DependencyFailures {
     /**
      * Worth the one retry the dependencies' policy allows: the connection was lost, the call timed out (an instance
      * that has just started may be too cold to answer in time; the retry most often reaches another, or a warmer
-     * one) or the dependency answered 503 (an instance past its shutdown delay refuses new requests so). Not an open
+     * one) or the dependency answered 503 (an instance that cannot serve just now). Not an open
      * circuit, nor any answer but 503. Safe because every internal operation may be repeated.
      */
     public static boolean isWorthOneMoreTry(Throwable failure) {

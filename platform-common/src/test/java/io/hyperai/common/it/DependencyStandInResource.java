@@ -1,5 +1,7 @@
 package io.hyperai.common.it;
 
+import java.io.IOException;
+import java.net.URI;
 import java.util.HashMap;
 import java.util.Map;
 
@@ -11,17 +13,25 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 public class DependencyStandInResource implements QuarkusTestResourceLifecycleManager {
 
     static StandInService dependencies;
+    /** billing-service's calls pass through it, so a test can close every connection at once */
+    static StoppingInstanceRelay billingRelay;
 
     @Override
     public synchronized Map<String, String> start() {
         if (dependencies == null) {
             dependencies = StandInService.start();
+            try {
+                billingRelay = new StoppingInstanceRelay(URI.create(dependencies.url()).getPort());
+            } catch (IOException e) {
+                throw new IllegalStateException(e);
+            }
         }
         Map<String, String> config = new HashMap<>();
         for (String dependency : new String[] { Dependencies.STORAGE, Dependencies.GEAR, Dependencies.WAREHOUSE,
                 Dependencies.EXECUTION, Dependencies.BILLING }) {
             config.put("quarkus.rest-client." + dependency + ".url", dependencies.url());
         }
+        config.put("quarkus.rest-client." + Dependencies.BILLING + ".url", billingRelay.url());
         return config;
     }
 
