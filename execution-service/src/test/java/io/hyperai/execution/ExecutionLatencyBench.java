@@ -4,6 +4,7 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
@@ -76,8 +77,10 @@ class ExecutionLatencyBench {
         List<Long> toRunning = new ArrayList<>();
         List<Long> gets = new ArrayList<>();
         List<String> ids = new ArrayList<>();
+        List<Instant> postedAt = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
             long posted = System.nanoTime();
+            postedAt.add(Instant.now());
             String id = given().auth().oauth2(token).contentType(ContentType.JSON).body("{\"mode\":\"jupyter\"}")
                     .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
             ids.add(id);
@@ -133,6 +136,16 @@ class ExecutionLatencyBench {
         System.out.printf("pod Running -> RUNNING seen: p50 %6.1f ms  p99 %6.1f ms (GET after GET, each p50 %.1f ms)%n",
                 p(toRunning, 50), p(toRunning, 99), p(gets, 50));
         System.out.printf("bare create, seen by watch: p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
+        // the tail, with each start's place in the run, to set beside the service's log
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < toPod.size(); i++) {
+            order.add(i);
+        }
+        order.sort((a, b) -> Long.compare(toPod.get(b), toPod.get(a)));
+        System.out.printf("slowest POST -> pod created: %s%n", order.subList(0, Math.min(5, order.size())).stream()
+                .map(i -> String.format(Locale.ROOT, "#%d at %s %s %.1f ms", warmup + i,
+                        postedAt.get(warmup + i), ids.get(warmup + i),
+                        toPod.get(i) / 1e6)).toList());
         // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
         for (int q : new int[] { 50, 99 }) {
             System.out.printf(Locale.ROOT, "BENCH|start: POST to pod created, p%d (%d runs)|%.1f|ms|%.1f|%.1f|bare"
