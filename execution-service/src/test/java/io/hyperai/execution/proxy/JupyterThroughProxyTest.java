@@ -22,12 +22,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import io.hyperai.execution.runtime.LocalProcessRuntime;
 import io.hyperai.execution.runtime.WorkspaceEndpoint;
 import io.vertx.core.json.JsonObject;
 import io.vertx.core.net.SocketAddress;
 
 /**
- * A real Jupyter notebook server on a Unix domain socket, started as the local runtime starts a workspace (without the
+ * A real Jupyter notebook server on a Unix domain socket, started with the local runtime's command (without the
  * sandbox), used through the proxy as a browser and a Jupyter client use it: the page, a new kernel, code run over the
  * kernel's WebSocket.
  */
@@ -50,14 +51,14 @@ class JupyterThroughProxyTest {
         assumeTrue(Files.isExecutable(JUPYTER), "jupyter-notebook is not installed (apt-get install jupyter-notebook)");
         Path socket = dir.resolve("jupyter.sock");
         Path home = Files.createDirectories(dir.resolve("home"));
-        List<String> command = new ArrayList<>(List.of(JUPYTER.toString(), "--sock", socket.toString(),
-                "--sock-mode", "0600", "--no-browser", "--NotebookApp.token=" + token,
-                "--NotebookApp.base_url=/executions/" + id + "/", "--notebook-dir", home.toString()));
+        List<String> command = new ArrayList<>(LocalProcessRuntime.jupyterServer(socket.toString(), token,
+                "/executions/" + id + "/", home.toString()));
         if ("root".equals(System.getProperty("user.name"))) {
             command.add("--allow-root"); // the sandbox runs it as uid 1000; here it runs as whoever runs the test
         }
         ProcessBuilder builder = new ProcessBuilder(command).directory(home.toFile()).redirectErrorStream(true)
                 .redirectOutput(dir.resolve("jupyter.log").toFile());
+        builder.environment().putAll(LocalProcessRuntime.JUPYTER_SERVER_ENV);
         builder.environment().put("HOME", home.toString());
         builder.environment().put("JUPYTER_RUNTIME_DIR", dir.resolve("runtime").toString());
         builder.environment().put("JUPYTER_CONFIG_DIR", dir.resolve("config").toString());
@@ -109,7 +110,10 @@ class JupyterThroughProxyTest {
                 proxy.ws(base + "api/kernels/" + kernel + "/channels?session_id=" + UUID.randomUUID()),
                 Map.of("Cookie", cookie, "Origin", proxy.origin()));
         String request = UUID.randomUUID().toString();
-        channels.send(executeRequest(request, "1+1").encode());
+        // the server's start-up settings are not the user's: its kernels have the documented environment only
+        channels.send(executeRequest(request, "import os\n1+1, [k for k in os.environ if k in "
+                + LocalProcessRuntime.JUPYTER_SERVER_ENV.keySet().stream().map(k -> "'" + k + "'").toList() + "]")
+                .encode());
         Instant deadline = Instant.now().plus(WAIT);
         JsonObject result = null;
         while (result == null && Instant.now().isBefore(deadline)) {
@@ -122,7 +126,7 @@ class JupyterThroughProxyTest {
         channels.close();
 
         assertThat(result).as("an execute_result for our request: %s", log()).isNotNull();
-        assertThat(result.getJsonObject("content").getJsonObject("data").getString("text/plain")).isEqualTo("2");
+        assertThat(result.getJsonObject("content").getJsonObject("data").getString("text/plain")).isEqualTo("(2, [])");
     }
 
     /** A Jupyter messaging protocol (5.3) {@code execute_request} on the shell channel, as JSON over the WebSocket. */
