@@ -137,15 +137,10 @@ class ExecutionLatencyBench {
                 p(toRunning, 50), p(toRunning, 99), p(gets, 50));
         System.out.printf("bare create, seen by watch: p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
         // the tail, with each start's place in the run, to set beside the service's log
-        List<Integer> order = new ArrayList<>();
-        for (int i = 0; i < toPod.size(); i++) {
-            order.add(i);
-        }
-        order.sort((a, b) -> Long.compare(toPod.get(b), toPod.get(a)));
-        System.out.printf("slowest POST -> pod created: %s%n", order.subList(0, Math.min(5, order.size())).stream()
-                .map(i -> String.format(Locale.ROOT, "#%d at %s %s %.1f ms", warmup + i,
-                        postedAt.get(warmup + i), ids.get(warmup + i),
-                        toPod.get(i) / 1e6)).toList());
+        System.out.printf("slowest POST -> pod created: %s%n", java.util.stream.IntStream.range(0, toPod.size())
+                .boxed().sorted((a, b) -> Long.compare(toPod.get(b), toPod.get(a))).limit(5)
+                .map(i -> String.format(Locale.ROOT, "#%d at %s %s %.1f ms", warmup + i, postedAt.get(warmup + i),
+                        ids.get(warmup + i), toPod.get(i) / 1e6)).toList());
         // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
         for (int q : new int[] { 50, 99 }) {
             System.out.printf(Locale.ROOT, "BENCH|start: POST to pod created, p%d (%d runs)|%.1f|ms|%.1f|%.1f|bare"

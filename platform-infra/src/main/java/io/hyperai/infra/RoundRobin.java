@@ -15,6 +15,7 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -38,6 +39,7 @@ public final class RoundRobin implements AutoCloseable {
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private final Set<Integer> unready = ConcurrentHashMap.newKeySet();
+    private final AtomicBoolean closeAllOnNextRequest = new AtomicBoolean();
     private volatile boolean closed;
 
     private RoundRobin(int port, List<Integer> backends, String readyPath) throws IOException {
@@ -83,6 +85,20 @@ public final class RoundRobin implements AutoCloseable {
 
     public List<Integer> backends() {
         return backends;
+    }
+
+    /** The connections passed through now. */
+    public int connections() {
+        return open.size() / 2; // each is a client's socket and its instance's
+    }
+
+    /**
+     * Plays an instance that stops with a request on its way (for tests of callers): the next bytes any client sends
+     * are not passed on, and every connection closes at that moment, that request unanswered, as a stopping server
+     * closes its kept-alive connections all at once. Connections made after it pass through again.
+     */
+    public void closeAllOnNextRequest() {
+        closeAllOnNextRequest.set(true);
     }
 
     private void acceptAll() {
@@ -147,6 +163,10 @@ public final class RoundRobin implements AutoCloseable {
             OutputStream out = to.getOutputStream();
             int n;
             while ((n = in.read(buffer)) >= 0) {
+                if (from == client && closeAllOnNextRequest.compareAndSet(true, false)) {
+                    List.copyOf(open).forEach(this::close);
+                    return;
+                }
                 out.write(buffer, 0, n);
                 out.flush();
             }

@@ -54,6 +54,38 @@ class RoundRobinTest {
     }
 
     @Test
+    void closingAllOnTheNextRequestDropsEveryConnectionWithThatRequestUnanswered() throws Exception {
+        Named a = named("a");
+        RoundRobin rr = RoundRobin.start(0, List.of(a.port()));
+        closing.add(rr);
+        try (Socket idle = new Socket(InetAddress.getLoopbackAddress(), rr.port());
+                Socket asking = new Socket(InetAddress.getLoopbackAddress(), rr.port())) {
+            idle.setSoTimeout(10_000);
+            asking.setSoTimeout(10_000);
+            org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(10))
+                    .until(() -> rr.connections() == 2);
+
+            rr.closeAllOnNextRequest();
+            asking.getOutputStream().write("lost\n".getBytes(StandardCharsets.UTF_8));
+            asking.getOutputStream().flush();
+            assertThat(endOf(asking)).as("the request's own connection, unanswered").isTrue();
+            assertThat(endOf(idle)).as("the other, idle connection").isTrue();
+        }
+        assertThat(ask(rr.port(), "after")).as("a new connection passes through again").isEqualTo("a: after");
+    }
+
+    /** Whether the connection was closed under the reader (an end of stream, or a reset), not answered. */
+    private static boolean endOf(Socket s) {
+        try {
+            return s.getInputStream().read() == -1;
+        } catch (java.net.SocketException e) {
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    @Test
     void aLargeExchangeArrivesWhole() throws Exception {
         Named a = named("a");
         RoundRobin rr = RoundRobin.start(0, List.of(a.port()));

@@ -13,10 +13,11 @@ import io.smallrye.faulttolerance.api.Guard;
 /**
  * The services one calls, each with one fault-tolerance policy wherever it is called from: a timeout, a circuit
  * breaker named after the dependency (for {@code CircuitBreakerMaintenance}) that a 4xx answer does not open, and
- * one retry, after a pause of {@value #RETRY_PAUSE_MS} ms, of a call that got no answer or a 503 ({@link DependencyFailures#isWorthOneMoreTry}: a
- * kept-alive connection to an instance that was stopping, an instance too cold to answer within the timeout just
- * after it started; the retry takes another connection, most often to another instance). Every operation of the
- * internal APIs may be repeated: reads and releases by nature, a storage reservation by the id its caller chose.
+ * one retry, after a pause of {@value #RETRY_PAUSE_MS} ms, of a call that got no answer or a 503
+ * ({@link DependencyFailures#isWorthOneMoreTry}: a kept-alive connection to an instance that was stopping, an
+ * instance too cold to answer within the timeout just after it started; the retry takes another connection, most
+ * often to another instance). Every operation of the internal APIs may be repeated: reads and releases by nature,
+ * a storage reservation by the id its caller chose.
  * The numbers are configuration ({@code quarkus.fault-tolerance."<dependency>".*}, set in this module's
  * microprofile-config.properties); each dependency's client applies its guard with {@code @ApplyGuard}. Also the
  * clients' config keys: {@code quarkus.rest-client."<dependency>".url}.

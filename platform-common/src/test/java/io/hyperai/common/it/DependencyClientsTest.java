@@ -28,6 +28,7 @@ import io.hyperai.common.client.RefusedByDependency;
 import io.hyperai.common.client.StorageClient;
 import io.hyperai.common.client.StorageReservations;
 import io.hyperai.contracts.billing.BillingApi;
+import io.hyperai.infra.RoundRobin;
 import io.hyperai.contracts.storage.StorageApi;
 import io.hyperai.test.StandInService;
 import io.hyperai.test.StandInService.Answer;
@@ -157,7 +158,7 @@ class DependencyClientsTest {
      */
     @Test
     void aCallLostWhenEveryConnectionClosedAtOnceIsMadeOnceMoreOnALiveOne() {
-        StoppingInstanceRelay relay = DependencyStandInResource.billingRelay;
+        RoundRobin relay = DependencyStandInResource.billingRelay;
         standIn.on("GET", "/internal/billing/admission/(.*)",
                 r -> Answer.json("{\"userId\":\"" + r.group(1) + "\",\"allowed\":true}"));
         standIn.delay("/internal/billing/admission/warm-.*", Duration.ofMillis(300));

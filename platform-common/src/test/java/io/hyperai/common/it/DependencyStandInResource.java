@@ -1,11 +1,12 @@
 package io.hyperai.common.it;
 
-import java.io.IOException;
 import java.net.URI;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.hyperai.common.client.Dependencies;
+import io.hyperai.infra.RoundRobin;
 import io.hyperai.test.StandInService;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
@@ -14,24 +15,20 @@ public class DependencyStandInResource implements QuarkusTestResourceLifecycleMa
 
     static StandInService dependencies;
     /** billing-service's calls pass through it, so a test can close every connection at once */
-    static StoppingInstanceRelay billingRelay;
+    static RoundRobin billingRelay;
 
     @Override
     public synchronized Map<String, String> start() {
         if (dependencies == null) {
             dependencies = StandInService.start();
-            try {
-                billingRelay = new StoppingInstanceRelay(URI.create(dependencies.url()).getPort());
-            } catch (IOException e) {
-                throw new IllegalStateException(e);
-            }
+            billingRelay = RoundRobin.start(0, List.of(URI.create(dependencies.url()).getPort()));
         }
         Map<String, String> config = new HashMap<>();
         for (String dependency : new String[] { Dependencies.STORAGE, Dependencies.GEAR, Dependencies.WAREHOUSE,
                 Dependencies.EXECUTION, Dependencies.BILLING }) {
             config.put("quarkus.rest-client." + dependency + ".url", dependencies.url());
         }
-        config.put("quarkus.rest-client." + Dependencies.BILLING + ".url", billingRelay.url());
+        config.put("quarkus.rest-client." + Dependencies.BILLING + ".url", "http://localhost:" + billingRelay.port());
         return config;
     }
 
