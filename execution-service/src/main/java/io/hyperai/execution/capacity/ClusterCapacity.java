@@ -5,6 +5,7 @@ import java.time.Instant;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.function.ToLongFunction;
 
 import org.jboss.logging.Logger;
@@ -40,7 +41,7 @@ public final class ClusterCapacity implements CapacitySource {
 
     @Override
     public Capacities current() {
-        if (readAt.plus(refresh).isAfter(Instant.now())) {
+        if (fresh()) {
             return last;
         }
         try {
@@ -51,6 +52,16 @@ public final class ClusterCapacity implements CapacitySource {
             LOG.warnf("the cluster's capacity could not be read; the last known is used: %s", e.getMessage());
         }
         return last;
+    }
+
+    /** The last answer while it is younger than the refresh interval: a start needs no worker to learn it. */
+    @Override
+    public Optional<Capacities> known() {
+        return fresh() ? Optional.of(last) : Optional.empty();
+    }
+
+    private boolean fresh() {
+        return readAt.plus(refresh).isAfter(Instant.now());
     }
 
     static Capacities read(List<Node> nodes, List<ResourceQuota> quotas) {

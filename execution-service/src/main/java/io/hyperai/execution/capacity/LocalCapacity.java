@@ -36,4 +36,9 @@ public final class LocalCapacity implements CapacitySource {
     public Capacities current() {
         return capacities;
     }
+
+    @Override
+    public java.util.Optional<Capacities> known() {
+        return java.util.Optional.of(capacities);
+    }
 }

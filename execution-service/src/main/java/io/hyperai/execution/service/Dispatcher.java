@@ -3,11 +3,10 @@ package io.hyperai.execution.service;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.function.Function;
-import java.util.stream.Collectors;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -18,6 +17,9 @@ import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
 import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.capacity.PoolHolds;
+import io.hyperai.execution.capacity.Pools;
+import io.hyperai.execution.runtime.Launch;
+import io.hyperai.execution.runtime.LaunchConverter;
 import io.hyperai.execution.runtime.CapacityRefused;
 import io.hyperai.execution.runtime.PodObservation;
 import io.hyperai.execution.capacity.Amount;
@@ -45,7 +47,9 @@ public class Dispatcher {
     // one lock for every instance's pass (pg_advisory_xact_lock's key: "hyperai-dispatch")
     private static final long LOCK = 0x6879_7065_7261_6931L;
     private static final String MARK = "UPDATE execution SET dispatched_at = :now, updated_at = :now "
-            + "WHERE id IN (:ids) AND state = 'QUEUED' AND dispatched_at IS NULL RETURNING id";
+            + "WHERE id IN (:ids) AND state = 'QUEUED' AND dispatched_at IS NULL RETURNING id, launch";
+
+    private static final LaunchConverter LAUNCHES = new LaunchConverter();
 
     private final QueuePlanner planner;
     private final RuntimeCalls calls;
@@ -167,47 +171,51 @@ public class Dispatcher {
                 Boolean.class).setParameter("key", LOCK).getSingleResult());
     }
 
+    /** An execution marked dispatched, with what its runtime needs to start it. */
+    public record Dispatched(UUID id, Launch launch) {
+    }
+
     /** What the plan dispatches now, marked in the caller's transaction, which holds the lock ({@link #tryLock}). */
-    public Uni<List<Execution>> dispatchWithin(QueuePlanner.Queue queue) {
+    public Uni<List<Dispatched>> dispatchWithin(QueuePlanner.Queue queue) {
         measure(queue);
         return mark(queue);
     }
 
     /** Hands what {@link #dispatchWithin} marked to the runtime, after the commit, apart from the caller. */
-    public void handLater(List<Execution> dispatched) {
+    public void handLater(List<Dispatched> dispatched) {
         if (!dispatched.isEmpty()) {
             Detached.run(vertx, () -> handAll(dispatched),
                     e -> LOG.warnf("handing over failed; the reconciler repeats it: %s", e.getMessage()));
         }
     }
 
-    /** Marks the plan's executions dispatched; those stopped meanwhile are not. */
-    private Uni<List<Execution>> mark(QueuePlanner.Queue queue) {
+    /** Marks the plan's executions dispatched, in the plan's order; those stopped meanwhile are not. */
+    private Uni<List<Dispatched>> mark(QueuePlanner.Queue queue) {
         List<FairQueue.Waiting> now = queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool())).toList();
         if (now.isEmpty()) {
             return Uni.createFrom().item(List.of());
         }
-        Map<String, Execution> byId = queue.active().stream()
-                .collect(Collectors.toMap(e -> e.id.toString(), Function.identity()));
         Instant at = Instant.now();
         List<UUID> ids = now.stream().map(w -> UUID.fromString(w.id())).toList();
-        return Panache.getSession().chain(s -> s.createNativeQuery(MARK, UUID.class)
+        return Panache.getSession().chain(s -> s.createNativeQuery(MARK, Object[].class)
                 .setParameter("now", at).setParameter("ids", ids).getResultList())
                 .map(marked -> {
-                    List<Execution> out = new ArrayList<>();
-                    for (FairQueue.Waiting w : now) {
-                        if (marked.contains(UUID.fromString(w.id()))) {
-                            out.add(byId.get(w.id())); // not changed here: the row was updated above
+                    Map<UUID, String> launches = new HashMap<>();
+                    marked.forEach(row -> launches.put((UUID) row[0], (String) row[1]));
+                    List<Dispatched> out = new ArrayList<>();
+                    for (UUID id : ids) {
+                        if (launches.containsKey(id)) {
+                            out.add(new Dispatched(id, LAUNCHES.convertToEntityAttribute(launches.get(id))));
                         }
                     }
                     return out;
                 });
     }
 
-    private Uni<Void> handAll(List<Execution> dispatched) {
+    private Uni<Void> handAll(List<Dispatched> dispatched) {
         Uni<Void> chain = Uni.createFrom().voidItem();
-        for (Execution e : dispatched) {
-            chain = chain.chain(() -> hand(e));
+        for (Dispatched d : dispatched) {
+            chain = chain.chain(() -> hand(d.id(), d.launch()));
         }
         return chain;
     }
@@ -217,15 +225,19 @@ public class Dispatcher {
      * refuses it for any other reason fails it.
      */
     public Uni<Void> hand(Execution e) {
-        String pool = QueuePlanner.pool(e);
-        return calls.start(e.launch).invoke(() -> holds.accepted(pool)).onFailure().recoverWithUni(failure -> {
+        return hand(e.id, e.launch);
+    }
+
+    private Uni<Void> hand(UUID id, Launch launch) {
+        String pool = Pools.of(launch.resources());
+        return calls.start(launch).invoke(() -> holds.accepted(pool)).onFailure().recoverWithUni(failure -> {
             if (failure instanceof CapacityRefused) {
-                LOG.infof("execution %s waits again; pool %s held back until %s: %s", e.id, pool,
+                LOG.infof("execution %s waits again; pool %s held back until %s: %s", id, pool,
                         holds.refused(pool), failure.getMessage());
-                return requeue(e.id);
+                return requeue(id);
             }
-            LOG.errorf(failure, "runtime refused execution %s", e.id);
-            return states.observe(e.id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
+            LOG.errorf(failure, "runtime refused execution %s", id);
+            return states.observe(id, new PodObservation(ExecutionState.FAILED, Reasons.RUNTIME_ERROR, null,
                     "the runtime could not start the execution", null, Instant.now())).replaceWithVoid();
         });
     }

@@ -150,7 +150,7 @@ public class ExecutionService {
                     () -> e.<Execution>persist().chain(dispatcher::tryLock).chain(locked -> planner.current()
                             .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
                             .chain(queue -> locked ? dispatcher.dispatchWithin(queue)
-                                    : Uni.createFrom().<List<Execution>>nullItem()))))
+                                    : Uni.createFrom().<List<Dispatcher.Dispatched>>nullItem()))))
                     .invoke(dispatched -> {
                         if (dispatched == null) {
                             dispatcher.poke();
@@ -167,7 +167,7 @@ public class ExecutionService {
      */
     private Uni<Void> neverFits(String specId, Launch.Resources r) {
         String pool = Pools.of(r);
-        return RuntimeCalls.blocking(capacity::current).invoke(caps -> {
+        return capacity.now().invoke(caps -> {
             if (caps.couldEverFit(pool, Amount.of(r))) {
                 return;
             }

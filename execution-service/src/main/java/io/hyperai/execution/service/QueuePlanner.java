@@ -2,6 +2,7 @@ package io.hyperai.execution.service;
 
 import java.time.Duration;
 import java.time.Instant;
+import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -9,9 +10,13 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
+import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
+
+import io.hyperai.common.events.EventCodec;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.capacity.Amount;
@@ -20,6 +25,7 @@ import io.hyperai.execution.capacity.CapacitySource;
 import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.capacity.Pools;
 import io.hyperai.execution.config.ExecutionConfig;
+import io.hyperai.execution.runtime.Launch;
 import io.quarkus.hibernate.reactive.panache.Panache;
 import io.smallrye.mutiny.Uni;
 
@@ -40,6 +46,13 @@ public class QueuePlanner {
             WHERE started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at > :since AND owner_id IN (:owners)
             GROUP BY GROUPING SETS ((owner_id, gear_id, mode), (owner_id, mode))""";
 
+    // every active execution, its launch's resources only (jsonb: the same spec reads as the same text)
+    private static final String ACTIVE = "SELECT id, owner_id, gear_id, mode, state, created_at, dispatched_at,"
+            + " started_at, max_runtime_seconds, (launch::jsonb -> 'resources')::text FROM execution WHERE state IN ("
+            + ExecutionState.ACTIVE.stream().map(st -> "'" + st.name() + "'").sorted()
+                    .collect(java.util.stream.Collectors.joining(", ")) + ")";
+    private static final Map<String, Launch.Resources> RESOURCES = new java.util.concurrent.ConcurrentHashMap<>();
+
     /** An overrunning execution is expected to end a little later still, never in the past. */
     static final Duration OVERRUN = Duration.ofMinutes(1);
 
@@ -52,7 +65,7 @@ public class QueuePlanner {
     }
 
     /** Everything the queue is computed from, and its plan. */
-    public record Queue(Instant at, Capacities capacities, List<Execution> active, FairQueue.Plan plan) {
+    public record Queue(Instant at, Capacities capacities, List<Run> active, FairQueue.Plan plan) {
 
         /**
          * Each pool there is (configured, in use or waited for): what it can hold (bounded by the quota across pools),
@@ -61,9 +74,9 @@ public class QueuePlanner {
         public List<PoolState> pools() {
             Map<String, PoolState> pools = new TreeMap<>();
             capacities.pools().keySet().forEach(pool -> pools.put(pool, empty(pool)));
-            for (Execution e : active) {
-                if (e.dispatchedAt != null) {
-                    pools.merge(pool(e), new PoolState(pool(e), null, demand(e), 1, 0), PoolState::plus);
+            for (Run r : active) {
+                if (r.dispatchedAt() != null) {
+                    pools.merge(r.pool(), new PoolState(r.pool(), null, r.demand(), 1, 0), PoolState::plus);
                 }
             }
             plan.places().values().forEach(p -> pools.merge(p.pool(),
@@ -78,6 +91,27 @@ public class QueuePlanner {
         }
     }
 
+    /**
+     * What the queue needs of an active execution. Not the entity: a plan reads every active execution, and the
+     * entity's launch (JSON) is read here for its resources only.
+     */
+    public record Run(UUID id, String ownerId, String gearId, Execution.Mode mode, ExecutionState state,
+            Instant createdAt, Instant dispatchedAt, Instant startedAt, Integer maxRuntimeSeconds,
+            Launch.Resources resources) {
+
+        public boolean waiting() {
+            return state == ExecutionState.QUEUED && dispatchedAt == null;
+        }
+
+        public String pool() {
+            return Pools.of(resources);
+        }
+
+        public Amount demand() {
+            return Amount.of(resources);
+        }
+    }
+
     /** One pool's capacity, what its dispatched executions hold and how many they are, and how many wait. */
     public record PoolState(String pool, Amount capacity, Amount inUse, int running, int waiting) {
 
@@ -86,48 +120,78 @@ public class QueuePlanner {
         }
     }
 
-    /** The queue now, read in the caller's session (a transaction, for the dispatcher). */
+    /**
+     * The queue now, read in the caller's session (a transaction, for the dispatcher). The owners' running-time
+     * history is read only when something is left waiting after what the plan dispatches now: what is dispatched now
+     * never depends on expected running times (nothing is backfilled), only the later places' estimates do.
+     */
     public Uni<Queue> current() {
-        // read-only: a plan never changes these rows, and a flush would otherwise compare each one's launch (JSON)
-        return RuntimeCalls.blocking(capacity::current).chain(caps -> Panache.getSession().chain(s -> s
-                .createSelectionQuery("from Execution where state in :states", Execution.class)
-                .setParameter("states", List.copyOf(ExecutionState.ACTIVE)).setReadOnly(true).getResultList())
-                .chain(active -> expectedRuntimes(active).map(expected -> {
+        return capacity.now().chain(caps -> Panache.getSession()
+                .chain(s -> s.createNativeQuery(ACTIVE, Object[].class).getResultList())
+                .map(rows -> rows.stream().map(QueuePlanner::run).toList())
+                .chain(active -> {
                     Instant now = Instant.now();
-                    List<FairQueue.Holding> holding = new ArrayList<>();
-                    List<FairQueue.Waiting> waiting = new ArrayList<>();
-                    for (Execution e : active) {
-                        Duration runtime = expected.get(e.id.toString());
-                        if (e.dispatchedAt != null) {
-                            Instant from = e.startedAt != null ? e.startedAt : e.dispatchedAt;
-                            Instant end = from.plus(runtime);
-                            Instant soonest = now.plus(OVERRUN);
-                            holding.add(new FairQueue.Holding(e.id.toString(), e.ownerId, pool(e), demand(e),
-                                    end.isBefore(soonest) ? soonest : end));
-                        } else if (e.state == ExecutionState.QUEUED) {
-                            waiting.add(new FairQueue.Waiting(e.id.toString(), e.ownerId, pool(e), demand(e),
-                                    e.createdAt, runtime));
-                        }
+                    Queue first = plan(now, caps, active, Map.of());
+                    long waiting = active.stream().filter(Run::waiting).count();
+                    if (first.plan().dispatchNow().size() == waiting) {
+                        return Uni.createFrom().item(first);
                     }
-                    return new Queue(now, caps, active,
-                            FairQueue.plan(now, caps, holding, waiting, config.queue().maxShare()));
-                })));
+                    return medians(active).map(median -> plan(now, caps, active, median));
+                }));
     }
 
-    static String pool(Execution e) {
-        return Pools.of(e.launch.resources());
+    private Queue plan(Instant now, Capacities caps, List<Run> active, Map<String, Duration> median) {
+        List<FairQueue.Holding> holding = new ArrayList<>();
+        List<FairQueue.Waiting> waiting = new ArrayList<>();
+        for (Run r : active) {
+            Duration runtime = expected(r, median);
+            if (r.dispatchedAt() != null) {
+                Instant from = r.startedAt() != null ? r.startedAt() : r.dispatchedAt();
+                Instant end = from.plus(runtime);
+                Instant soonest = now.plus(OVERRUN);
+                holding.add(new FairQueue.Holding(r.id().toString(), r.ownerId(), r.pool(), r.demand(),
+                        end.isBefore(soonest) ? soonest : end));
+            } else if (r.state() == ExecutionState.QUEUED) {
+                waiting.add(new FairQueue.Waiting(r.id().toString(), r.ownerId(), r.pool(), r.demand(),
+                        r.createdAt(), runtime));
+            }
+        }
+        return new Queue(now, caps, active, FairQueue.plan(now, caps, holding, waiting, config.queue().maxShare()));
     }
 
-    static Amount demand(Execution e) {
-        return Amount.of(e.launch.resources());
+    private static Run run(Object[] row) {
+        return new Run((UUID) row[0], (String) row[1], (String) row[2], Execution.Mode.valueOf((String) row[3]),
+                ExecutionState.valueOf((String) row[4]), instant(row[5]), instant(row[6]), instant(row[7]),
+                row[8] == null ? null : ((Number) row[8]).intValue(), resources((String) row[9]));
     }
 
-    private Uni<Map<String, Duration>> expectedRuntimes(List<Execution> active) {
+    private static Instant instant(Object value) {
+        return value == null ? null : value instanceof OffsetDateTime o ? o.toInstant() : (Instant) value;
+    }
+
+    /** Few distinct specs, each parsed once: PostgreSQL writes equal JSON the same way (jsonb's own order). */
+    private static Launch.Resources resources(String json) {
+        Launch.Resources known = RESOURCES.get(json);
+        if (known != null) {
+            return known;
+        }
+        try {
+            Launch.Resources parsed = EventCodec.mapper().readValue(json, Launch.Resources.class);
+            if (RESOURCES.size() >= 1024) {
+                RESOURCES.clear();
+            }
+            RESOURCES.put(json, parsed);
+            return parsed;
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("unreadable resources of an execution's launch", e);
+        }
+    }
+
+    /** The median running time per owner, gear and mode, and per owner and mode, of the owners whose runs need one. */
+    private Uni<Map<String, Duration>> medians(List<Run> active) {
         Set<String> owners = new TreeSet<>();
-        active.stream().filter(e -> e.maxRuntimeSeconds == null).forEach(e -> owners.add(e.ownerId));
-        // expectations matter only to place what waits: without a waiting run, the history is not read
-        boolean anyWaiting = active.stream().anyMatch(e -> e.dispatchedAt == null && e.state == ExecutionState.QUEUED);
-        Uni<List<Object[]>> rows = owners.isEmpty() || !anyWaiting ? Uni.createFrom().item(List.of())
+        active.stream().filter(r -> r.maxRuntimeSeconds() == null).forEach(r -> owners.add(r.ownerId()));
+        Uni<List<Object[]>> rows = owners.isEmpty() ? Uni.createFrom().item(List.of())
                 : Panache.getSession().chain(s -> s.createNativeQuery(HISTORY, Object[].class)
                         .setParameter("since", Instant.now().minus(config.queue().history()))
                         .setParameter("owners", List.copyOf(owners)).getResultList());
@@ -137,19 +201,18 @@ public class QueuePlanner {
                 median.put(row[0] + "|" + row[1] + "|" + row[2],
                         Duration.ofMillis(Math.round(((Number) row[3]).doubleValue() * 1000)));
             }
-            Map<String, Duration> expected = new HashMap<>();
-            for (Execution e : active) {
-                Duration d = e.maxRuntimeSeconds != null ? Duration.ofSeconds(e.maxRuntimeSeconds)
-                        : median.getOrDefault(e.ownerId + "|" + e.gearId + "|" + e.mode.name(),
-                                median.getOrDefault(e.ownerId + "|null|" + e.mode.name(), fallback(e)));
-                expected.put(e.id.toString(), d);
-            }
-            return expected;
+            return median;
         });
     }
 
-    private Duration fallback(Execution e) {
-        return e.mode == Execution.Mode.SCRIPT ? config.queue().expectedScriptRuntime()
+    private Duration expected(Run r, Map<String, Duration> median) {
+        return r.maxRuntimeSeconds() != null ? Duration.ofSeconds(r.maxRuntimeSeconds())
+                : median.getOrDefault(r.ownerId() + "|" + r.gearId() + "|" + r.mode().name(),
+                        median.getOrDefault(r.ownerId() + "|null|" + r.mode().name(), fallback(r.mode())));
+    }
+
+    private Duration fallback(Execution.Mode mode) {
+        return mode == Execution.Mode.SCRIPT ? config.queue().expectedScriptRuntime()
                 : config.queue().expectedWorkspaceRuntime();
     }
 }

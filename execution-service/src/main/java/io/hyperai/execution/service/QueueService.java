@@ -70,10 +70,10 @@ public class QueueService {
             List<QueueView.PoolView> views = q.pools().stream().map(p -> new QueueView.PoolView(p.pool(),
                     QueueView.Resources.of(p.capacity()), QueueView.Resources.of(p.inUse()), p.running(), p.waiting()))
                     .toList();
-            List<QueueView.Mine> mine = q.active().stream().filter(e -> e.ownerId.equals(ownerId) && waiting(e))
-                    .map(e -> Map.entry(e, q.plan().places().get(e.id.toString())))
+            List<QueueView.Mine> mine = q.active().stream().filter(r -> r.ownerId().equals(ownerId) && r.waiting())
+                    .map(r -> Map.entry(r, q.plan().places().get(r.id().toString())))
                     .filter(en -> en.getValue() != null)
-                    .map(en -> new QueueView.Mine(en.getKey().id.toString(), en.getKey().gearId,
+                    .map(en -> new QueueView.Mine(en.getKey().id().toString(), en.getKey().gearId(),
                             en.getValue().pool(), en.getValue().position(), en.getValue().estimatedStartAt()))
                     .sorted(Comparator.comparing(QueueView.Mine::pool).thenComparingInt(QueueView.Mine::position))
                     .toList();

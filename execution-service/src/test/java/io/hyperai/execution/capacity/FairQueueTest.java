@@ -64,6 +64,29 @@ class FairQueueTest {
                 .containsExactlyInAnyOrder(1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11);
     }
 
+    /**
+     * The queue planner reads the owners' running-time history only when something is left waiting: it relies on
+     * what is dispatched now, and its places, not depending on any expected running time (no backfilling).
+     */
+    @Test
+    void whatIsDispatchedNowDoesNotDependOnExpectedRunningTimes() {
+        List<Holding> holding = List.of(new Holding("alice-running", "alice", POOL, gpus(3), NOW.plusSeconds(60)),
+                new Holding("bob-running", "bob", POOL, GPU, NOW.plus(Duration.ofHours(9))));
+        for (Duration[] runtimes : new Duration[][] { { Duration.ofSeconds(1), Duration.ofDays(3) },
+                { Duration.ofDays(3), Duration.ofSeconds(1) }, { Duration.ofHours(1), Duration.ofHours(1) } }) {
+            List<Waiting> waiting = List.of(waiting("alice-1", "alice", 30, gpus(2), runtimes[0]),
+                    waiting("carol-1", "carol", 20, gpus(3), runtimes[1]),
+                    waiting("bob-1", "bob", 10, gpus(2), runtimes[1]),
+                    waiting("alice-2", "alice", 5, GPU, runtimes[0]));
+
+            Plan plan = FairQueue.plan(NOW, EIGHT_GPUS, holding, waiting, 0.5);
+
+            // 4 GPUs free: carol (holding nothing) takes 3; bob is next and needs 2 of the 1 left: nothing after him goes
+            assertThat(plan.dispatchNow()).extracting(Waiting::id).containsExactly("carol-1");
+            assertThat(plan.places().get("carol-1")).isEqualTo(new Place(POOL, 1, NOW));
+        }
+    }
+
     @Test
     void noUserTakesMoreThanTheMaximumShareWhileOthersWait() {
         List<Holding> holding = List.of(new Holding("alice-running", "alice", POOL, GPU, NOW.plus(Duration.ofHours(1))),
