@@ -3,6 +3,7 @@ package io.hyperai.common.files;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
 import java.nio.file.FileAlreadyExistsException;
@@ -10,12 +11,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.security.MessageDigest;
+import java.util.ArrayDeque;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 
 import org.jboss.logging.Logger;
 
@@ -26,8 +28,9 @@ import com.sun.nio.file.ExtendedOpenOption;
  * upload is forced to disk before it commits anyway, and writing gigabytes through the cache costs the kernel a
  * fresh page for every 4 KiB first (on this project's virtual machines a 1 GiB write and fsync took 2.6 s, 2 s of it
  * in the kernel; written directly 0.6-0.9 s, 0.2 s in the kernel) and pushes out what other users read. Each full
- * chunk is hashed and written on a thread of its own while the next one fills: a direct write waits for the device,
- * and SHA-256 costs as much as all the rest of an upload's work, so the writer thread only parses and copies.
+ * chunk is hashed on one thread and written on another while the next ones fill (up to {@link #IN_FLIGHT} behind): a
+ * direct write waits for the device, and SHA-256 costs as much as all the rest of an upload's work, so the writer
+ * thread only parses and copies, and the hash does not wait for the device (nor the device for the hash).
  * A smaller file, the common case of a version of many files, is hashed and written the ordinary way at its close,
  * where {@link DiskSync} forces many at once. Where the file system refuses O_DIRECT (or its blocks do not divide
  * {@link #ALIGNMENT}) large files go through the cache the same way. One writer per file.
@@ -38,8 +41,10 @@ final class LargeFileOutput extends OutputStream {
     static final int CHUNK = 1024 * 1024;
     private static final int ALIGNMENT = 4096;
     /** Buffers kept for the next files (direct memory is freed only by the garbage collector). */
-    private static final BlockingQueue<ByteBuffer> SPARE = new ArrayBlockingQueue<>(8);
-    /** At most one chunk per file in flight: as many threads as files being written at once. */
+    private static final BlockingQueue<ByteBuffer> SPARE = new ArrayBlockingQueue<>(16);
+    /** Full chunks per file hashed and written while the next fills: the device and the hash may lag a little. */
+    private static final int IN_FLIGHT = 3;
+    /** Chunks are hashed and written on these: up to two threads per file being written. */
     private static final ExecutorService CHUNKS = Executors.newCachedThreadPool(r -> {
         Thread t = new Thread(r, "large-file-chunk");
         t.setDaemon(true);
@@ -50,14 +55,20 @@ final class LargeFileOutput extends OutputStream {
 
     private final Path target;
     private final MessageDigest digest;
-    /** The chunk being filled, and the one being hashed and written (null until the file outgrows one chunk). */
+    /** The chunk being filled. */
     private ByteBuffer filling;
-    private ByteBuffer writing;
-    private Future<?> written;
+    /** Full chunks being hashed and written, oldest first (empty until the file outgrows one chunk). */
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    /** The last chunk's hash and write: the next chunk's follow them, so each stays in the file's order. */
+    private CompletableFuture<Void> lastHashed = CompletableFuture.completedFuture(null);
+    private CompletableFuture<Void> lastWritten = CompletableFuture.completedFuture(null);
     private FileChannel channel;
     private boolean direct;
     private long size;
     private boolean closed;
+
+    private record InFlight(ByteBuffer chunk, CompletableFuture<Void> hashed, CompletableFuture<Void> written) {
+    }
 
     /** A file that must not exist yet; its bytes go through {@code digest} too, in order. */
     LargeFileOutput(Path target, MessageDigest digest) {
@@ -87,17 +98,21 @@ final class LargeFileOutput extends OutputStream {
             if (!filling.hasRemaining()) {
                 if (channel == null) {
                     open();
-                    writing = buffer();
                 }
-                ByteBuffer full = filling;
-                awaitWritten();
-                filling = writing.clear().limit(CHUNK);
-                writing = full.flip();
-                ByteBuffer chunk = writing;
-                written = CHUNKS.submit(() -> {
-                    hashAndWrite(chunk, chunk.limit());
-                    return null;
-                });
+                ByteBuffer chunk = filling.flip();
+                // the hash reads a view of its own: the write moves the chunk's position
+                ByteBuffer toHash = chunk.duplicate();
+                lastHashed = lastHashed.thenRunAsync(() -> digest.update(toHash), CHUNKS);
+                lastWritten = lastWritten.thenRunAsync(() -> {
+                    try {
+                        write(chunk);
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e);
+                    }
+                }, CHUNKS);
+                inFlight.add(new InFlight(chunk, lastHashed, lastWritten));
+                filling = null; // in flight now: if the wait below fails, close() must not take it as its own
+                filling = inFlight.size() < IN_FLIGHT ? buffer() : awaitOldest().clear().limit(CHUNK);
             }
         }
     }
@@ -110,7 +125,12 @@ final class LargeFileOutput extends OutputStream {
         }
         closed = true;
         try {
-            awaitWritten();
+            while (!inFlight.isEmpty()) {
+                release(awaitOldest());
+            }
+            if (filling == null) {
+                throw new IOException("an earlier write to " + target + " failed");
+            }
             int tail = filling.position();
             if (channel == null) {
                 // the whole file fits in one chunk: the ordinary way
@@ -128,7 +148,9 @@ final class LargeFileOutput extends OutputStream {
             }
         } finally {
             release(filling);
-            release(writing);
+            // after a failure: what no task reads any more (one still running keeps its buffer)
+            inFlight.stream().filter(f -> f.hashed().isDone() && f.written().isDone())
+                    .forEach(f -> release(f.chunk()));
             if (channel != null) {
                 channel.close();
             }
@@ -138,26 +160,29 @@ final class LargeFileOutput extends OutputStream {
     /** The first {@code bytes} of {@code chunk} into the digest, then the whole chunk to the file. */
     private void hashAndWrite(ByteBuffer chunk, int bytes) throws IOException {
         digest.update(chunk.duplicate().limit(bytes));
+        write(chunk);
+    }
+
+    private void write(ByteBuffer chunk) throws IOException {
         while (chunk.hasRemaining()) {
             channel.write(chunk);
         }
     }
 
-    /** Waits for the chunk being hashed and written. */
-    private void awaitWritten() throws IOException {
-        if (written == null) {
-            return;
-        }
+    /** Waits until the oldest chunk in flight is hashed and written, and takes it off the list. */
+    private ByteBuffer awaitOldest() throws IOException {
+        InFlight oldest = inFlight.peek();
         try {
-            written.get();
-            written = null;
+            oldest.hashed().get();
+            oldest.written().get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new InterruptedIOException("interrupted while writing " + target);
         } catch (ExecutionException e) {
-            written = null;
-            throw e.getCause() instanceof IOException io ? io : new IOException(e.getCause());
+            Throwable cause = e.getCause() instanceof UncheckedIOException u ? u.getCause() : e.getCause();
+            throw cause instanceof IOException io ? io : new IOException(cause);
         }
+        return inFlight.poll().chunk();
     }
 
     private void open() throws IOException {
@@ -191,9 +216,9 @@ final class LargeFileOutput extends OutputStream {
         return b.clear().limit(CHUNK);
     }
 
-    /** A buffer back to the spares, unless a chunk task may still read it (interrupted while waiting for it). */
-    private void release(ByteBuffer b) {
-        if (b != null && (b != writing || written == null)) {
+    /** A buffer no task reads any more back to the spares. */
+    private static void release(ByteBuffer b) {
+        if (b != null) {
             SPARE.offer(b);
         }
     }
