@@ -53,6 +53,9 @@ public class QueuePlanner {
                     .collect(java.util.stream.Collectors.joining(", ")) + ")";
     private static final Map<String, Launch.Resources> RESOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
+    /** Up to this many waiting, a plan is first tried without the history (which it needs only if some stay). */
+    private static final int FEW_WAITING = 16;
+
     /** An overrunning execution is expected to end a little later still, never in the past. */
     static final Duration OVERRUN = Duration.ofMinutes(1);
 
@@ -122,8 +125,8 @@ public class QueuePlanner {
 
     /**
      * The queue now, read in the caller's session (a transaction, for the dispatcher). The owners' running-time
-     * history is read only when something is left waiting after what the plan dispatches now: what is dispatched now
-     * never depends on expected running times (nothing is backfilled), only the later places' estimates do.
+     * history is not read when a few wait and the plan dispatches them all now: what is dispatched now never depends
+     * on expected running times (nothing is backfilled), only the later places' estimates do.
      */
     public Uni<Queue> current() {
         return capacity.now().chain(caps -> Panache.getSession()
@@ -131,10 +134,13 @@ public class QueuePlanner {
                 .map(rows -> rows.stream().map(QueuePlanner::run).toList())
                 .chain(active -> {
                     Instant now = Instant.now();
-                    Queue first = plan(now, caps, active, Map.of());
                     long waiting = active.stream().filter(Run::waiting).count();
-                    if (first.plan().dispatchNow().size() == waiting) {
-                        return Uni.createFrom().item(first);
+                    if (waiting <= FEW_WAITING) {
+                        // a start's usual queue: itself alone, dispatched at once; a long queue is planned once
+                        Queue first = plan(now, caps, active, Map.of());
+                        if (first.plan().dispatchNow().size() == waiting) {
+                            return Uni.createFrom().item(first);
+                        }
                     }
                     return medians(active).map(median -> plan(now, caps, active, median));
                 }));
