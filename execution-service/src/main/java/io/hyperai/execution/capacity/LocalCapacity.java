@@ -3,6 +3,7 @@ package io.hyperai.execution.capacity;
 import java.lang.management.ManagementFactory;
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Optional;
 
 import io.hyperai.execution.config.ExecutionConfig;
 
@@ -38,7 +39,7 @@ public final class LocalCapacity implements CapacitySource {
     }
 
     @Override
-    public java.util.Optional<Capacities> known() {
-        return java.util.Optional.of(capacities);
+    public Optional<Capacities> known() {
+        return Optional.of(capacities);
     }
 }

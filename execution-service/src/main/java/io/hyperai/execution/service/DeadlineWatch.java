@@ -1,7 +1,5 @@
 package io.hyperai.execution.service;
 
-import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -63,14 +61,10 @@ public class DeadlineWatch {
                         .setParameter("warning", config.deadlineWarning().toSeconds()).getResultList())
                 .chain(rows -> Multi.createFrom().iterable(rows).onItem().transformToUniAndConcatenate(r -> outbox
                         .append(EventType.EXECUTION_WARNED, (String) r[0], new ExecutionWarned((String) r[0],
-                                (String) r[1], "DEADLINE", instant(r[2]))))
+                                (String) r[1], "DEADLINE", NativeRows.instant(r[2]))))
                         .collect().last().replaceWithVoid()))
                 .onFailure().invoke(e -> LOG.warnf("warning of deadlines failed; retried: %s", e.getMessage()))
                 .onFailure().recoverWithNull().replaceWithVoid();
-    }
-
-    private static Instant instant(Object value) {
-        return value instanceof OffsetDateTime o ? o.toInstant() : (Instant) value;
     }
 
     private Uni<Void> stopAllDue() {

@@ -167,7 +167,7 @@ public class ExecutionService {
      */
     private Uni<Void> neverFits(String specId, Launch.Resources r) {
         String pool = Pools.of(r);
-        return capacity.now().invoke(caps -> {
+        return RuntimeCalls.capacities(capacity).invoke(caps -> {
             if (caps.couldEverFit(pool, Amount.of(r))) {
                 return;
             }

@@ -2,7 +2,6 @@ package io.hyperai.execution.service;
 
 import java.time.Duration;
 import java.time.Instant;
-import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -14,9 +13,6 @@ import java.util.UUID;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-
-import io.hyperai.common.events.EventCodec;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.capacity.Amount;
@@ -46,12 +42,14 @@ public class QueuePlanner {
             WHERE started_at IS NOT NULL AND ended_at IS NOT NULL AND ended_at > :since AND owner_id IN (:owners)
             GROUP BY GROUPING SETS ((owner_id, gear_id, mode), (owner_id, mode))""";
 
-    // every active execution, its launch's resources only (jsonb: the same spec reads as the same text)
+    // every active execution, and of its launch (JSON text) the resources only, read by PostgreSQL
     private static final String ACTIVE = "SELECT id, owner_id, gear_id, mode, state, created_at, dispatched_at,"
-            + " started_at, max_runtime_seconds, (launch::jsonb -> 'resources')::text FROM execution WHERE state IN ("
+            + " started_at, max_runtime_seconds, coalesce((r ->> 'vcpu')::int, 0),"
+            + " coalesce((r ->> 'memoryMib')::int, 0), coalesce((r ->> 'diskGib')::int, 0),"
+            + " coalesce((r ->> 'gpuCount')::int, 0), r ->> 'gpuModel'"
+            + " FROM execution, LATERAL (SELECT launch::jsonb -> 'resources' AS r) resources WHERE state IN ("
             + ExecutionState.ACTIVE.stream().map(st -> "'" + st.name() + "'").sorted()
                     .collect(java.util.stream.Collectors.joining(", ")) + ")";
-    private static final Map<String, Launch.Resources> RESOURCES = new java.util.concurrent.ConcurrentHashMap<>();
 
     /** Up to this many waiting, a plan is first tried without the history (which it needs only if some stay). */
     private static final int FEW_WAITING = 16;
@@ -129,7 +127,7 @@ public class QueuePlanner {
      * on expected running times (nothing is backfilled), only the later places' estimates do.
      */
     public Uni<Queue> current() {
-        return capacity.now().chain(caps -> Panache.getSession()
+        return RuntimeCalls.capacities(capacity).chain(caps -> Panache.getSession()
                 .chain(s -> s.createNativeQuery(ACTIVE, Object[].class).getResultList())
                 .map(rows -> rows.stream().map(QueuePlanner::run).toList())
                 .chain(active -> {
@@ -167,30 +165,10 @@ public class QueuePlanner {
 
     private static Run run(Object[] row) {
         return new Run((UUID) row[0], (String) row[1], (String) row[2], Execution.Mode.valueOf((String) row[3]),
-                ExecutionState.valueOf((String) row[4]), instant(row[5]), instant(row[6]), instant(row[7]),
-                row[8] == null ? null : ((Number) row[8]).intValue(), resources((String) row[9]));
-    }
-
-    private static Instant instant(Object value) {
-        return value == null ? null : value instanceof OffsetDateTime o ? o.toInstant() : (Instant) value;
-    }
-
-    /** Few distinct specs, each parsed once: PostgreSQL writes equal JSON the same way (jsonb's own order). */
-    private static Launch.Resources resources(String json) {
-        Launch.Resources known = RESOURCES.get(json);
-        if (known != null) {
-            return known;
-        }
-        try {
-            Launch.Resources parsed = EventCodec.mapper().readValue(json, Launch.Resources.class);
-            if (RESOURCES.size() >= 1024) {
-                RESOURCES.clear();
-            }
-            RESOURCES.put(json, parsed);
-            return parsed;
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("unreadable resources of an execution's launch", e);
-        }
+                ExecutionState.valueOf((String) row[4]), NativeRows.instant(row[5]), NativeRows.instant(row[6]),
+                NativeRows.instant(row[7]), row[8] == null ? null : ((Number) row[8]).intValue(),
+                new Launch.Resources(((Number) row[9]).intValue(), ((Number) row[10]).intValue(),
+                        ((Number) row[11]).intValue(), ((Number) row[12]).intValue(), (String) row[13]));
     }
 
     /** The median running time per owner, gear and mode, and per owner and mode, of the owners whose runs need one. */

@@ -1,9 +1,12 @@
 package io.hyperai.execution.service;
 
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import io.hyperai.execution.capacity.Capacities;
+import io.hyperai.execution.capacity.CapacitySource;
 import io.hyperai.execution.capacity.PoolHolds;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.HomeSaves;
@@ -68,6 +71,12 @@ public class RuntimeCalls {
 
     public Uni<Boolean> saved(String executionId) {
         return blocking(() -> saves.saved(executionId));
+    }
+
+    /** The current capacities: at once when the source knows them without blocking, else read on a worker. */
+    public static Uni<Capacities> capacities(CapacitySource source) {
+        Optional<Capacities> known = source.known();
+        return known.isPresent() ? Uni.createFrom().item(known.get()) : blocking(source::current);
     }
 
     /** Any other blocking work of the service (measuring a directory, deleting files). */

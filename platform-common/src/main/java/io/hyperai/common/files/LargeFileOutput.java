@@ -50,6 +50,7 @@ final class LargeFileOutput extends OutputStream {
         t.setDaemon(true);
         return t;
     });
+    private static final CompletableFuture<Void> DONE = CompletableFuture.completedFuture(null);
     private static final Logger LOG = Logger.getLogger(LargeFileOutput.class);
     private static volatile boolean directRefused;
 
@@ -59,9 +60,6 @@ final class LargeFileOutput extends OutputStream {
     private ByteBuffer filling;
     /** Full chunks being hashed and written, oldest first (empty until the file outgrows one chunk). */
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    /** The last chunk's hash and write: the next chunk's follow them, so each stays in the file's order. */
-    private CompletableFuture<Void> lastHashed = CompletableFuture.completedFuture(null);
-    private CompletableFuture<Void> lastWritten = CompletableFuture.completedFuture(null);
     private FileChannel channel;
     private boolean direct;
     private long size;
@@ -100,17 +98,20 @@ final class LargeFileOutput extends OutputStream {
                     open();
                 }
                 ByteBuffer chunk = filling.flip();
-                // the hash reads a view of its own: the write moves the chunk's position
+                // the hash reads a view of its own (the write moves the chunk's position); each task follows the
+                // previous chunk's of its kind, so both keep the file's order (none in flight: all are done)
                 ByteBuffer toHash = chunk.duplicate();
-                lastHashed = lastHashed.thenRunAsync(() -> digest.update(toHash), CHUNKS);
-                lastWritten = lastWritten.thenRunAsync(() -> {
+                InFlight previous = inFlight.peekLast();
+                CompletableFuture<Void> hashed = (previous == null ? DONE : previous.hashed())
+                        .thenRunAsync(() -> digest.update(toHash), CHUNKS);
+                CompletableFuture<Void> written = (previous == null ? DONE : previous.written()).thenRunAsync(() -> {
                     try {
                         write(chunk);
                     } catch (IOException e) {
                         throw new UncheckedIOException(e);
                     }
                 }, CHUNKS);
-                inFlight.add(new InFlight(chunk, lastHashed, lastWritten));
+                inFlight.add(new InFlight(chunk, hashed, written));
                 filling = null; // in flight now: if the wait below fails, close() must not take it as its own
                 filling = inFlight.size() < IN_FLIGHT ? buffer() : awaitOldest().clear().limit(CHUNK);
             }

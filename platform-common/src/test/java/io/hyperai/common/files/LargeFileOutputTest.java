@@ -26,7 +26,8 @@ class LargeFileOutputTest {
     void everySizeIsWrittenAsItCameWhateverTheWritesLookLike() throws IOException {
         Random random = new Random(5);
         int chunk = LargeFileOutput.CHUNK;
-        for (int size : new int[] {0, 1, 4095, 4096, 4097, chunk - 1, chunk, chunk + 1, 3 * chunk + 12_345, 24 * chunk + 7}) {
+        for (int size : new int[] {0, 1, 4095, 4096, 4097, chunk - 1, chunk, chunk + 1, 3 * chunk + 12_345,
+                24 * chunk + 7}) {
             byte[] content = new byte[size];
             random.nextBytes(content);
             Path file = dir.resolve("f" + size);
