@@ -114,7 +114,7 @@ public class Dispatcher {
             return Uni.createFrom().voidItem();
         }
         long t0 = System.nanoTime();
-        return Panache.withTransaction(() -> lock().chain(planner::current).chain(this::dispatchWithin))
+        return Panache.withTransaction(() -> lock().chain(() -> planner.current()).chain(q -> dispatchWithin(q)))
                 .chain(this::handAll)
                 .onTermination().invoke(() -> {
                     passes.record(System.nanoTime() - t0, java.util.concurrent.TimeUnit.NANOSECONDS);
@@ -177,8 +177,22 @@ public class Dispatcher {
 
     /** What the plan dispatches now, marked in the caller's transaction, which holds the lock ({@link #tryLock}). */
     public Uni<List<Dispatched>> dispatchWithin(QueuePlanner.Queue queue) {
+        return dispatchWithin(queue, null);
+    }
+
+    /**
+     * The same, where {@code fresh} is an execution of the caller's transaction whose insert already says whether it
+     * is dispatched ({@link #dispatchesNow}): a start marks itself without an update of its own row.
+     */
+    public Uni<List<Dispatched>> dispatchWithin(QueuePlanner.Queue queue, Execution fresh) {
         measure(queue);
-        return mark(queue);
+        return mark(queue, fresh);
+    }
+
+    /** Whether the plan dispatches {@code id} now (its pool not held back after a refusal). */
+    public boolean dispatchesNow(QueuePlanner.Queue queue, UUID id) {
+        String key = id.toString();
+        return now(queue).stream().anyMatch(w -> w.id().equals(key));
     }
 
     /** Hands what {@link #dispatchWithin} marked to the runtime, after the commit, apart from the caller. */
@@ -189,27 +203,31 @@ public class Dispatcher {
         }
     }
 
+    private List<FairQueue.Waiting> now(QueuePlanner.Queue queue) {
+        return queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool())).toList();
+    }
+
     /** Marks the plan's executions dispatched, in the plan's order; those stopped meanwhile are not. */
-    private Uni<List<Dispatched>> mark(QueuePlanner.Queue queue) {
-        List<FairQueue.Waiting> now = queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool())).toList();
-        if (now.isEmpty()) {
-            return Uni.createFrom().item(List.of());
+    private Uni<List<Dispatched>> mark(QueuePlanner.Queue queue, Execution fresh) {
+        List<UUID> ids = now(queue).stream().map(w -> UUID.fromString(w.id())).toList();
+        Map<UUID, Launch> launches = new HashMap<>();
+        if (fresh != null && fresh.dispatchedAt != null) {
+            launches.put(fresh.id, fresh.launch);
         }
-        Instant at = Instant.now();
-        List<UUID> ids = now.stream().map(w -> UUID.fromString(w.id())).toList();
-        return Panache.getSession().chain(s -> s.createNativeQuery(MARK, Object[].class)
-                .setParameter("now", at).setParameter("ids", ids).getResultList())
-                .map(marked -> {
-                    Map<UUID, String> launches = new HashMap<>();
-                    marked.forEach(row -> launches.put((UUID) row[0], (String) row[1]));
-                    List<Dispatched> out = new ArrayList<>();
-                    for (UUID id : ids) {
-                        if (launches.containsKey(id)) {
-                            out.add(new Dispatched(id, LAUNCHES.convertToEntityAttribute(launches.get(id))));
-                        }
-                    }
-                    return out;
-                });
+        List<UUID> others = ids.stream().filter(id -> !launches.containsKey(id)).toList();
+        Uni<List<Object[]>> marked = others.isEmpty() ? Uni.createFrom().item(List.of())
+                : Panache.getSession().chain(s -> s.createNativeQuery(MARK, Object[].class)
+                        .setParameter("now", Instant.now()).setParameter("ids", others).getResultList());
+        return marked.map(rows -> {
+            rows.forEach(row -> launches.put((UUID) row[0], LAUNCHES.convertToEntityAttribute((String) row[1])));
+            List<Dispatched> out = new ArrayList<>();
+            for (UUID id : ids) {
+                if (launches.containsKey(id)) {
+                    out.add(new Dispatched(id, launches.get(id)));
+                }
+            }
+            return out;
+        });
     }
 
     private Uni<Void> handAll(List<Dispatched> dispatched) {

@@ -145,12 +145,20 @@ public class ExecutionService {
             e.jupyterToken = token;
             e.createdAt = Instant.now();
             e.updatedAt = e.createdAt;
-            // dispatched in the same transaction when no pass is under way (the start's own pass, without a second)
+            // dispatched in the same transaction when no pass is under way (the start's own pass, without a second):
+            // planned with itself before its insert, which then carries its dispatch (no update of its own row)
             return neverFits(e.computeSpecId, launch.resources()).chain(() -> Panache.withTransaction(
-                    () -> e.<Execution>persist().chain(dispatcher::tryLock).chain(locked -> planner.current()
-                            .call(queue -> states.queued(e, queue.plan().places().get(id.toString())))
-                            .chain(queue -> locked ? dispatcher.dispatchWithin(queue)
-                                    : Uni.createFrom().<List<Dispatcher.Dispatched>>nullItem()))))
+                    () -> dispatcher.tryLock().chain(locked -> planner.current(QueuePlanner.Run.of(e))
+                            .chain(queue -> {
+                                if (locked && dispatcher.dispatchesNow(queue, id)) {
+                                    e.dispatchedAt = Instant.now();
+                                    e.updatedAt = e.dispatchedAt;
+                                }
+                                return e.<Execution>persist()
+                                        .call(() -> states.queued(e, queue.plan().places().get(id.toString())))
+                                        .chain(() -> locked ? dispatcher.dispatchWithin(queue, e)
+                                                : Uni.createFrom().<List<Dispatcher.Dispatched>>nullItem());
+                            }))))
                     .invoke(dispatched -> {
                         if (dispatched == null) {
                             dispatcher.poke();

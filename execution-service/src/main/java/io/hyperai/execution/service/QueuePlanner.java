@@ -111,6 +111,12 @@ public class QueuePlanner {
         public Amount demand() {
             return Amount.of(resources);
         }
+
+        /** A new execution not inserted yet: a start plans with itself before its insert. */
+        static Run of(Execution e) {
+            return new Run(e.id, e.ownerId, e.gearId, e.mode, e.state, e.createdAt, e.dispatchedAt, e.startedAt,
+                    e.maxRuntimeSeconds, e.launch.resources());
+        }
     }
 
     /** One pool's capacity, what its dispatched executions hold and how many they are, and how many wait. */
@@ -127,9 +133,21 @@ public class QueuePlanner {
      * on expected running times (nothing is backfilled), only the later places' estimates do.
      */
     public Uni<Queue> current() {
+        return current(null);
+    }
+
+    /** The same with {@code fresh}, an execution of this transaction not inserted yet, among the active ones. */
+    public Uni<Queue> current(Run fresh) {
         return RuntimeCalls.capacities(capacity).chain(caps -> Panache.getSession()
                 .chain(s -> s.createNativeQuery(ACTIVE, Object[].class).getResultList())
-                .map(rows -> rows.stream().map(QueuePlanner::run).toList())
+                .map(rows -> {
+                    List<Run> active = new ArrayList<>(rows.size() + 1);
+                    rows.forEach(row -> active.add(run(row)));
+                    if (fresh != null) {
+                        active.add(fresh);
+                    }
+                    return active;
+                })
                 .chain(active -> {
                     Instant now = Instant.now();
                     long waiting = active.stream().filter(Run::waiting).count();
