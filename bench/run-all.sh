@@ -74,7 +74,9 @@ bench_of() {
                     full="-Dbench.megabytes=1024"; quick="-Dbench.megabytes=256"
                     # the service's own JVM options as ./platform up runs it (ServiceEnv.WAREHOUSE_JAVA_OPTS), not
                     # the test JVM's defaults (G1 and a quarter of the machine's memory)
-                    argline="-XX:+UseSerialGC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40" ;;
+                    argline="-XX:+UseSerialGC -Xms32m -Xmx512m -XX:MinHeapFreeRatio=20 -XX:MaxHeapFreeRatio=40"
+                    argline+=" -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000"
+                    argline+=" -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000" ;;
     *) return 1 ;;
   esac
   props="$full"

@@ -48,7 +48,8 @@ final class CommandLineSpec {
                         "    " + opts.substring(0, cut),
                         "    " + opts.substring(cut + 1, cut2),
                         "    " + opts.substring(cut2 + 1),
-                        "    (warehouse-service without -XX:TieredStopAtLevel=1: C2 hashes its uploads)",
+                        "    (warehouse-service without -XX:TieredStopAtLevel=1 and with C2 at ten times",
+                        "    the JVM's default counts: C2 hashes its uploads)",
                         "  " + ClassDataArchive.SWITCH_ENV + "=off   no class data archives (<data>/cache/appcds)",
                         "",
                         "./platform --rebuild COMMAND builds the project (./mvnw) before it runs the command.");

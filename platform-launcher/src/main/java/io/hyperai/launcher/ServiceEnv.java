@@ -27,9 +27,13 @@ final class ServiceEnv {
     /**
      * warehouse-service's: the same with C2 as well. It hashes every uploaded byte (SHA-256), which only C2 compiles
      * to the processor's SHA instructions: 1 360 MB/s against C1's 127 (UploadBench with these options, 1 GiB: 379
-     * against 98 MB/s).
+     * against 98 MB/s). C2 takes a method at ten times the JVM's default counts: at the defaults it compiled start-up
+     * code for 1.7-1.9 s of CPU during a 3 s start on two cores; the upload's hot loops still reach C2 within the first
+     * megabytes (docs/benchmarks.md, "Start alone: C2 later").
      */
-    static final String WAREHOUSE_JAVA_OPTS = DEFAULT_JAVA_OPTS.replace(" -XX:TieredStopAtLevel=1", "");
+    static final String WAREHOUSE_JAVA_OPTS = DEFAULT_JAVA_OPTS.replace(" -XX:TieredStopAtLevel=1", "")
+            + " " + String.join(" ", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
+                    "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
     /** Overrides {@link #DEFAULT_JAVA_OPTS} and {@link #WAREHOUSE_JAVA_OPTS} for every service. */
     static final String JAVA_OPTS_ENV = "HYPERAI_SERVICE_JAVA_OPTS";
     /** Where executions run: {@code local} processes (the default) or {@code kubernetes}. */

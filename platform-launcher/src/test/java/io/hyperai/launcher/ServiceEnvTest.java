@@ -123,7 +123,7 @@ class ServiceEnvTest {
             String opts = ServiceEnv.javaOpts(service, Map.of());
             assertThat(opts).contains("-XX:+UseSerialGC", "-Xmx512m");
             if (service == Component.WAREHOUSE) {
-                assertThat(opts).doesNotContain("TieredStopAtLevel");
+                assertThat(opts).doesNotContain("TieredStopAtLevel").contains("-XX:Tier4InvocationThreshold=50000");
             } else {
                 assertThat(opts).contains("-XX:TieredStopAtLevel=1");
             }
