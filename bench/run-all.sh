@@ -11,8 +11,9 @@
 #
 # and prints them as one table, with the machine it ran on. Two figures come from this script itself: footprint and
 # start per service (./platform up, a little traffic, then each service JVM's resident memory, heap, metaspace,
-# threads and Quarkus's "started in"; then each service started alone by ./platform restart, its "started in" and
-# the time from its JVM's start to /q/health/ready answering), and the workspace start beside JupyterHub (bench/workspace_start.py: N starts
+# threads and Quarkus's "started in"; then each service started alone by ./platform restart, five times, the median
+# "started in" and the time from its JVM's start to /q/health/ready answering), and the workspace start beside
+# JupyterHub (bench/workspace_start.py: N starts
 # one after the other and 10 at once, on ./platform up's local runtime, then on Debian's jupyterhub with its local
 # process spawner, which this script installs with apt-get when it is missing and it runs as root).
 # Nothing asserts a time; a bench that fails gives a row that says so and the rest go on.
@@ -33,13 +34,16 @@
 # six Maven benches 10 minutes after the build, workspace 8, footprint 6.
 # Environment: MAVEN_ARGS (read by Maven itself, e.g. -Dmaven.repo.local=...); BENCH_LOCK=FILE takes
 # `flock FILE` around each heavy step (the build, each bench, the platform) so that a shared machine runs one at a
-# time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md).
+# time; BENCH_OUT (default target/bench) receives each step's log and the table (table.md); BENCH_RESTARTS (default 5)
+# is how many times footprint restarts each service alone.
 set -uo pipefail
 
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 OUT="${BENCH_OUT:-$ROOT/target/bench}"
 ALL_KEYS=(ingest accrual storage-ingest start dispatch upload footprint workspace)
 SERVICES=(gear execution warehouse storage billing)
+# how many times each service is restarted alone (BENCH_RESTARTS); the table gives the median
+RESTARTS="${BENCH_RESTARTS:-5}"
 
 usage() {
   sed -n '2,/^set -uo/p' "${BASH_SOURCE[0]}" | sed '$d' | sed 's/^# \{0,1\}//'
@@ -252,10 +256,35 @@ process_start_s() {
   awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", $20 / hz }' "/proc/$1/stat" 2>/dev/null
 }
 
-# Service $1 started alone (./platform restart while the rest runs): Quarkus's "started in", and the time from its
-# new JVM's start to /q/health/ready answering 200; whether the JVM mapped a class data archive of the launcher's.
+# Service $1 started alone (./platform restart while the rest runs), $RESTARTS times (one start alone moves by half a
+# second run to run): the median of Quarkus's "started in" with the range, and of the time from its new JVM's start to
+# /q/health/ready answering 200; whether the JVMs mapped a class data archive of the launcher's.
 start_alone() {
-  local s="$1" old pid ready_at started archive deadline
+  local s="$1" n started=() ready=() archive="the launcher's class data archive mapped" one
+  for n in $(seq 1 "$RESTARTS"); do
+    one=$(restart_once "$s")
+    started+=("${one%% *}")
+    ready+=("$(echo "$one" | cut -d' ' -f2)")
+    [[ "$one" == *" no" ]] && archive="no class data archive mapped in some"
+  done
+  local sorted_started sorted_ready
+  sorted_started=$(printf '%s\n' "${started[@]}" | sort -n)
+  sorted_ready=$(printf '%s\n' "${ready[@]}" | sort -n)
+  echo "BENCH|$s-service: start alone (./platform restart), Quarkus \"started in\", median of $RESTARTS|$(median \
+    "$sorted_started")|s|-|-|$(echo "$sorted_started" | head -1)-$(echo "$sorted_started" | tail -1) s; ready $(median \
+    "$sorted_ready") s (median) after its JVM started; $archive"
+}
+
+# The middle line of sorted lines $1 (the lower middle of an even count).
+median() {
+  local count
+  count=$(echo "$1" | wc -l)
+  echo "$1" | sed -n "$(((count + 1) / 2))p"
+}
+
+# One ./platform restart of service $1: prints "started-in ready-seconds yes|no" (the archive mapped or not).
+restart_once() {
+  local s="$1" old pid ready_at started archive=no deadline
   old=$(pid_of "$s")
   ./platform restart "$s" >>"$OUT/footprint-restart.log" 2>&1 &
   local restart=$!
@@ -272,10 +301,8 @@ start_alone() {
   wait "$restart"
   started=$(grep -a -o 'started in [0-9.]*s' "$ROOT/.platform/logs/$s-service.log" 2>/dev/null | tail -1 \
     | sed -E 's/started in ([0-9.]+)s/\1/')
-  archive="no class data archive mapped"
-  grep -q '/cache/appcds/.*\.jsa' "/proc/$pid/maps" 2>/dev/null && archive="the launcher's class data archive mapped"
-  echo "BENCH|$s-service: start alone (./platform restart), Quarkus \"started in\"|${started:-?}|s|-|-|ready $(awk \
-    -v r="$ready_at" -v p="$(process_start_s "$pid")" 'BEGIN { printf "%.1f", r - p }') s after its JVM started; $archive"
+  grep -q '/cache/appcds/.*\.jsa' "/proc/$pid/maps" 2>/dev/null && archive=yes
+  echo "${started:-?} $(awk -v r="$ready_at" -v p="$(process_start_s "$pid")" 'BEGIN { printf "%.1f", r - p }') $archive"
 }
 
 # ---------------------------------------------------------------- workspace start beside JupyterHub
