@@ -29,7 +29,7 @@ final class ServiceEnv {
      * to the processor's SHA instructions: 1 360 MB/s against C1's 127 (UploadBench with these options, 1 GiB: 379
      * against 98 MB/s). C2 takes a method at ten times the JVM's default counts: at the defaults it compiled start-up
      * code for 1.7-1.9 s of CPU during a 3 s start on two cores; the upload's hot loops still reach C2 within the first
-     * megabytes (docs/benchmarks.md, "Start alone: C2 later").
+     * megabytes (docs/benchmarks.md, "Start alone, and a start's insert that carries its dispatch").
      */
     static final String WAREHOUSE_JAVA_OPTS = DEFAULT_JAVA_OPTS.replace(" -XX:TieredStopAtLevel=1", "")
             + " " + String.join(" ", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
