@@ -32,8 +32,8 @@ final class ServiceEnv {
      * megabytes (docs/benchmarks.md, "Start alone, and a start's insert that carries its dispatch").
      */
     static final String WAREHOUSE_JAVA_OPTS = DEFAULT_JAVA_OPTS.replace(" -XX:TieredStopAtLevel=1", "")
-            + " " + String.join(" ", "-XX:Tier4InvocationThreshold=50000", "-XX:Tier4MinInvocationThreshold=6000",
-                    "-XX:Tier4CompileThreshold=150000", "-XX:Tier4BackEdgeThreshold=400000");
+            + " -XX:Tier4InvocationThreshold=50000 -XX:Tier4MinInvocationThreshold=6000"
+            + " -XX:Tier4CompileThreshold=150000 -XX:Tier4BackEdgeThreshold=400000";
     /** Overrides {@link #DEFAULT_JAVA_OPTS} and {@link #WAREHOUSE_JAVA_OPTS} for every service. */
     static final String JAVA_OPTS_ENV = "HYPERAI_SERVICE_JAVA_OPTS";
     /** Where executions run: {@code local} processes (the default) or {@code kubernetes}. */

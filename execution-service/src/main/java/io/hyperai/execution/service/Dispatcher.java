@@ -15,7 +15,6 @@ import org.jboss.logging.Logger;
 import io.hyperai.execution.Execution;
 import io.hyperai.execution.ExecutionState;
 import io.hyperai.execution.Reasons;
-import io.hyperai.execution.capacity.FairQueue;
 import io.hyperai.execution.capacity.PoolHolds;
 import io.hyperai.execution.capacity.Pools;
 import io.hyperai.execution.runtime.Launch;
@@ -181,18 +180,13 @@ public class Dispatcher {
     }
 
     /**
-     * The same, where {@code fresh} is an execution of the caller's transaction whose insert already says whether it
-     * is dispatched ({@link #dispatchesNow}): a start marks itself without an update of its own row.
+     * The same, where {@code fresh} is a new execution of the caller's transaction that the plan counted but that is
+     * not inserted yet: when the plan dispatches it now, it is marked here in memory and its insert (the caller's,
+     * after this) carries the mark; no update of its own row.
      */
     public Uni<List<Dispatched>> dispatchWithin(QueuePlanner.Queue queue, Execution fresh) {
         measure(queue);
         return mark(queue, fresh);
-    }
-
-    /** Whether the plan dispatches {@code id} now (its pool not held back after a refusal). */
-    public boolean dispatchesNow(QueuePlanner.Queue queue, UUID id) {
-        String key = id.toString();
-        return now(queue).stream().anyMatch(w -> w.id().equals(key));
     }
 
     /** Hands what {@link #dispatchWithin} marked to the runtime, after the commit, apart from the caller. */
@@ -203,21 +197,24 @@ public class Dispatcher {
         }
     }
 
-    private List<FairQueue.Waiting> now(QueuePlanner.Queue queue) {
-        return queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool())).toList();
-    }
-
-    /** Marks the plan's executions dispatched, in the plan's order; those stopped meanwhile are not. */
+    /**
+     * Marks the plan's executions dispatched, in the plan's order; those stopped meanwhile are not. What is dispatched
+     * is decided once (a pool's hold can end meanwhile), with one instant for every mark.
+     */
     private Uni<List<Dispatched>> mark(QueuePlanner.Queue queue, Execution fresh) {
-        List<UUID> ids = now(queue).stream().map(w -> UUID.fromString(w.id())).toList();
+        List<UUID> ids = queue.plan().dispatchNow().stream().filter(w -> !holds.held(w.pool()))
+                .map(w -> UUID.fromString(w.id())).toList();
+        Instant at = Instant.now();
         Map<UUID, Launch> launches = new HashMap<>();
-        if (fresh != null && fresh.dispatchedAt != null) {
+        if (fresh != null && ids.contains(fresh.id)) {
+            fresh.dispatchedAt = at;
+            fresh.updatedAt = at;
             launches.put(fresh.id, fresh.launch);
         }
         List<UUID> others = ids.stream().filter(id -> !launches.containsKey(id)).toList();
         Uni<List<Object[]>> marked = others.isEmpty() ? Uni.createFrom().item(List.of())
                 : Panache.getSession().chain(s -> s.createNativeQuery(MARK, Object[].class)
-                        .setParameter("now", Instant.now()).setParameter("ids", others).getResultList());
+                        .setParameter("now", at).setParameter("ids", others).getResultList());
         return marked.map(rows -> {
             rows.forEach(row -> launches.put((UUID) row[0], LAUNCHES.convertToEntityAttribute((String) row[1])));
             List<Dispatched> out = new ArrayList<>();

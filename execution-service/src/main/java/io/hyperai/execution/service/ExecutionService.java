@@ -149,16 +149,10 @@ public class ExecutionService {
             // planned with itself before its insert, which then carries its dispatch (no update of its own row)
             return neverFits(e.computeSpecId, launch.resources()).chain(() -> Panache.withTransaction(
                     () -> dispatcher.tryLock().chain(locked -> planner.current(QueuePlanner.Run.of(e))
-                            .chain(queue -> {
-                                if (locked && dispatcher.dispatchesNow(queue, id)) {
-                                    e.dispatchedAt = Instant.now();
-                                    e.updatedAt = e.dispatchedAt;
-                                }
-                                return e.<Execution>persist()
-                                        .call(() -> states.queued(e, queue.plan().places().get(id.toString())))
-                                        .chain(() -> locked ? dispatcher.dispatchWithin(queue, e)
-                                                : Uni.createFrom().<List<Dispatcher.Dispatched>>nullItem());
-                            }))))
+                            .chain(queue -> (locked ? dispatcher.dispatchWithin(queue, e)
+                                    : Uni.createFrom().<List<Dispatcher.Dispatched>>nullItem())
+                                    .call(() -> e.<Execution>persist())
+                                    .call(() -> states.queued(e, queue.plan().places().get(id.toString())))))))
                     .invoke(dispatched -> {
                         if (dispatched == null) {
                             dispatcher.poke();
