@@ -14,6 +14,9 @@ import java.net.http.HttpResponse;
 import java.lang.management.MemoryMXBean;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
 import java.util.Locale;
 import java.util.Random;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -25,12 +28,12 @@ import io.quarkus.test.junit.QuarkusTest;
 import io.restassured.RestAssured;
 
 /**
- * Not a test (the name keeps it out of the build): upload throughput in MB/s beside a plain file
- * copy of the same bytes (Java's {@code Files.copy}, and {@code cp} in its own process, both into the
- * file's folder, on the disk the test's storage root is on), and the peak heap while uploading, after warm-up
- * uploads of a quarter of the size ({@code bench.warm-ups}, default 3). Each step writes into memory just freed by a
- * scratch file of its size
- * ({@link #warmPages}). Run:
+ * Not a test (the name keeps it out of the build): upload throughput in MB/s beside a plain file copy of the same bytes
+ * ({@code cp} in its own process, into the file's folder, on the disk the test's storage root is on; alone, and then
+ * {@code sync} of the copy), taken in turn {@code bench.rounds} times (default 5) and given as medians, and the peak
+ * heap while uploading; Java's {@code Files.copy} once, beside them. Before them, warm-up uploads of a quarter of the
+ * size ({@code bench.warm-ups}, default 8, each one's figure printed). Each step writes into memory just freed by a
+ * scratch file of its size ({@link #warmPages}). Run:
  * {@code ./mvnw test -pl warehouse-service -Dtest=UploadBench -Dbench.megabytes=1024}.
  */
 @QuarkusTest
@@ -55,14 +58,11 @@ class UploadBench {
         Files.copy(file, copy);
         double copySeconds = (System.nanoTime() - t0) / 1e9;
         Files.delete(copy);
-        double cpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), false);
-        // the upload forces its file to disk before it commits: the like-for-like copy is cp, then sync of the copy
-        double durableCpSeconds = cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), true);
 
         String user = newUser();
         String token = token(user);
         String id = create(token, "datasets", "bench");
-        // a warm-up upload of a quarter of the size first (JIT, connections, prepared statements), as the other
+        // warm-up uploads of a quarter of the size first (JIT, connections, prepared statements), as the other
         // benches do: the figure is an upload's, not a cold JVM's
         Path warmUp = file.resolveSibling(file.getFileName() + ".warm-up");
         try (var in = Files.newInputStream(file)) {
@@ -80,11 +80,16 @@ class UploadBench {
                 }
             }, warmUp);
         }
-        // after one warm-up C2 was still compiling for 0.77 s of the measured 2 s (per-thread CPU, 5 December): the
-        // default three measure a service that has taken uploads before
-        for (int i = 0; i < Integer.getInteger("bench.warm-ups", 3); i++) {
+        // warehouse-service's C2 takes a method at ten times the JVM's default counts (a faster start), so the code
+        // that runs once per network buffer (64 KiB) is compiled by C2 only after some gigabytes: each warm-up's
+        // figure is printed, to see the measured upload come after they have levelled off
+        List<String> warmUps = new ArrayList<>();
+        for (int i = 0; i < Integer.getInteger("bench.warm-ups", 8); i++) {
+            long w = System.nanoTime();
             upload(token, id, warmUp);
+            warmUps.add(String.format(Locale.ROOT, "%.0f", bytes / 4 / 1e6 / ((System.nanoTime() - w) / 1e9)));
         }
+        System.out.printf("warm-up uploads of %.0f MB: %s MB/s%n", bytes / 4 / 1e6, String.join(", ", warmUps));
         deleteQuietly(warmUp);
         MemoryMXBean memory = ManagementFactory.getMemoryMXBean();
         System.gc();
@@ -102,31 +107,58 @@ class UploadBench {
             }
         });
         sampler.start();
-        warmPages(file, bytes);
-        long t1 = System.nanoTime();
-        upload(token, id, file);
-        double uploadSeconds = (System.nanoTime() - t1) / 1e9;
+        // upload and copies taken turn about, several times: this machine's disk and CPU move by 10-20 % from one
+        // minute to the next, and a ratio of medians taken side by side is steadier than one of single runs
+        int rounds = Integer.getInteger("bench.rounds", 5);
+        List<Double> uploads = new ArrayList<>();
+        List<Double> cps = new ArrayList<>();
+        List<Double> durableCps = new ArrayList<>();
+        for (int i = 0; i < rounds; i++) {
+            warmPages(file, bytes);
+            long t1 = System.nanoTime();
+            upload(token, id, file);
+            uploads.add((System.nanoTime() - t1) / 1e9);
+            cps.add(cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), false));
+            // the upload forces its file to disk before it commits: the like-for-like copy is cp, then sync of it
+            durableCps.add(cpSeconds(file, file.resolveSibling(file.getFileName() + ".cp"), true));
+        }
         uploading.set(false);
         sampler.join();
 
         double mb = bytes / 1e6;
-        System.out.printf("upload of %.0f MB: %.1f MB/s (plain file copy %.1f MB/s)%n", mb, mb / uploadSeconds,
-                mb / copySeconds);
-        System.out.printf("heap: %.0f MB before, peak %.0f MB during the upload (max %.0f MB); used heap, garbage included"
-                + "%n", heapBefore / 1e6, peak.get() / 1e6,
-                memory.getHeapMemoryUsage().getMax() / 1e6);
-        System.out.printf("cp of the same bytes: %.1f MB/s; upload / cp %.2f%n", mb / cpSeconds, cpSeconds / uploadSeconds);
+        double upload = mb / median(uploads);
+        double cp = mb / median(cps);
+        double durableCp = mb / median(durableCps);
+        System.out.printf("upload of %.0f MB, median of %d: %.1f MB/s (%s; plain file copy %.1f MB/s)%n", mb, rounds,
+                upload, rates(mb, uploads), mb / copySeconds);
+        System.out.printf("heap: %.0f MB before, peak %.0f MB during the uploads (max %.0f MB); used heap, garbage"
+                + " included%n", heapBefore / 1e6, peak.get() / 1e6, memory.getHeapMemoryUsage().getMax() / 1e6);
+        System.out.printf("cp of the same bytes: %.1f MB/s (%s), then sync: %.1f MB/s (%s)%n", cp, rates(mb, cps),
+                durableCp, rates(mb, durableCps));
         // machine-readable lines for bench/run-all.sh: BENCH|name|figure|unit|baseline|ratio|note
-        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB|%.1f|MB/s|%.1f|%.2f|cp of the same file on the"
-                + " same disk (both from the page cache, no fsync); Java Files.copy %.1f MB/s%n", mb, mb / uploadSeconds,
-                mb / cpSeconds, cpSeconds / uploadSeconds, mb / copySeconds);
-        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB, beside a durable copy|%.1f|MB/s|%.1f|%.2f|cp"
-                + " of the same file, then sync of the copy (the upload forces its file to disk before it commits)%n", mb,
-                mb / uploadSeconds, mb / durableCpSeconds, durableCpSeconds / uploadSeconds);
-        System.out.printf(Locale.ROOT, "BENCH|upload, peak heap during the %.0f MB upload|%.0f|MB|-|-|%.0f MB before, max"
+        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB, median of %d|%.1f|MB/s|%.1f|%.2f|cp of the"
+                + " same file on the same disk (both from the page cache, no fsync), taken in turn with the uploads;"
+                + " uploads %s MB/s; Java Files.copy %.1f MB/s%n", mb, rounds, upload, cp, upload / cp,
+                rates(mb, uploads), mb / copySeconds);
+        System.out.printf(Locale.ROOT, "BENCH|upload, one file of %.0f MB, beside a durable copy, median of %d|%.1f|MB/s"
+                + "|%.1f|%.2f|cp of the same file, then sync of the copy (the upload forces its file to disk before it"
+                + " commits); copies %s MB/s%n", mb, rounds, upload, durableCp, upload / durableCp,
+                rates(mb, durableCps));
+        System.out.printf(Locale.ROOT, "BENCH|upload, peak heap during the %.0f MB uploads|%.0f|MB|-|-|%.0f MB before, max"
                 + " %.0f MB; used heap, garbage included%n", mb, peak.get() / 1e6, heapBefore / 1e6,
                 memory.getHeapMemoryUsage().getMax() / 1e6);
         deleteQuietly(file);
+    }
+
+    private static double median(List<Double> seconds) {
+        List<Double> sorted = new ArrayList<>(seconds);
+        Collections.sort(sorted);
+        return sorted.get(sorted.size() / 2);
+    }
+
+    /** Each run's MB/s, in the order taken. */
+    private static String rates(double mb, List<Double> seconds) {
+        return String.join(", ", seconds.stream().map(t -> String.format(Locale.ROOT, "%.0f", mb / t)).toList());
     }
 
     /** curl, in its own process, sends the file: the heap measured here is the service's alone. */
