@@ -71,7 +71,8 @@ bench_of() {
     storage-ingest) module=storage-service; test=IngestBench
                     full="-Dbench.objects=8000"; quick="-Dbench.objects=2000" ;;
     start)          module=execution-service; test=ExecutionLatencyBench
-                    full="-Dbench.executions=200"; quick="-Dbench.executions=50" ;;
+                    full="-Dbench.executions=200 -Dbench.platform-timings=true"
+                    quick="-Dbench.executions=50 -Dbench.platform-timings=true" ;;
     dispatch)       module=execution-service; test=DispatchLatencyBench
                     full="-Dbench.queued=1000 -Dbench.rounds=50"; quick="-Dbench.queued=200 -Dbench.rounds=20" ;;
     upload)         module=warehouse-service; test=UploadBench

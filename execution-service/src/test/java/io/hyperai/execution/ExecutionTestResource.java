@@ -2,6 +2,7 @@ package io.hyperai.execution;
 
 import java.time.Duration;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.hyperai.infra.k8s.FakeKubelet;
@@ -60,6 +61,16 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         config.put("hyperai.execution.workdirs-root", workdirs.toString());
         config.put("hyperai.execution.workdir-settle", "0s");
         config.put("hyperai.execution.code-root", workdirs.resolveSibling(workdirs.getFileName() + "-code").toString());
+        if (Boolean.getBoolean("bench.platform-timings")) {
+            // a bench measures the service with the intervals it runs with, not the short ones tests wait on: its
+            // passes over every execution (reconcile, dispatch, deadlines) then come as often as on ./platform up
+            List.of("hyperai.execution.resync-interval", "hyperai.execution.pod-creation-grace",
+                    "hyperai.execution.queue.dispatch-interval", "hyperai.execution.queue.capacity-refresh",
+                    "hyperai.execution.reconcile-pass-timeout", "hyperai.outbox.poll-interval").forEach(config::remove);
+            // over application.properties' %test values: the @Scheduled defaults
+            config.put("hyperai.execution.deadline-check", "5s");
+            config.put("hyperai.execution.exhaustion-check", "10s");
+        }
         return config;
     }
 
