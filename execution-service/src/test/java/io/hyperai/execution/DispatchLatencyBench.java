@@ -1,6 +1,5 @@
 package io.hyperai.execution;
 
-import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.time.Duration;
@@ -21,7 +20,6 @@ import io.fabric8.kubernetes.api.model.Quantity;
 import io.hyperai.execution.runtime.PodFactory;
 import io.hyperai.test.SharedInfrastructure;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.http.ContentType;
 
 /**
  * The queue on the running service and the fake cluster: a pool of 16 GPUs is filled, 1 000 runs of four users wait
@@ -41,8 +39,9 @@ class DispatchLatencyBench {
         int queued = Integer.getInteger("bench.queued", 1000);
         int rounds = Integer.getInteger("bench.rounds", 50);
         ExecutionTestResource.admitEverything();
-        var client = ExecutionTestResource.kubernetes.client();
-        client.nodes().resource(new NodeBuilder().withNewMetadata().withName("bench-gpus")
+        BenchClient client = new BenchClient();
+        var kube = ExecutionTestResource.kubernetes.client();
+        kube.nodes().resource(new NodeBuilder().withNewMetadata().withName("bench-gpus")
                 .withLabels(Map.of("hyperai.io/gpu-model", MODEL.toLowerCase())).endMetadata().withNewStatus()
                 .withAllocatable(Map.of("cpu", new Quantity("512"), "memory", new Quantity("4Ti"),
                         "nvidia.com/gpu", new Quantity(String.valueOf(GPUS))))
@@ -58,7 +57,7 @@ class DispatchLatencyBench {
         List<String> running = new ArrayList<>();
         for (int i = 0; i < GPUS; i++) {
             String u = users[i % users.length];
-            String id = start(tokens.get(u), gears.get(u));
+            String id = start(client, tokens.get(u), gears.get(u));
             ownerOf.put(id, u);
             running.add(id);
         }
@@ -69,7 +68,7 @@ class DispatchLatencyBench {
         for (int i = 0; i < queued; i++) {
             String u = users[pick(i, weights)];
             long t0 = System.nanoTime();
-            String id = start(tokens.get(u), gears.get(u));
+            String id = start(client, tokens.get(u), gears.get(u));
             startMillis.add((System.nanoTime() - t0) / 1_000_000);
             ownerOf.put(id, u);
         }
@@ -78,11 +77,10 @@ class DispatchLatencyBench {
         String someQueued = ownerOf.keySet().stream().filter(id -> !running.contains(id)).findFirst().orElseThrow();
         for (int i = 0; i < 20; i++) {
             long t0 = System.nanoTime();
-            given().auth().oauth2(tokens.get(users[0])).get("/api/v1/queue").then().statusCode(200);
+            client.get(tokens.get(users[0]), "queue");
             queueMillis.add((System.nanoTime() - t0) / 1_000_000);
             t0 = System.nanoTime();
-            given().auth().oauth2(tokens.get(ownerOf.get(someQueued))).get("/api/v1/executions/" + someQueued).then()
-                    .statusCode(200);
+            client.get(tokens.get(ownerOf.get(someQueued)), "executions/" + someQueued);
             viewMillis.add((System.nanoTime() - t0) / 1_000_000);
         }
 
@@ -92,8 +90,7 @@ class DispatchLatencyBench {
             Set<String> before = pods(gears.values());
             String victim = running.remove(0);
             long t0 = System.nanoTime();
-            given().auth().oauth2(tokens.get(ownerOf.get(victim))).post("/api/v1/executions/" + victim + "/stop")
-                    .then().statusCode(200);
+            client.post(tokens.get(ownerOf.get(victim)), "executions/" + victim + "/stop", null, 200);
             String next = null;
             while (next == null) {
                 for (String id : pods(gears.values())) {
@@ -146,10 +143,10 @@ class DispatchLatencyBench {
         return sorted.get(Math.min(sorted.size() - 1, sorted.size() * p / 100));
     }
 
-    private static String start(String token, String gear) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON)
-                .body("{\"mode\":\"script\",\"entryCommand\":\"python train.py\",\"maxRuntimeSeconds\":3600}")
-                .post("/api/v1/gears/" + gear + "/executions").then().statusCode(201).extract().path("id");
+    private static String start(BenchClient client, String token, String gear) {
+        return client.post(token, "gears/" + gear + "/executions",
+                "{\"mode\":\"script\",\"entryCommand\":\"python train.py\",\"maxRuntimeSeconds\":3600}", 201).get("id")
+                .asText();
     }
 
     /** The executions that have a pod now, of these gears. */

@@ -3,10 +3,6 @@ package io.hyperai.execution;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -18,8 +14,6 @@ import java.util.Map;
 
 import org.junit.jupiter.api.Test;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
-
 import io.fabric8.kubernetes.api.model.Pod;
 import io.fabric8.kubernetes.api.model.PodBuilder;
 import io.fabric8.kubernetes.client.Watch;
@@ -29,7 +23,6 @@ import io.hyperai.execution.runtime.PodFactory;
 import io.hyperai.test.StandInService.Answer;
 import io.hyperai.test.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
-import io.restassured.RestAssured;
 
 /**
  * Not a test (the name keeps it out of the build): over N executions, the time from POST to pod
@@ -38,15 +31,12 @@ import io.restassured.RestAssured;
  * is in both). The first {@code bench.warmup} starts and bare creates (default 20) warm both up and are not counted:
  * otherwise the p99 of a few hundred is the first, cold start. RUNNING is seen by a client that asks for the state
  * again as soon as each answer arrives (one GET after another, from the pod's creation on), so the figure includes
- * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through a plain HTTP client on one
- * kept-alive connection, as the bare create's go through fabric8's. With {@code bench.platform-timings} the service's
+ * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through {@link BenchClient}. With {@code bench.platform-timings} the service's
  * periodic passes run at the intervals it has on {@code ./platform up}, not the tests' short ones. Run: {@code ./mvnw
  * test -pl execution-service -Dtest=ExecutionLatencyBench -Dbench.executions=200 -Dbench.platform-timings=true}.
  */
 @QuarkusTest
 class ExecutionLatencyBench {
-
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     @Test
     void printLatencies() throws Exception {
@@ -83,10 +73,7 @@ class ExecutionLatencyBench {
                 });
         int warmup = Integer.getInteger("bench.warmup", 20);
         String token = Tokens.alice();
-        // a plain client on one kept-alive connection, as the bare create's fabric8 client is: rest-assured spends
-        // milliseconds of its own per request (Groovy), on the same two cores, and its time was in the figure
-        HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
-        URI api = URI.create("http://localhost:" + RestAssured.port + "/api/v1/");
+        BenchClient client = new BenchClient();
         List<Long> toPod = new ArrayList<>();
         List<Long> toRunning = new ArrayList<>();
         List<Long> gets = new ArrayList<>();
@@ -95,23 +82,15 @@ class ExecutionLatencyBench {
         for (int i = 0; i < warmup + n; i++) {
             long posted = System.nanoTime();
             postedAt.add(Instant.now());
-            HttpResponse<String> answer = http.send(HttpRequest.newBuilder(api.resolve("gears/" + gearId + "/executions"))
-                    .header("Authorization", "Bearer " + token).header("Content-Type", "application/json")
-                    .POST(HttpRequest.BodyPublishers.ofString("{\"mode\":\"jupyter\"}")).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (answer.statusCode() != 201) {
-                throw new AssertionError("start answered " + answer.statusCode() + ": " + answer.body());
-            }
-            String id = JSON.readTree(answer.body()).get("id").asText();
+            String id = client.post(token, "gears/" + gearId + "/executions", "{\"mode\":\"jupyter\"}", 201).get("id")
+                    .asText();
             ids.add(id);
             await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1)).until(() -> created.containsKey(id));
             long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
             long seen;
             while (true) {
                 long asked = System.nanoTime();
-                String state = JSON.readTree(http.send(HttpRequest.newBuilder(api.resolve("executions/" + id))
-                        .header("Authorization", "Bearer " + token).build(), HttpResponse.BodyHandlers.ofString())
-                        .body()).path("state").asText();
+                String state = client.get(token, "executions/" + id).path("state").asText();
                 seen = System.nanoTime();
                 if (i >= warmup) {
                     gets.add(seen - asked);
