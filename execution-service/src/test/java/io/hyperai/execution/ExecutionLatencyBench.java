@@ -3,14 +3,20 @@ package io.hyperai.execution;
 import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -32,8 +38,11 @@ import io.quarkus.test.junit.QuarkusTest;
  * otherwise the p99 of a few hundred is the first, cold start. RUNNING is seen by a client that asks for the state
  * again as soon as each answer arrives (one GET after another, from the pod's creation on), so the figure includes
  * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through {@link BenchClient}. With {@code bench.platform-timings} the service's
- * periodic passes run at the intervals it has on {@code ./platform up}, not the tests' short ones. Run: {@code ./mvnw
- * test -pl execution-service -Dtest=ExecutionLatencyBench -Dbench.executions=200 -Dbench.platform-timings=true}.
+ * periodic passes run at the intervals it has on {@code ./platform up}, not the tests' short ones. Beside them, the
+ * admission's round trips to the same stand-ins, bare, for the goal (5 x the bare create's p99 plus theirs); the
+ * stand-ins are the JDK's HttpServer, which without {@code sun.net.httpserver.nodelay} waits for the client's delayed
+ * ACK (40 ms a round trip from the JDK's client). Run: {@code ./mvnw test -pl execution-service
+ * -Dtest=ExecutionLatencyBench -Dbench.executions=200 -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true}.
  */
 @QuarkusTest
 class ExecutionLatencyBench {
@@ -135,11 +144,29 @@ class ExecutionLatencyBench {
             }
         }
         bareWatch.close();
+        // the admission's round trips, bare: gear, storage and billing asked at once (the service asks at most these,
+        // concurrently), from a plain client to the same stand-in; the goal is 5 x the bare create plus these
+        HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        List<URI> admissionCalls = Stream.of("/internal/gears/" + gearId, "/internal/storage/admission/alice",
+                "/internal/billing/admission/alice").map(path -> URI.create(ExecutionTestResource.dependencies.url() + path))
+                .toList();
+        List<Long> admission = new ArrayList<>();
+        for (int i = 0; i < warmup + n; i++) {
+            long t = System.nanoTime();
+            CompletableFuture.allOf(admissionCalls.stream().map(uri -> plain.sendAsync(HttpRequest.newBuilder(uri)
+                    .build(), HttpResponse.BodyHandlers.discarding())).toArray(CompletableFuture[]::new)).join();
+            if (i >= warmup) {
+                admission.add(System.nanoTime() - t);
+            }
+        }
+        double goal = 5 * p(bare, 99) + p(admission, 99);
         System.out.printf("executions: %d%n", n);
         System.out.printf("POST -> pod created:        p50 %6.1f ms  p99 %6.1f ms%n", p(toPod, 50), p(toPod, 99));
         System.out.printf("pod Running -> RUNNING seen: p50 %6.1f ms  p99 %6.1f ms (GET after GET, each p50 %.1f ms)%n",
                 p(toRunning, 50), p(toRunning, 99), p(gets, 50));
         System.out.printf("bare create, seen by watch: p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
+        System.out.printf("admission round trips, three at once: p50 %6.1f ms  p99 %6.1f ms; goal for the start's p99:"
+                + " 5 x %.1f + %.1f = %.1f ms%n", p(admission, 50), p(admission, 99), p(bare, 99), p(admission, 99), goal);
         // the tail, with each start's place in the run, to set beside the service's log
         System.out.printf("slowest POST -> pod created: %s%n", java.util.stream.IntStream.range(0, toPod.size())
                 .boxed().sorted((a, b) -> Long.compare(toPod.get(b), toPod.get(a))).limit(5)
@@ -149,8 +176,10 @@ class ExecutionLatencyBench {
         for (int q : new int[] { 50, 99 }) {
             System.out.printf(Locale.ROOT, "BENCH|start: POST to pod created, p%d (%d runs)|%.1f|ms|%.1f|%.1f|bare"
                     + " fabric8 pod create on the same API server, both until a watch reports the pod; %d warm-up"
-                    + " runs of each not counted%n", q, n, p(toPod, q), p(bare, q),
-                    p(toPod, q) / p(bare, q), warmup);
+                    + " runs of each not counted%s%n", q, n, p(toPod, q), p(bare, q),
+                    p(toPod, q) / p(bare, q), warmup, q != 99 ? "" : String.format(Locale.ROOT, "; goal 5 x %.1f plus"
+                            + " the admission's round trips (three at once, bare: p99 %.1f) = %.1f ms", p(bare, 99),
+                            p(admission, 99), goal));
         }
         for (int q : new int[] { 50, 99 }) {
             System.out.printf(Locale.ROOT, "BENCH|start: pod Running to RUNNING seen, p%d (%d runs)|%.1f|ms|-|-|GET"
