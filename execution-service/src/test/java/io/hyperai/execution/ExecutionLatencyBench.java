@@ -37,11 +37,11 @@ import io.quarkus.test.junit.QuarkusTest;
  * is in both). The first {@code bench.warmup} starts and bare creates (default 20) warm both up and are not counted:
  * otherwise the p99 of a few hundred is the first, cold start. RUNNING is seen by a client that asks for the state
  * again as soon as each answer arrives (one GET after another, from the pod's creation on), so the figure includes
- * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through {@link BenchClient}. With {@code bench.platform-timings} the service's
- * periodic passes run at the intervals it has on {@code ./platform up}, not the tests' short ones. Beside them, the
- * admission's round trips to the same stand-ins, bare, for the goal (5 x the bare create's p99 plus theirs); the
- * stand-ins are the JDK's HttpServer, which without {@code sun.net.httpserver.nodelay} waits for the client's delayed
- * ACK (40 ms a round trip from the JDK's client). Run: {@code ./mvnw test -pl execution-service
+ * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through {@link BenchClient}. With
+ * {@code bench.platform-timings} the service's periodic passes run at the intervals it has on {@code ./platform up},
+ * not the tests' short ones. Beside them, the admission's round trips to the same stand-ins, bare, for the goal (5 x
+ * the bare create's p99 plus theirs); the stand-ins are the JDK's HttpServer, which without {@code
+ * sun.net.httpserver.nodelay} waits for the client's delayed ACK (40 ms a round trip from the JDK's client). Run: {@code ./mvnw test -pl execution-service
  * -Dtest=ExecutionLatencyBench -Dbench.executions=200 -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true}.
  */
 @QuarkusTest
