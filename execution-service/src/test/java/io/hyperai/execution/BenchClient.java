@@ -31,7 +31,8 @@ final class BenchClient {
 
     /** POST of {@code json} (or nothing) to {@code path} below {@code /api/v1/}, which must answer {@code status}. */
     JsonNode post(String token, String path, String json, int status) {
-        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path)).header("Authorization", "Bearer " + token);
+        HttpRequest.Builder request = HttpRequest.newBuilder(api.resolve(path))
+                .header("Authorization", "Bearer " + token);
         if (json == null) {
             request.POST(HttpRequest.BodyPublishers.noBody());
         } else {

@@ -41,8 +41,9 @@ import io.quarkus.test.junit.QuarkusTest;
  * {@code bench.platform-timings} the service's periodic passes run at the intervals it has on {@code ./platform up},
  * not the tests' short ones. Beside them, the admission's round trips to the same stand-ins, bare, for the goal (5 x
  * the bare create's p99 plus theirs); the stand-ins are the JDK's HttpServer, which without {@code
- * sun.net.httpserver.nodelay} waits for the client's delayed ACK (40 ms a round trip from the JDK's client). Run: {@code ./mvnw test -pl execution-service
- * -Dtest=ExecutionLatencyBench -Dbench.executions=200 -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true}.
+ * sun.net.httpserver.nodelay} waits for the client's delayed ACK (40 ms a round trip from the JDK's client). Run:
+ * {@code ./mvnw test -pl execution-service -Dtest=ExecutionLatencyBench -Dbench.executions=200
+ * -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true}.
  */
 @QuarkusTest
 class ExecutionLatencyBench {
@@ -148,8 +149,8 @@ class ExecutionLatencyBench {
         // concurrently), from a plain client to the same stand-in; the goal is 5 x the bare create plus these
         HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
         List<URI> admissionCalls = Stream.of("/internal/gears/" + gearId, "/internal/storage/admission/alice",
-                "/internal/billing/admission/alice").map(path -> URI.create(ExecutionTestResource.dependencies.url() + path))
-                .toList();
+                "/internal/billing/admission/alice")
+                .map(path -> URI.create(ExecutionTestResource.dependencies.url() + path)).toList();
         List<Long> admission = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
             long t = System.nanoTime();
@@ -166,7 +167,8 @@ class ExecutionLatencyBench {
                 p(toRunning, 50), p(toRunning, 99), p(gets, 50));
         System.out.printf("bare create, seen by watch: p50 %6.1f ms  p99 %6.1f ms%n", p(bare, 50), p(bare, 99));
         System.out.printf("admission round trips, three at once: p50 %6.1f ms  p99 %6.1f ms; goal for the start's p99:"
-                + " 5 x %.1f + %.1f = %.1f ms%n", p(admission, 50), p(admission, 99), p(bare, 99), p(admission, 99), goal);
+                + " 5 x %.1f + %.1f = %.1f ms%n", p(admission, 50), p(admission, 99), p(bare, 99), p(admission, 99),
+                goal);
         // the tail, with each start's place in the run, to set beside the service's log
         System.out.printf("slowest POST -> pod created: %s%n", java.util.stream.IntStream.range(0, toPod.size())
                 .boxed().sorted((a, b) -> Long.compare(toPod.get(b), toPod.get(a))).limit(5)
