@@ -37,6 +37,8 @@ public final class RoundRobin implements AutoCloseable {
     private final List<Integer> backends;
     private final AtomicInteger next = new AtomicInteger();
     private final Set<Socket> open = ConcurrentHashMap.newKeySet();
+    /** Which of the open sockets are clients' (the rest are instances'). */
+    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
     private final Thread acceptor;
     private final Set<Integer> unready = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closeAllOnNextRequest = new AtomicBoolean();
@@ -122,6 +124,7 @@ public final class RoundRobin implements AutoCloseable {
             close(client); // no instance accepts: the client sees a closed connection, as with no listener
             return;
         }
+        clients.add(client);
         open.add(client);
         open.add(upstream);
         AtomicInteger directions = new AtomicInteger(2);
@@ -164,7 +167,11 @@ public final class RoundRobin implements AutoCloseable {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (from == client && closeAllOnNextRequest.compareAndSet(true, false)) {
-                    List.copyOf(open).forEach(this::close);
+                    // clients first: an instance's socket closed first answers its end of stream ("a: null" from a
+                    // line server), and that answer reached a client not yet closed in one run of ten
+                    List<Socket> all = List.copyOf(open);
+                    all.stream().filter(clients::contains).forEach(this::close);
+                    all.forEach(this::close);
                     return;
                 }
                 out.write(buffer, 0, n);
@@ -216,6 +223,7 @@ public final class RoundRobin implements AutoCloseable {
 
     private void close(Socket s) {
         open.remove(s);
+        clients.remove(s);
         try {
             s.close();
         } catch (IOException ignored) {

@@ -49,6 +49,7 @@ class RoundRobinTest {
 
         b.close();
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), rr.port())) {
+            s.setSoTimeout(10_000); // an answer that never comes fails the test rather than hanging the build
             assertThat(s.getInputStream().read()).as("nobody accepts: the connection is closed").isEqualTo(-1);
         }
     }
@@ -133,6 +134,7 @@ class RoundRobinTest {
     /** GET / over HTTP/1.0 (one connection per request), the body. */
     private static String get(int port) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
             s.getOutputStream().write("GET / HTTP/1.0\r\n\r\n".getBytes(StandardCharsets.US_ASCII));
             String response = new String(s.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
             return response.substring(response.indexOf("\r\n\r\n") + 4);
@@ -173,6 +175,7 @@ class RoundRobinTest {
 
     private static String ask(int port, String line) throws IOException {
         try (Socket s = new Socket(InetAddress.getLoopbackAddress(), port)) {
+            s.setSoTimeout(10_000);
             OutputStream out = s.getOutputStream();
             out.write((line + "\n").getBytes(StandardCharsets.UTF_8));
             out.flush();
@@ -197,19 +200,28 @@ class RoundRobinTest {
         });
         t.setDaemon(true);
         t.start();
-        Named n = new Named(server);
+        Named n = new Named(server, t);
         closing.add(n);
         return n;
     }
 
-    private record Named(ServerSocket server) implements AutoCloseable {
+    private record Named(ServerSocket server, Thread acceptor) implements AutoCloseable {
         int port() {
             return server.getLocalPort();
         }
 
+        /**
+         * Closed once its thread has left accept(): a listening socket closed under a thread blocked in accept() stays
+         * open in the kernel until that thread wakes, and took one more connection in a CI run (which then hung).
+         */
         @Override
         public void close() throws IOException {
             server.close();
+            try {
+                acceptor.join(10_000);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
         }
     }
 }
