@@ -71,10 +71,10 @@ bench_of() {
     storage-ingest) module=storage-service; test=IngestBench
                     full="-Dbench.objects=8000"; quick="-Dbench.objects=2000" ;;
     start)          module=execution-service; test=ExecutionLatencyBench
-                    # the stand-ins answer as the services would, without Nagle's delay (the JDK's HttpServer keeps
-                    # it by default: 40 ms a round trip to a client that delays its ACKs)
-                    full="-Dbench.executions=200 -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true"
-                    quick="-Dbench.executions=50 -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true" ;;
+                    # the service's own intervals; the stand-ins answer as the services would, without Nagle's
+                    # delay (the JDK's HttpServer keeps it by default: 40 ms a round trip to a delayed-ACK client)
+                    local as_run="-Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true"
+                    full="-Dbench.executions=200 $as_run"; quick="-Dbench.executions=50 $as_run" ;;
     dispatch)       module=execution-service; test=DispatchLatencyBench
                     full="-Dbench.queued=1000 -Dbench.rounds=50"; quick="-Dbench.queued=200 -Dbench.rounds=20" ;;
     upload)         module=warehouse-service; test=UploadBench

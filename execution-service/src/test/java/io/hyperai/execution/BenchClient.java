@@ -6,6 +6,8 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -39,6 +41,12 @@ final class BenchClient {
             request.header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(json));
         }
         return send(request.build(), status);
+    }
+
+    /** GETs of every address at once, without credentials or a status to check; returns once all have answered. */
+    void getAll(List<URI> addresses) {
+        CompletableFuture.allOf(addresses.stream().map(uri -> http.sendAsync(HttpRequest.newBuilder(uri).build(),
+                HttpResponse.BodyHandlers.discarding())).toArray(CompletableFuture[]::new)).join();
     }
 
     private JsonNode send(HttpRequest request, int status) {

@@ -4,16 +4,12 @@ import static io.restassured.RestAssured.given;
 import static org.awaitility.Awaitility.await;
 
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.Map;
 import java.util.stream.Stream;
@@ -146,16 +142,14 @@ class ExecutionLatencyBench {
         }
         bareWatch.close();
         // the admission's round trips, bare: gear, storage and billing asked at once (the service asks at most these,
-        // concurrently), from a plain client to the same stand-in; the goal is 5 x the bare create plus these
-        HttpClient plain = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
+        // concurrently), from the bench's client to the same stand-in; the goal is 5 x the bare create plus these
         List<URI> admissionCalls = Stream.of("/internal/gears/" + gearId, "/internal/storage/admission/alice",
                 "/internal/billing/admission/alice")
                 .map(path -> URI.create(ExecutionTestResource.dependencies.url() + path)).toList();
         List<Long> admission = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
             long t = System.nanoTime();
-            CompletableFuture.allOf(admissionCalls.stream().map(uri -> plain.sendAsync(HttpRequest.newBuilder(uri)
-                    .build(), HttpResponse.BodyHandlers.discarding())).toArray(CompletableFuture[]::new)).join();
+            client.getAll(admissionCalls);
             if (i >= warmup) {
                 admission.add(System.nanoTime() - t);
             }

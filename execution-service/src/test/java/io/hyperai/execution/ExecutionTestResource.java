@@ -2,7 +2,6 @@ package io.hyperai.execution;
 
 import java.time.Duration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 
 import io.hyperai.infra.k8s.FakeKubelet;
@@ -18,6 +17,20 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  * fake kubelet playing the node, and one stand-in answering for gear, storage and billing.
  */
 public class ExecutionTestResource implements QuarkusTestResourceLifecycleManager {
+
+    /**
+     * The periodic passes' timings tests run with, short so they need not wait. A bench run with {@code
+     * -Dbench.platform-timings=true} leaves them out: it measures the service with its own, as on ./platform up.
+     */
+    private static final Map<String, String> TEST_TIMINGS = Map.of(
+            "hyperai.execution.resync-interval", "2s",
+            "hyperai.execution.pod-creation-grace", "1s",
+            "hyperai.execution.queue.dispatch-interval", "1s",
+            "hyperai.execution.queue.capacity-refresh", "0.5s",
+            "hyperai.execution.reconcile-pass-timeout", "15s",
+            "hyperai.execution.deadline-check", "1s",
+            "hyperai.execution.exhaustion-check", "2s",
+            "hyperai.outbox.poll-interval", "0.1s");
 
     public static final String NAMESPACE = "hyperai-executions";
     public static final int A100_GPUS = 8;
@@ -49,28 +62,15 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
         Map<String, String> config = new HashMap<>(PlatformTestResource.configFor("execution-service"));
         config.put("hyperai.execution.api-server-url", kubernetes.url());
         config.put("hyperai.execution.namespace", NAMESPACE);
-        config.put("hyperai.execution.resync-interval", "2s");
-        config.put("hyperai.execution.pod-creation-grace", "1s");
-        config.put("hyperai.execution.queue.dispatch-interval", "1s");
-        config.put("hyperai.execution.queue.capacity-refresh", "0.5s");
-        config.put("hyperai.execution.reconcile-pass-timeout", "15s");
+        if (!Boolean.getBoolean("bench.platform-timings")) {
+            config.putAll(TEST_TIMINGS);
+        }
         for (String service : new String[] { "gear", "storage", "billing" }) {
             config.put("quarkus.rest-client." + service + ".url", dependencies.url());
         }
-        config.put("hyperai.outbox.poll-interval", "0.1s");
         config.put("hyperai.execution.workdirs-root", workdirs.toString());
         config.put("hyperai.execution.workdir-settle", "0s");
         config.put("hyperai.execution.code-root", workdirs.resolveSibling(workdirs.getFileName() + "-code").toString());
-        if (Boolean.getBoolean("bench.platform-timings")) {
-            // a bench measures the service with the intervals it runs with, not the short ones tests wait on: its
-            // passes over every execution (reconcile, dispatch, deadlines) then come as often as on ./platform up
-            List.of("hyperai.execution.resync-interval", "hyperai.execution.pod-creation-grace",
-                    "hyperai.execution.queue.dispatch-interval", "hyperai.execution.queue.capacity-refresh",
-                    "hyperai.execution.reconcile-pass-timeout", "hyperai.outbox.poll-interval").forEach(config::remove);
-            // over application.properties' %test values: the @Scheduled defaults
-            config.put("hyperai.execution.deadline-check", "5s");
-            config.put("hyperai.execution.exhaustion-check", "10s");
-        }
         return config;
     }
 

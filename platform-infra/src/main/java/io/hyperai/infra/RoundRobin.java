@@ -13,6 +13,7 @@ import java.net.URL;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -36,9 +37,8 @@ public final class RoundRobin implements AutoCloseable {
     private final ServerSocket server;
     private final List<Integer> backends;
     private final AtomicInteger next = new AtomicInteger();
-    private final Set<Socket> open = ConcurrentHashMap.newKeySet();
-    /** Which of the open sockets are clients' (the rest are instances'). */
-    private final Set<Socket> clients = ConcurrentHashMap.newKeySet();
+    /** The connections passed through now: each client's socket and its instance's. */
+    private final Map<Socket, Socket> connections = new ConcurrentHashMap<>();
     private final Thread acceptor;
     private final Set<Integer> unready = ConcurrentHashMap.newKeySet();
     private final AtomicBoolean closeAllOnNextRequest = new AtomicBoolean();
@@ -91,7 +91,7 @@ public final class RoundRobin implements AutoCloseable {
 
     /** The connections passed through now. */
     public int connections() {
-        return open.size() / 2; // each is a client's socket and its instance's
+        return connections.size();
     }
 
     /**
@@ -124,9 +124,7 @@ public final class RoundRobin implements AutoCloseable {
             close(client); // no instance accepts: the client sees a closed connection, as with no listener
             return;
         }
-        clients.add(client);
-        open.add(client);
-        open.add(upstream);
+        connections.put(client, upstream);
         AtomicInteger directions = new AtomicInteger(2);
         Thread back = new Thread(() -> pump(upstream, client, client, upstream, directions), "round-robin-back");
         back.setDaemon(true);
@@ -167,11 +165,7 @@ public final class RoundRobin implements AutoCloseable {
             int n;
             while ((n = in.read(buffer)) >= 0) {
                 if (from == client && closeAllOnNextRequest.compareAndSet(true, false)) {
-                    // clients first: an instance's socket closed first answers its end of stream ("a: null" from a
-                    // line server), and that answer reached a client not yet closed in one run of ten
-                    List<Socket> all = List.copyOf(open);
-                    all.stream().filter(clients::contains).forEach(this::close);
-                    all.forEach(this::close);
+                    closeAll();
                     return;
                 }
                 out.write(buffer, 0, n);
@@ -184,8 +178,20 @@ public final class RoundRobin implements AutoCloseable {
         } catch (IOException e) {
             // reset or closed: the whole connection goes
         }
+        connections.remove(client);
         close(client);
         close(upstream);
+    }
+
+    /**
+     * Every connection, the clients' sockets first: an instance's socket closed first answers its end of stream ("a:
+     * null" from a line server), and that answer reached a client not yet closed in one run of ten.
+     */
+    private void closeAll() {
+        Map<Socket, Socket> all = Map.copyOf(connections);
+        connections.keySet().removeAll(all.keySet());
+        all.keySet().forEach(this::close);
+        all.values().forEach(this::close);
     }
 
     private void probeAll(String readyPath) {
@@ -222,8 +228,6 @@ public final class RoundRobin implements AutoCloseable {
     }
 
     private void close(Socket s) {
-        open.remove(s);
-        clients.remove(s);
         try {
             s.close();
         } catch (IOException ignored) {
@@ -239,6 +243,6 @@ public final class RoundRobin implements AutoCloseable {
         } catch (IOException ignored) {
             // closing anyway
         }
-        open.forEach(this::close);
+        closeAll();
     }
 }
