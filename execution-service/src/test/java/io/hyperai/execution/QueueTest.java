@@ -10,6 +10,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -192,14 +193,10 @@ class QueueTest {
     @Test
     void aPodTheQuotaRefusesWaitsAgainAndStartsLater() {
         String gear = gpuGear("alice", MODEL);
-        ExecutionTestResource.kubernetes.mockServer().expect().post()
-                .withPath("/api/v1/namespaces/" + ExecutionTestResource.NAMESPACE + "/pods")
-                .andReturn(403, new io.fabric8.kubernetes.api.model.StatusBuilder().withKind("Status")
-                        .withApiVersion("v1").withStatus("Failure").withCode(403).withReason("Forbidden")
-                        .withMessage("pods \"exec-x\" is forbidden: exceeded quota: executions, requested:"
-                                + " requests.nvidia.com/gpu=1, used: requests.nvidia.com/gpu=16, limited:"
-                                + " requests.nvidia.com/gpu=16").build())
-                .once();
+        // this gear's pod only: a pod of another test's run created meanwhile must not take the refusal
+        ExecutionTestResource.kubernetes.refuseNextPodCreate(Map.of(PodFactory.LABEL_GEAR, gear), 403, "Forbidden",
+                "pods \"exec-x\" is forbidden: exceeded quota: executions, requested: requests.nvidia.com/gpu=1,"
+                        + " used: requests.nvidia.com/gpu=16, limited: requests.nvidia.com/gpu=16");
         String id = start("alice", gear, 600);
         awaitState("alice", id, "RUNNING");
         JsonPath e = get("alice", id);

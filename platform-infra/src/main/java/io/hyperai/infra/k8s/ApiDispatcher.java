@@ -52,6 +52,7 @@ final class ApiDispatcher extends Dispatcher {
     private final MockDispatcher expectations;
     private final KubernetesCrudDispatcher crud = new KubernetesCrudDispatcher();
     private final PodLogs logs = new PodLogs();
+    private final Queue<PodRefusal> podRefusals = new java.util.concurrent.ConcurrentLinkedQueue<>();
 
     ApiDispatcher(Map<ServerRequest, Queue<ServerResponse>> responses) {
         this.responses = responses;
@@ -60,6 +61,14 @@ final class ApiDispatcher extends Dispatcher {
 
     PodLogs logs() {
         return logs;
+    }
+
+    /** A refusal the next create of a pod carrying all of {@code labels} gets, once, instead of being stored. */
+    record PodRefusal(Map<String, String> labels, int code, String reason, String message) {
+    }
+
+    void refuseNextPod(PodRefusal refusal) {
+        podRefusals.add(refusal);
     }
 
     @Override
@@ -135,6 +144,10 @@ final class ApiDispatcher extends Dispatcher {
     private MockResponse createPod(RecordedRequest request, String namespace) {
         String body = request.getUtf8Body();
         ObjectNode pod = readObject(body);
+        PodRefusal refusal = pod == null ? null : refusalFor(pod);
+        if (refusal != null) {
+            return status(refusal.code(), refusal.reason(), refusal.message());
+        }
         if (pod != null) {
             JsonNode status = pod.path("status");
             if (status.path("phase").asText("").isEmpty()) {
@@ -156,6 +169,19 @@ final class ApiDispatcher extends Dispatcher {
             }
         }
         return response;
+    }
+
+    /** The first recorded refusal whose labels the pod carries, taken so that it answers only once. */
+    private PodRefusal refusalFor(ObjectNode pod) {
+        JsonNode labels = pod.path("metadata").path("labels");
+        for (PodRefusal r : podRefusals) {
+            boolean matches = r.labels().entrySet().stream()
+                    .allMatch(l -> l.getValue().equals(labels.path(l.getKey()).asText(null)));
+            if (matches && podRefusals.remove(r)) {
+                return r;
+            }
+        }
+        return null;
     }
 
     private MockResponse createNamespace(RecordedRequest request) {

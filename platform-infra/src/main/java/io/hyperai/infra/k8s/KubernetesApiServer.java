@@ -186,6 +186,15 @@ public final class KubernetesApiServer implements AutoCloseable {
         return dispatcher.logs().failed(namespace, podName);
     }
 
+    /**
+     * The next create of a pod that carries all of {@code labels} is refused with this status, once, as a real API
+     * server refuses a pod its namespace's ResourceQuota does not admit (403 Forbidden, "exceeded quota"). Other
+     * pods created meanwhile are stored as usual, unlike with a path-wide {@code mockServer().expect()}.
+     */
+    public void refuseNextPodCreate(Map<String, String> labels, int code, String reason, String message) {
+        dispatcher.refuseNextPod(new ApiDispatcher.PodRefusal(Map.copyOf(labels), code, reason, message));
+    }
+
     /** fabric8's server, e.g. to record expectations that take precedence over the CRUD store. */
     public KubernetesMockServer mockServer() {
         return server;

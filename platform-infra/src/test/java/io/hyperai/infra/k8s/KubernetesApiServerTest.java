@@ -119,6 +119,25 @@ class KubernetesApiServerTest {
     }
 
     @Test
+    void aRefusedPodIsRefusedOnceAndOnlyForItsLabels() {
+        try (KubernetesClient c = server.newClient(ns)) {
+            server.refuseNextPodCreate(Map.of("gear", "g1"), 403, "Forbidden", "exceeded quota: executions");
+            // another pod created meanwhile is stored, and does not use the refusal up
+            c.pods().resource(pod("other", Map.of("gear", "g2"), Map.of(), "Never")).create();
+            assertThatThrownBy(() -> c.pods().resource(pod("first", Map.of("gear", "g1"), Map.of(), "Never")).create())
+                    .isInstanceOfSatisfying(KubernetesClientException.class, e -> {
+                        assertThat(e.getCode()).isEqualTo(403);
+                        assertThat(e.getStatus().getReason()).isEqualTo("Forbidden");
+                        assertThat(e.getMessage()).contains("exceeded quota: executions");
+                    });
+            assertThat(c.pods().withName("first").get()).isNull();
+            // the retry is admitted
+            c.pods().resource(pod("first", Map.of("gear", "g1"), Map.of(), "Never")).create();
+            assertThat(names(c.pods().list().getItems())).containsExactlyInAnyOrder("other", "first");
+        }
+    }
+
+    @Test
     void setBasedSelectorsAreIgnoredSoTheyMatchEverything() {
         try (KubernetesClient c = server.newClient(ns)) {
             c.pods().resource(pod("x", Map.of("tier", "a"), Map.of(), "Never")).create();
