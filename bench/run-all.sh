@@ -218,7 +218,7 @@ footprint_step() {
   done
   sleep 2 # let what the requests started settle
 
-  local total_rss=0 pid rss threads heap_used heap_committed meta_used meta_committed started ready note
+  local total_rss=0 pid rss threads heap_used heap_committed meta_used meta_committed started ready note writes
   for s in "${SERVICES[@]}"; do
     pid=$(sed -n "s/^pid\.$s=//p" "$state" 2>/dev/null | head -1)
     if [ -z "$pid" ] || ! grep -qa -- "$ROOT/$s-service" "/proc/$pid/cmdline" 2>/dev/null; then
@@ -235,8 +235,12 @@ footprint_step() {
     note="heap used $(mb "$heap_used") MB of $(mb "$heap_committed") MB committed, metaspace $(mb "$meta_used") MB"
     note="$note used ($(mb "$meta_committed") MB committed), $threads threads; after ${requests[$s]} GETs"
     [ "${failures[$s]}" -gt 0 ] && note="$note (${failures[$s]} not 2xx)"
+    # the first start of a new build has no class data archive to map and writes one (more metaspace, slower start)
+    writes=""
+    grep -qa -- "-XX:ArchiveClassesAtExit" "/proc/$pid/cmdline" && writes="; this JVM writes a new class data archive"
+    note="$note$writes"
     echo "BENCH|$s-service: resident memory after start and a little traffic|$(mb "$rss")|MB|-|-|$note"
-    echo "BENCH|$s-service: start, Quarkus \"started in\"|${started:-?}|s|-|-|ready ${ready:-?} s after the five services were launched together by ./platform up"
+    echo "BENCH|$s-service: start, Quarkus \"started in\"|${started:-?}|s|-|-|ready ${ready:-?} s after the five services were launched together by ./platform up$writes"
   done
   echo "BENCH|all five services: resident memory|$(mb "$total_rss")|MB|-|-|sum of the five JVMs' VmRSS"
   echo "BENCH|./platform up: everything ready|${platform_up:-?}|s|-|-|PostgreSQL, Kafka, Keycloak, Kubernetes mock, then the five services"
