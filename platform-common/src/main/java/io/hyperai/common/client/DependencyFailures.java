@@ -48,10 +48,13 @@ public final class DependencyFailures {
      * Worth the one retry the dependencies' policy allows: the connection was lost, the call timed out (an instance
      * that has just started may be too cold to answer in time; the retry most often reaches another, or a warmer
      * one) or the dependency answered 503 (an instance that cannot serve just now). Not an open
-     * circuit, nor any answer but 503. Safe because every internal operation may be repeated.
+     * circuit, nor any answer but 503. Safe because every internal operation may be repeated. Also a call that never
+     * left because its service token could not be had: the OIDC client reports a kept-alive connection to the
+     * token endpoint closed under its request as "OIDC Server is not available", without the cause.
      */
     public static boolean isWorthOneMoreTry(Throwable failure) {
         return anyCause(failure, t -> lostInTransit(t)
+                || t instanceof io.quarkus.oidc.client.OidcClientException
                 || t instanceof org.eclipse.microprofile.faulttolerance.exceptions.TimeoutException
                 || status(t) == 503);
     }

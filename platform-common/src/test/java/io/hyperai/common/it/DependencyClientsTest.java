@@ -149,6 +149,10 @@ class DependencyClientsTest {
         assertThat(DependencyFailures.isWorthOneMoreTry(failure)).as("%s", failure).isTrue();
         assertThat(DependencyFailures.isUnavailability(failure)).isTrue();
         assertThat(standIn.received()).filteredOn(r -> r.path().endsWith("/bob")).hasSize(2);
+        // a call whose service token could not be had never left: one more try too (as the OIDC client reports a
+        // connection to the token endpoint closed under its request, without the cause)
+        assertThat(DependencyFailures.isWorthOneMoreTry(
+                new io.quarkus.oidc.client.OidcClientException("OIDC Server is not available"))).isTrue();
     }
 
     /**
