@@ -34,8 +34,8 @@ import org.jboss.logging.Logger;
  * started; {@code tailLines} and {@code limitBytes} are honoured, {@code follow} returns what is there and ends).</li>
  * </ul>
  * Everything else is fabric8's {@code KubernetesCrudDispatcher} (see the report in the tests for what it can and
- * cannot do). Expectations recorded with {@code mockServer().expect()} take precedence, as with fabric8's
- * {@code KubernetesMixedDispatcher}.
+ * cannot do), after fabric8's recorded expectations (its {@code /version} answer); a chosen pod's create can be
+ * refused as a namespace's quota refuses it ({@link #refuseNextPodCreate}).
  */
 public final class KubernetesApiServer implements AutoCloseable {
 
@@ -189,15 +189,10 @@ public final class KubernetesApiServer implements AutoCloseable {
     /**
      * The next create of a pod that carries all of {@code labels} is refused with this status, once, as a real API
      * server refuses a pod its namespace's ResourceQuota does not admit (403 Forbidden, "exceeded quota"). Other
-     * pods created meanwhile are stored as usual, unlike with a path-wide {@code mockServer().expect()}.
+     * pods created meanwhile are stored as usual (a path-wide recorded expectation would take whichever came first).
      */
     public void refuseNextPodCreate(Map<String, String> labels, int code, String reason, String message) {
         dispatcher.refuseNextPod(new ApiDispatcher.PodRefusal(Map.copyOf(labels), code, reason, message));
-    }
-
-    /** fabric8's server, e.g. to record expectations that take precedence over the CRUD store. */
-    public KubernetesMockServer mockServer() {
-        return server;
     }
 
     @Override
