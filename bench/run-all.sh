@@ -265,21 +265,32 @@ process_start_s() {
 
 # Service $1 started alone (./platform restart while the rest runs), $RESTARTS times (one start alone moves by half a
 # second run to run): the median of Quarkus's "started in" with the range, and of the time from its new JVM's start to
-# /q/health/ready answering 200; whether the JVMs mapped a class data archive of the launcher's.
+# /q/health/ready answering 200; whether the JVMs mapped a class data archive of the launcher's. Beside them, the
+# medians of the JVM's CPU until ready and of the machine's steal time meanwhile: on a shared machine a start's wall
+# time moved by more than twice within a quarter of an hour (docs/benchmarks.md, 6 December), its CPU much less.
 start_alone() {
-  local s="$1" n started=() ready=() archive="the launcher's class data archive mapped" one
+  local s="$1" n started=() ready=() cpu=() steal=() archive="the launcher's class data archive mapped" one
   for n in $(seq 1 "$RESTARTS"); do
     one=$(restart_once "$s")
-    started+=("${one%% *}")
-    ready+=("$(echo "$one" | cut -d' ' -f2)")
-    [[ "$one" == *" no" ]] && archive="no class data archive mapped in some"
+    read -r -a f <<<"$one"
+    started+=("${f[0]}")
+    ready+=("${f[1]}")
+    [ "${f[2]}" = no ] && archive="no class data archive mapped in some"
+    cpu+=("${f[3]:-?}")
+    steal+=("${f[4]:-?}")
   done
   local sorted_started sorted_ready
   sorted_started=$(printf '%s\n' "${started[@]}" | sort -n)
   sorted_ready=$(printf '%s\n' "${ready[@]}" | sort -n)
   echo "BENCH|$s-service: start alone (./platform restart), Quarkus \"started in\", median of $RESTARTS|$(median \
     "$sorted_started")|s|-|-|$(echo "$sorted_started" | head -1)-$(echo "$sorted_started" | tail -1) s; ready $(median \
-    "$sorted_ready") s (median) after its JVM started; $archive"
+    "$sorted_ready") s (median) after its JVM started, its CPU until then $(median "$(printf '%s\n' "${cpu[@]}" \
+    | sort -n)") s, the machine's steal time $(median "$(printf '%s\n' "${steal[@]}" | sort -n)") %; $archive"
+}
+
+# The machine's CPU time counters (user to steal of /proc/stat's "cpu" line, summed; guest time is in user) and steal alone.
+cpu_counters() {
+  awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat
 }
 
 # The middle line of sorted lines $1 (the lower middle of an even count).
@@ -289,9 +300,11 @@ median() {
   echo "$1" | sed -n "$(((count + 1) / 2))p"
 }
 
-# One ./platform restart of service $1: prints "started-in ready-seconds yes|no" (the archive mapped or not).
+# One ./platform restart of service $1: prints "started-in ready-seconds yes|no cpu-seconds steal-percent" (the
+# archive mapped or not; the new JVM's CPU until ready; the machine's steal share from the restart to ready).
 restart_once() {
-  local s="$1" old pid ready_at started archive=no deadline
+  local s="$1" old pid ready_at started archive=no deadline cpu before after
+  before=$(cpu_counters)
   old=$(pid_of "$s")
   ./platform restart "$s" >>"$OUT/footprint-restart.log" 2>&1 &
   local restart=$!
@@ -305,11 +318,15 @@ restart_once() {
     sleep 0.05
   done
   ready_at=$(uptime_s)
+  after=$(cpu_counters)
+  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$pid/stat" \
+    2>/dev/null)
   wait "$restart"
   started=$(grep -a -o 'started in [0-9.]*s' "$ROOT/.platform/logs/$s-service.log" 2>/dev/null | tail -1 \
     | sed -E 's/started in ([0-9.]+)s/\1/')
   grep -q '/cache/appcds/.*\.jsa' "/proc/$pid/maps" 2>/dev/null && archive=yes
-  echo "${started:-?} $(awk -v r="$ready_at" -v p="$(process_start_s "$pid")" 'BEGIN { printf "%.1f", r - p }') $archive"
+  echo "${started:-?} $(awk -v r="$ready_at" -v p="$(process_start_s "$pid")" 'BEGIN { printf "%.1f", r - p }') $archive" \
+    "${cpu:-?} $(echo "$before $after" | awk '{ d = $3 - $1; printf "%.0f", (d > 0 ? 100 * ($4 - $2) / d : 0) }')"
 }
 
 # ---------------------------------------------------------------- workspace start beside JupyterHub
