@@ -260,7 +260,15 @@ uptime_s() {
   awk '{ print $1 }' /proc/uptime
 }
 process_start_s() {
-  awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", $20 / hz }' "/proc/$1/stat" 2>/dev/null
+  stat_seconds "$1" 20
+}
+
+# Fields of /proc/<pid $1>/stat numbered after the command name (proc(5)'s number minus 2), summed, in seconds.
+stat_seconds() {
+  local pid="$1"
+  shift
+  awk -v hz="$(getconf CLK_TCK)" -v fields="$*" '{ sub(/^.*\) /, ""); n = split(fields, f, " "); t = 0
+    for (i = 1; i <= n; i++) t += $f[i]; printf "%.2f", t / hz }' "/proc/$pid/stat" 2>/dev/null
 }
 
 # Service $1 started alone (./platform restart while the rest runs), $RESTARTS times (one start alone moves by half a
@@ -269,28 +277,32 @@ process_start_s() {
 # medians of the JVM's CPU until ready and of the machine's steal time meanwhile: on a shared machine a start's wall
 # time moved by more than twice within a quarter of an hour (docs/benchmarks.md, 6 December), its CPU much less.
 start_alone() {
-  local s="$1" n started=() ready=() cpu=() steal=() archive="the launcher's class data archive mapped" one
+  local s="$1" n started=() ready=() cpu=() steal=() archive="the launcher's class data archive mapped" one f
   for n in $(seq 1 "$RESTARTS"); do
     one=$(restart_once "$s")
     read -r -a f <<<"$one"
     started+=("${f[0]}")
     ready+=("${f[1]}")
-    [ "${f[2]}" = no ] && archive="no class data archive mapped in some"
+    [ "${f[2]:-}" = no ] && archive="no class data archive mapped in some"
     cpu+=("${f[3]:-?}")
     steal+=("${f[4]:-?}")
   done
-  local sorted_started sorted_ready
-  sorted_started=$(printf '%s\n' "${started[@]}" | sort -n)
-  sorted_ready=$(printf '%s\n' "${ready[@]}" | sort -n)
+  local sorted_started
+  sorted_started=$(sorted "${started[@]}")
   echo "BENCH|$s-service: start alone (./platform restart), Quarkus \"started in\", median of $RESTARTS|$(median \
     "$sorted_started")|s|-|-|$(echo "$sorted_started" | head -1)-$(echo "$sorted_started" | tail -1) s; ready $(median \
-    "$sorted_ready") s (median) after its JVM started, its CPU until then $(median "$(printf '%s\n' "${cpu[@]}" \
-    | sort -n)") s, the machine's steal time $(median "$(printf '%s\n' "${steal[@]}" | sort -n)") %; $archive"
+    "$(sorted "${ready[@]}")") s (median) after its JVM started, its CPU until then $(median "$(sorted "${cpu[@]}")") s, \
+the machine's steal time $(median "$(sorted "${steal[@]}")") %; $archive"
 }
 
 # The machine's CPU time counters (user to steal of /proc/stat's "cpu" line, summed; guest time is in user) and steal alone.
 cpu_counters() {
   awk '/^cpu / { t = 0; for (i = 2; i <= 9; i++) t += $i; print t, $9 }' /proc/stat
+}
+
+# The arguments, one a line, in numeric order.
+sorted() {
+  printf '%s\n' "$@" | sort -n
 }
 
 # The middle line of sorted lines $1 (the lower middle of an even count).
@@ -319,8 +331,7 @@ restart_once() {
   done
   ready_at=$(uptime_s)
   after=$(cpu_counters)
-  cpu=$(awk -v hz="$(getconf CLK_TCK)" '{ sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz }' "/proc/$pid/stat" \
-    2>/dev/null)
+  cpu=$(stat_seconds "$pid" 12 13) # utime and stime
   wait "$restart"
   started=$(grep -a -o 'started in [0-9.]*s' "$ROOT/.platform/logs/$s-service.log" 2>/dev/null | tail -1 \
     | sed -E 's/started in ([0-9.]+)s/\1/')
