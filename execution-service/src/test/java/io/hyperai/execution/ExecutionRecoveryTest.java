@@ -47,12 +47,11 @@ class ExecutionRecoveryTest {
     }
 
     private static String start(String token, String gearId, String body) {
-        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
-                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+        return ExecutionTestResource.startExecution(token, gearId, body);
     }
 
     private static String state(String token, String id) {
-        return given().auth().oauth2(token).get("/api/v1/executions/" + id).then().statusCode(200).extract().path("state");
+        return ExecutionTestResource.stateOf(token, id);
     }
 
     private static Pod pod(String id) {

@@ -1,5 +1,7 @@
 package io.hyperai.execution;
 
+import static io.restassured.RestAssured.given;
+
 import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
@@ -11,6 +13,7 @@ import io.hyperai.test.SharedInfrastructure;
 import io.hyperai.test.StandInService;
 import io.hyperai.test.StandInService.Answer;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
+import io.restassured.http.ContentType;
 
 /**
  * The execution service's world in tests: real PostgreSQL, Kafka and OIDC, a Kubernetes API with a
@@ -77,6 +80,18 @@ public class ExecutionTestResource implements QuarkusTestResourceLifecycleManage
     @Override
     public void stop() {
         // shared for the JVM
+    }
+
+    /** Starts an execution of {@code gearId} as the token's user; its id. */
+    static String startExecution(String token, String gearId, String body) {
+        return given().auth().oauth2(token).contentType(ContentType.JSON).body(body)
+                .post("/api/v1/gears/" + gearId + "/executions").then().statusCode(201).extract().path("id");
+    }
+
+    /** The execution's state as its owner sees it. */
+    static String stateOf(String token, String id) {
+        return given().auth().oauth2(token).get("/api/v1/executions/" + id).then().statusCode(200).extract()
+                .path("state");
     }
 
     /** Storage and billing admit every start, and nobody's balance is used up. */

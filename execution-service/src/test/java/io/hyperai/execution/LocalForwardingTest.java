@@ -29,7 +29,6 @@ import io.hyperai.test.Tokens;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
-import io.restassured.http.ContentType;
 import jakarta.inject.Inject;
 
 /**
@@ -158,14 +157,12 @@ class LocalForwardingTest {
     }
 
     private static String start(String gear) {
-        return given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON)
-                .body("{\"mode\":\"script\",\"entryCommand\":\"sleep 120\"}")
-                .post("/api/v1/gears/" + gear + "/executions").then().statusCode(201).extract().path("id");
+        return ExecutionTestResource.startExecution(Tokens.alice(), gear,
+                "{\"mode\":\"script\",\"entryCommand\":\"sleep 120\"}");
     }
 
     private static String state(String id) {
-        return given().auth().oauth2(Tokens.alice()).get("/api/v1/executions/" + id).then().statusCode(200).extract()
-                .path("state");
+        return ExecutionTestResource.stateOf(Tokens.alice(), id);
     }
 
     /**

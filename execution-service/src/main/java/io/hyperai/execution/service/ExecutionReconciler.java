@@ -17,6 +17,7 @@ import io.hyperai.execution.Reasons;
 import io.hyperai.execution.config.ExecutionConfig;
 import io.hyperai.execution.runtime.ExecutionRuntime;
 import io.hyperai.execution.runtime.PodObservation;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.quarkus.hibernate.reactive.panache.Panache;
@@ -44,6 +45,9 @@ public class ExecutionReconciler {
     private final WorkdirService workdirs;
     private final LogService logs;
     private final Timer passes;
+    /** Executions a periodic pass left as listed, and those (and containers) it reconciled under their row's lock. */
+    private final Counter unchanged;
+    private final Counter checked;
     private final Leadership leadership;
     private final Vertx vertx;
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
@@ -63,6 +67,8 @@ public class ExecutionReconciler {
         this.config = config;
         this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
                 .register(registry);
+        this.unchanged = registry.counter("hyperai_execution_reconcile_pass_executions", "outcome", "unchanged");
+        this.checked = registry.counter("hyperai_execution_reconcile_pass_executions", "outcome", "reconciled");
         for (ExecutionState state : ExecutionState.ACTIVE) {
             active.put(state, registry.gauge("hyperai_executions_active",
                     io.micrometer.core.instrument.Tags.of("state", state.name()),
@@ -109,13 +115,34 @@ public class ExecutionReconciler {
                 .invoke(list -> active.forEach((state, gauge) -> gauge.set(
                         list.stream().filter(e -> e.state == state).count())))
                 .chain(list -> {
+                    // each under its row's lock only where the list's row and its container disagree: a pass over
+                    // thousands of steady executions is then one query, not a transaction each
+                    java.util.Set<String> listed = new java.util.HashSet<>();
                     java.util.Set<String> ids = new java.util.LinkedHashSet<>();
-                    list.forEach(e -> ids.add(e.id.toString()));
-                    ids.addAll(runtime.withContainers());
+                    for (Execution e : list) {
+                        listed.add(e.id.toString());
+                        if (!settled(e)) {
+                            ids.add(e.id.toString());
+                        }
+                    }
+                    unchanged.increment(list.size() - ids.size());
+                    runtime.withContainers().stream().filter(id -> !listed.contains(id)).forEach(ids::add);
+                    checked.increment(ids.size());
                     return reconcileEach(ids);
                 })
                 .chain(() -> workdirs.measureEnded().onFailure().recoverWithItem(0).replaceWithVoid())
                 .invoke(() -> passes.record(System.nanoTime() - start, java.util.concurrent.TimeUnit.NANOSECONDS));
+    }
+
+    /**
+     * Whether the pass may leave {@code e} as it listed it: what its container says changes nothing (the rule the
+     * locked reconciliation applies), or it has none and waits for its pool. A row changed since the list was read is
+     * the change's own to finish, or the next pass's.
+     */
+    private boolean settled(Execution e) {
+        return runtime.observe(e.id.toString())
+                .map(observation -> !ExecutionStateService.changes(e.state, e.reason, observation))
+                .orElse(e.state == ExecutionState.QUEUED && e.dispatchedAt == null);
     }
 
     /** Reconciles these executions one after another, each failure logged and left to the next pass. */

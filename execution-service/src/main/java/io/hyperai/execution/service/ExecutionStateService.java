@@ -49,32 +49,45 @@ public class ExecutionStateService {
         });
     }
 
+    /**
+     * Whether {@code o} changes an execution that is now in {@code state} with {@code reason}: an ended one never
+     * changes, and an observation that repeats what is recorded, or would move it backwards, changes nothing. The
+     * one rule {@link #observe} applies under the row's lock, and the reconciler's periodic pass uses on the rows it
+     * listed to leave alone those with nothing to change.
+     */
+    public static boolean changes(ExecutionState state, String reason, PodObservation o) {
+        if (state.isTerminal()) {
+            return false;
+        }
+        return switch (o.state()) {
+            case QUEUED -> state == ExecutionState.QUEUED && o.reason() != null && !o.reason().equals(reason);
+            case STARTING -> state == ExecutionState.QUEUED;
+            case RUNNING -> state != ExecutionState.RUNNING;
+            case SUCCEEDED, FAILED, STOPPED -> true;
+        };
+    }
+
     private Uni<Void> apply(Execution e, PodObservation o) {
-        if (o.state() == ExecutionState.QUEUED) {
-            if (e.state == ExecutionState.QUEUED && o.reason() != null && !o.reason().equals(e.reason)) {
-                e.reason = o.reason();
-                return record(e, ExecutionState.QUEUED, o.at(), o.reason(), o.detail());
-            }
+        if (!changes(e.state, e.reason, o)) {
             return Uni.createFrom().voidItem();
         }
-        if (o.state() == ExecutionState.STARTING) {
-            if (e.state == ExecutionState.QUEUED) {
+        return switch (o.state()) {
+            case QUEUED -> {
+                e.reason = o.reason();
+                yield record(e, ExecutionState.QUEUED, o.at(), o.reason(), o.detail());
+            }
+            case STARTING -> {
                 e.state = ExecutionState.STARTING;
                 e.reason = null;
                 e.updatedAt = Instant.now();
-                return record(e, ExecutionState.STARTING, o.at(), null, null);
+                yield record(e, ExecutionState.STARTING, o.at(), null, null);
             }
-            return Uni.createFrom().voidItem();
-        }
-        Uni<Void> running = Uni.createFrom().voidItem();
-        if ((e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING)
-                && (o.state() == ExecutionState.RUNNING || o.startedAt() != null)) {
-            running = start(e, o.startedAt() != null ? o.startedAt() : o.at());
-        }
-        if (o.state() == ExecutionState.RUNNING) {
-            return running;
-        }
-        return running.chain(() -> end(e, o.state(), o.at(), o.reason(), o.exitCode(), o.detail()));
+            case RUNNING -> start(e, o.startedAt() != null ? o.startedAt() : o.at());
+            // an end, after its start when the container ran but the start was not seen
+            case SUCCEEDED, FAILED, STOPPED -> (e.state != ExecutionState.RUNNING && o.startedAt() != null
+                    ? start(e, o.startedAt()) : Uni.createFrom().voidItem())
+                    .chain(() -> end(e, o.state(), o.at(), o.reason(), o.exitCode(), o.detail()));
+        };
     }
 
     /**
