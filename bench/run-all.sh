@@ -74,7 +74,12 @@ bench_of() {
                     # the service's own intervals; the stand-ins answer as the services would, without Nagle's
                     # delay (the JDK's HttpServer keeps it by default: 40 ms a round trip to a delayed-ACK client)
                     local as_run="-Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true"
-                    full="-Dbench.executions=200 $as_run"; quick="-Dbench.executions=50 $as_run" ;;
+                    full="-Dbench.executions=200 $as_run"; quick="-Dbench.executions=50 $as_run"
+                    # the bench's JVM also holds the API server mock, the fake kubelet, the watches and the client;
+                    # at G1's default goal (200 ms) its young pauses (22-44 ms) were the slowest starts. At 10 ms they
+                    # come nearer the service's own JVM's (SerialGC: young pauses median 2.7 ms, max 9 ms; and a full
+                    # collection of 66 ms in a minute of load: docs/benchmarks.md, "The start's tail")
+                    argline="-XX:MaxGCPauseMillis=10" ;;
     dispatch)       module=execution-service; test=DispatchLatencyBench
                     full="-Dbench.queued=1000 -Dbench.rounds=50"; quick="-Dbench.queued=200 -Dbench.rounds=20" ;;
     upload)         module=warehouse-service; test=UploadBench

@@ -33,7 +33,8 @@ import io.quarkus.test.junit.QuarkusTest;
  * is in both), one bare create just before each start so that both meet the machine in the same state (measured in
  * a phase of their own, the bare creates' p99 moved from 4 to 9 ms between runs a minute apart). The first {@code
  * bench.warmup} starts and bare creates (default 20) warm both up and are not counted: otherwise the p99 of a few
- * hundred is the first, cold start. RUNNING is seen by a client that asks for the state
+ * hundred is the first, cold start; the measured ones begin {@code bench.settle-seconds} (default 35) after the
+ * service started, once each of its periodic passes has run cold. RUNNING is seen by a client that asks for the state
  * again as soon as each answer arrives (one GET after another, from the pod's creation on), so the figure includes
  * at most one GET's time; the GETs' own p50 is printed beside it. Requests go through {@link BenchClient}. With
  * {@code bench.platform-timings} the service's periodic passes run at the intervals it has on {@code ./platform up},
@@ -41,7 +42,9 @@ import io.quarkus.test.junit.QuarkusTest;
  * the bare create's p99 plus theirs); the stand-ins are the JDK's HttpServer, which without {@code
  * sun.net.httpserver.nodelay} waits for the client's delayed ACK (40 ms a round trip from the JDK's client). Run:
  * {@code ./mvnw test -pl execution-service -Dtest=ExecutionLatencyBench -Dbench.executions=200
- * -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true}.
+ * -Dbench.platform-timings=true -Dsun.net.httpserver.nodelay=true -DargLine=-XX:MaxGCPauseMillis=10} (this JVM also
+ * holds the API server mock, the kubelet, the watches and the client: at G1's default pause goal its own young pauses
+ * of 22-44 ms were the slowest starts).
  */
 @QuarkusTest
 class ExecutionLatencyBench {
@@ -80,6 +83,9 @@ class ExecutionLatencyBench {
                     }
                 });
         int warmup = Integer.getInteger("bench.warmup", 20);
+        // the service's periodic passes (every 2-30 s) run their first time cold (class loading, the JIT): the
+        // measured starts begin once each has run, this long after the service started, not among those first runs
+        long settled = System.nanoTime() + Duration.ofSeconds(Integer.getInteger("bench.settle-seconds", 35)).toNanos();
         String token = Tokens.alice();
         BenchClient client = new BenchClient();
         List<Long> toPod = new ArrayList<>();
@@ -110,6 +116,9 @@ class ExecutionLatencyBench {
                 .map(path -> URI.create(ExecutionTestResource.dependencies.url() + path)).toList();
         List<Long> admission = new ArrayList<>();
         for (int i = 0; i < warmup + n; i++) {
+            if (i == warmup) {
+                Thread.sleep(Math.max(0, (settled - System.nanoTime()) / 1_000_000));
+            }
             String name = "bare-" + i;
             long t = System.nanoTime();
             ExecutionTestResource.kubernetes.client().pods().inNamespace("default").resource(new PodBuilder()
@@ -142,11 +151,12 @@ class ExecutionLatencyBench {
                     break;
                 }
             }
+            // the service's informer may see Running before this watch does: then RUNNING was there at once. The
+            // warm-up runs take the same steps as the measured ones
+            await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
+                    .until(() -> running.containsKey(id));
             if (i >= warmup) {
                 toPod.add(created.get(id) - posted);
-                // the service's informer may see Running before this watch does: then RUNNING was there at once
-                await().atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(1))
-                        .until(() -> running.containsKey(id));
                 toRunning.add(Math.max(0, seen - running.get(id)));
             }
         }
