@@ -28,9 +28,9 @@ import io.vertx.core.Vertx;
 import io.smallrye.mutiny.Uni;
 
 /**
- * Level-triggered: every pod change reconciles its execution, and a periodic pass reconciles every
- * active one, so a missed watch event, a crash between commit and pod creation, or a pod deleted
- * behind our back is repaired within one resync interval.
+ * Level-triggered: every pod change reconciles its execution, and a periodic pass checks every
+ * active one against its container, so a missed watch event, a crash between commit and pod creation, or a pod
+ * deleted behind our back is repaired within one resync interval.
  */
 @ApplicationScoped
 public class ExecutionReconciler {
