@@ -1,5 +1,7 @@
 package io.hyperai.execution;
 
+import static io.hyperai.execution.ExecutionTestResource.startExecution;
+import static io.hyperai.execution.ExecutionTestResource.stateOf;
 import static io.restassured.RestAssured.given;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -46,14 +48,6 @@ class ExecutionRecoveryTest {
         return ExecutionTestResource.cpuGear(owner);
     }
 
-    private static String start(String token, String gearId, String body) {
-        return ExecutionTestResource.startExecution(token, gearId, body);
-    }
-
-    private static String state(String token, String id) {
-        return ExecutionTestResource.stateOf(token, id);
-    }
-
     private static Pod pod(String id) {
         return ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
                 .withName(PodFactory.podName(id)).get();
@@ -69,10 +63,10 @@ class ExecutionRecoveryTest {
     @Test
     void anExhaustedBalanceStopsEveryActiveExecutionOfThatUserOnly() {
         String bobsGear = gear("bob");
-        String running = start(Tokens.bob(), bobsGear, "{\"mode\":\"jupyter\"}");
-        String queued = start(Tokens.bob(), bobsGear, "{\"mode\":\"script\",\"entryCommand\":\"sleep 1\"}");
-        String alices = start(Tokens.alice(), gear("alice"), "{\"mode\":\"jupyter\"}");
-        await().atMost(WAIT).until(() -> "RUNNING".equals(state(Tokens.bob(), running)));
+        String running = startExecution(Tokens.bob(), bobsGear, "{\"mode\":\"jupyter\"}");
+        String queued = startExecution(Tokens.bob(), bobsGear, "{\"mode\":\"script\",\"entryCommand\":\"sleep 1\"}");
+        String alices = startExecution(Tokens.alice(), gear("alice"), "{\"mode\":\"jupyter\"}");
+        await().atMost(WAIT).until(() -> "RUNNING".equals(stateOf(Tokens.bob(), running)));
 
         EventEnvelope exhausted = EventCodec.envelope("/billing-service", EventType.BILLING_BALANCE_EXHAUSTED, "bob",
                 new BillingBalanceState("bob", -3, "CNY"));
@@ -80,12 +74,12 @@ class ExecutionRecoveryTest {
         KafkaProbe.shared().send(Topics.BILLING, "bob", EventCodec.write(exhausted), Map.of());
 
         for (String id : List.of(running, queued)) {
-            await().atMost(WAIT).until(() -> "STOPPED".equals(state(Tokens.bob(), id)));
+            await().atMost(WAIT).until(() -> "STOPPED".equals(stateOf(Tokens.bob(), id)));
             given().auth().oauth2(Tokens.bob()).get("/api/v1/executions/" + id).then()
                     .body("reason", equalTo("BALANCE_EXHAUSTED"));
         }
         await().atMost(WAIT).until(() -> pod(running) == null);
-        assertThat(state(Tokens.alice(), alices)).isIn("QUEUED", "RUNNING");
+        assertThat(stateOf(Tokens.alice(), alices)).isIn("QUEUED", "RUNNING");
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + alices + "/stop").then().statusCode(200);
     }
 
@@ -94,13 +88,14 @@ class ExecutionRecoveryTest {
         String gearId = gear("alice");
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.SUCCEED,
                 Duration.ofSeconds(2));
-        String id = start(Tokens.alice(), gearId, "{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}");
+        String id = startExecution(Tokens.alice(), gearId,
+                "{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}");
         // what the save pod writes into the working-directories volume
         Path saved = ExecutionTestResource.workdirs.resolve(id);
         Files.createDirectories(saved.resolve("checkpoints"));
         Files.write(saved.resolve("checkpoints/model.bin"), new byte[12_345]);
         Files.write(saved.resolve("log.txt"), new byte[55]);
-        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(state(Tokens.alice(), id)));
+        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(stateOf(Tokens.alice(), id)));
         finishSave(id);
 
         List<ConsumerRecord<String, String>> records = KafkaProbe.shared().readUntil(Topics.EXECUTION, WAIT,
@@ -116,10 +111,11 @@ class ExecutionRecoveryTest {
         String gearId = gear("alice");
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.SUCCEED,
                 Duration.ofMillis(200));
-        String first = start(Tokens.alice(), gearId, "{\"mode\":\"script\",\"entryCommand\":\"python step1.py\"}");
+        String first = startExecution(Tokens.alice(), gearId,
+                "{\"mode\":\"script\",\"entryCommand\":\"python step1.py\"}");
         given().auth().oauth2(Tokens.alice()).contentType(ContentType.JSON).body("{}")
                 .post("/api/v1/executions/" + first + "/continue").then().statusCode(409);
-        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(state(Tokens.alice(), first)));
+        await().atMost(WAIT).until(() -> "SUCCEEDED".equals(stateOf(Tokens.alice(), first)));
         finishSave(first);
 
         ExecutionTestResource.kubelet.clearPlans();
@@ -142,13 +138,14 @@ class ExecutionRecoveryTest {
     void aQueuedExecutionThatLostItsPodGetsItBack() {
         String gearId = gear("alice");
         ExecutionTestResource.kubelet.plan(FakeKubelet.withLabel(PodFactory.LABEL_GEAR, gearId), Outcome.UNSCHEDULABLE);
-        String id = start(Tokens.alice(), gearId, "{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}");
+        String id = startExecution(Tokens.alice(), gearId,
+                "{\"mode\":\"script\",\"entryCommand\":\"python train.py\"}");
         await().atMost(WAIT).until(() -> pod(id) != null);
         String firstUid = pod(id).getMetadata().getUid();
         ExecutionTestResource.kubernetes.client().pods().inNamespace(ExecutionTestResource.NAMESPACE)
                 .withName(PodFactory.podName(id)).delete();
         await().atMost(WAIT).until(() -> pod(id) != null && !pod(id).getMetadata().getUid().equals(firstUid));
-        assertThat(state(Tokens.alice(), id)).isEqualTo("QUEUED");
+        assertThat(stateOf(Tokens.alice(), id)).isEqualTo("QUEUED");
         given().auth().oauth2(Tokens.alice()).post("/api/v1/executions/" + id + "/stop").then().statusCode(200);
         await().atMost(WAIT).until(() -> pod(id) == null);
     }

@@ -47,7 +47,7 @@ public class ExecutionReconciler {
     private final Timer passes;
     /** Executions a periodic pass left as listed, and those (and containers) it reconciled under their row's lock. */
     private final Counter unchanged;
-    private final Counter checked;
+    private final Counter reconciled;
     private final Leadership leadership;
     private final Vertx vertx;
     private final java.util.Map<ExecutionState, java.util.concurrent.atomic.AtomicLong> active =
@@ -68,7 +68,7 @@ public class ExecutionReconciler {
         this.passes = Timer.builder("hyperai_execution_reconcile_pass").description("Full reconciliation passes")
                 .register(registry);
         this.unchanged = registry.counter("hyperai_execution_reconcile_pass_executions", "outcome", "unchanged");
-        this.checked = registry.counter("hyperai_execution_reconcile_pass_executions", "outcome", "reconciled");
+        this.reconciled = registry.counter("hyperai_execution_reconcile_pass_executions", "outcome", "reconciled");
         for (ExecutionState state : ExecutionState.ACTIVE) {
             active.put(state, registry.gauge("hyperai_executions_active",
                     io.micrometer.core.instrument.Tags.of("state", state.name()),
@@ -117,17 +117,18 @@ public class ExecutionReconciler {
                 .chain(list -> {
                     // each under its row's lock only where the list's row and its container disagree: a pass over
                     // thousands of steady executions is then one query, not a transaction each
-                    java.util.Set<String> listed = new java.util.HashSet<>();
+                    java.util.Set<String> containers = new java.util.HashSet<>(runtime.withContainers());
                     java.util.Set<String> ids = new java.util.LinkedHashSet<>();
                     for (Execution e : list) {
-                        listed.add(e.id.toString());
+                        String id = e.id.toString();
+                        containers.remove(id);
                         if (!settled(e)) {
-                            ids.add(e.id.toString());
+                            ids.add(id);
                         }
                     }
                     unchanged.increment(list.size() - ids.size());
-                    runtime.withContainers().stream().filter(id -> !listed.contains(id)).forEach(ids::add);
-                    checked.increment(ids.size());
+                    ids.addAll(containers); // containers of no active execution
+                    reconciled.increment(ids.size());
                     return reconcileEach(ids);
                 })
                 .chain(() -> workdirs.measureEnded().onFailure().recoverWithItem(0).replaceWithVoid())
@@ -142,7 +143,7 @@ public class ExecutionReconciler {
     private boolean settled(Execution e) {
         return runtime.observe(e.id.toString())
                 .map(observation -> !ExecutionStateService.changes(e.state, e.reason, observation))
-                .orElse(e.state == ExecutionState.QUEUED && e.dispatchedAt == null);
+                .orElse(QueueService.waiting(e));
     }
 
     /** Reconciles these executions one after another, each failure logged and left to the next pass. */
@@ -211,7 +212,7 @@ public class ExecutionReconciler {
             if (e == null || e.state.isTerminal()) {
                 return Uni.createFrom().voidItem();
             }
-            if (e.state == ExecutionState.QUEUED && e.dispatchedAt == null) {
+            if (QueueService.waiting(e)) {
                 return Uni.createFrom().voidItem(); // waiting for its pool: the dispatcher's
             }
             if (e.state == ExecutionState.QUEUED || e.state == ExecutionState.STARTING) {

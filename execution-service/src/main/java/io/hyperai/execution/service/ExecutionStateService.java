@@ -42,10 +42,10 @@ public class ExecutionStateService {
     @WithTransaction
     public Uni<Execution> observe(UUID id, PodObservation observation) {
         return Execution.<Execution>findById(id, LockModeType.PESSIMISTIC_WRITE).chain(execution -> {
-            if (execution == null || execution.state.isTerminal()) {
-                return Uni.createFrom().item(execution);
+            if (execution == null) {
+                return Uni.createFrom().nullItem();
             }
-            return apply(execution, observation).replaceWith(execution);
+            return apply(execution, observation).replaceWith(execution); // an ended one: changes() says nothing
         });
     }
 
