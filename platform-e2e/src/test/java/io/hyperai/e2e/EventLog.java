@@ -1,5 +1,7 @@
 package io.hyperai.e2e;
 
+import static org.awaitility.Awaitility.await;
+
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -7,6 +9,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 
@@ -24,6 +27,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.awaitility.core.ConditionTimeoutException;
 
 import io.hyperai.common.events.EventCodec;
 import io.hyperai.common.events.EventEnvelope;
@@ -33,9 +37,11 @@ import io.hyperai.common.events.Topics;
 /** The platform's event topics as an operator sees them: read from offset 0, redelivered, consumer lag. */
 final class EventLog {
 
+    private final Platform platform;
     private final String bootstrap;
 
     EventLog(Platform platform) {
+        this.platform = platform;
         this.bootstrap = platform.kafkaBootstrap();
     }
 
@@ -104,25 +110,59 @@ final class EventLog {
 
     /** The platform's consumer groups and how many records each still has to read (summed over partitions). */
     Map<String, Long> lag() {
+        Map<String, Long> lag = new HashMap<>();
+        positions().forEach((group, parts) -> lag.put(group,
+                parts.values().stream().mapToLong(p -> p.end() - p.committed()).sum()));
+        return lag;
+    }
+
+    /**
+     * Waits until every consumer group has read every record; if one has not within {@code atMost}, fails naming the
+     * groups and partitions behind, with each service log's last warnings (what a consumer retrying an effect logs).
+     */
+    void awaitCaughtUp(Duration atMost) {
+        try {
+            await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> behind().isEmpty());
+        } catch (ConditionTimeoutException e) {
+            System.out.println("e2e: consumer groups behind; the services' last warnings:");
+            platform.lastWarnings(20).forEach(line -> System.out.println("  " + line));
+            throw new AssertionError("consumer groups still behind after " + atMost + ": " + behind());
+        }
+    }
+
+    /** Group, then "topic-partition committed/end", for each partition a group has not read to its end. */
+    private Map<String, List<String>> behind() {
+        Map<String, List<String>> behind = new TreeMap<>();
+        positions().forEach((group, parts) -> parts.forEach((tp, p) -> {
+            if (p.committed() < p.end()) {
+                behind.computeIfAbsent(group, g -> new ArrayList<>()).add(tp + " " + p.committed() + "/" + p.end());
+            }
+        }));
+        return behind;
+    }
+
+    private record Position(long committed, long end) {
+    }
+
+    private Map<String, Map<TopicPartition, Position>> positions() {
         Properties p = new Properties();
         p.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         try (Admin admin = Admin.create(p)) {
-            Map<String, Long> lag = new HashMap<>();
+            Map<String, Map<TopicPartition, Position>> all = new HashMap<>();
             for (GroupListing g : admin.listGroups().all().get(30, TimeUnit.SECONDS)) {
                 Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(g.groupId())
                         .partitionsToOffsetAndMetadata().get(30, TimeUnit.SECONDS);
                 Map<TopicPartition, OffsetSpec> latest = committed.keySet().stream()
                         .collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest()));
                 var ends = admin.listOffsets(latest).all().get(30, TimeUnit.SECONDS);
-                long behind = 0;
-                for (var e : committed.entrySet()) {
-                    behind += ends.get(e.getKey()).offset() - (e.getValue() == null ? 0 : e.getValue().offset());
-                }
-                lag.put(g.groupId(), behind);
+                Map<TopicPartition, Position> parts = new HashMap<>();
+                committed.forEach((tp, offset) -> parts.put(tp,
+                        new Position(offset == null ? 0 : offset.offset(), ends.get(tp).offset())));
+                all.put(g.groupId(), parts);
             }
-            return lag;
+            return all;
         } catch (Exception e) {
-            throw new IllegalStateException("Cannot read the consumer groups' lag", e);
+            throw new IllegalStateException("Cannot read the consumer groups' offsets", e);
         }
     }
 }

@@ -250,6 +250,22 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** The last {@code n} warnings and errors of each log under the data's {@code logs/}, each prefixed by its file. */
+    List<String> lastWarnings(int n) {
+        List<String> out = new ArrayList<>();
+        try (Stream<Path> logs = Files.list(data.resolve("logs"))) {
+            for (Path log : logs.filter(f -> f.toString().endsWith(".log")).sorted().toList()) {
+                List<String> warnings = Files.readAllLines(log, java.nio.charset.StandardCharsets.ISO_8859_1).stream()
+                        .filter(l -> l.contains(" WARN ") || l.contains(" ERROR ")).toList();
+                warnings.subList(Math.max(0, warnings.size() - n), warnings.size())
+                        .forEach(l -> out.add(log.getFileName() + ": " + l));
+            }
+        } catch (IOException e) {
+            out.add("cannot read the logs: " + e);
+        }
+        return out;
+    }
+
     /** {@code down}; the launcher stops everything in reverse order. Idempotent. */
     @Override
     public synchronized void close() {

@@ -1,9 +1,7 @@
 package io.hyperai.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.awaitility.Awaitility.await;
 
-import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -58,7 +56,7 @@ class ReplayIT {
         api.awaitSettled(run);
         api.savedBytes(run);
 
-        await().atMost(Api.WAIT).until(() -> log.lag().values().stream().allMatch(l -> l == 0));
+        log.awaitCaughtUp(Api.WAIT);
         Map<String, Long> before = snapshot(api);
         Platform.sleep(12_000); // an accrual period: the figures are at rest
         assertThat(snapshot(api)).as("nothing changes by itself").isEqualTo(before);
@@ -66,8 +64,7 @@ class ReplayIT {
         List<ConsumerRecord<String, String>> records = log.readAll();
         long t0 = System.nanoTime();
         log.redeliver(records);
-        await().atMost(Api.WAIT).pollInterval(Duration.ofSeconds(1))
-                .until(() -> log.lag().values().stream().allMatch(l -> l == 0));
+        log.awaitCaughtUp(Api.WAIT);
         long consumedMs = (System.nanoTime() - t0) / 1_000_000;
         Platform.sleep(5_000); // effects of the last records commit with their offsets; a margin all the same
         Map<String, Long> after = snapshot(api);
