@@ -119,10 +119,13 @@ final class EventLog {
     /**
      * Waits until every consumer group has read every record; if one has not within {@code atMost}, fails naming the
      * groups and partitions behind, with each service log's last warnings (what a consumer retrying an effect logs).
+     * Returns how long it waited, in milliseconds.
      */
-    void awaitCaughtUp(Duration atMost) {
+    long awaitCaughtUp(Duration atMost) {
+        long t0 = System.nanoTime();
         try {
             await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> behind().isEmpty());
+            return (System.nanoTime() - t0) / 1_000_000;
         } catch (ConditionTimeoutException e) {
             System.out.println("e2e: consumer groups behind; the services' last warnings:");
             platform.lastWarnings(20).forEach(line -> System.out.println("  " + line));
