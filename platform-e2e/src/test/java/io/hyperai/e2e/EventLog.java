@@ -127,7 +127,9 @@ final class EventLog {
             await().atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> behind().isEmpty());
             return (System.nanoTime() - t0) / 1_000_000;
         } catch (ConditionTimeoutException e) {
-            System.out.println("e2e: consumer groups behind; the services' last warnings:");
+            System.out.println("e2e: consumer groups behind; the services' liveness (a failed channel is not live):");
+            Platform.SERVICES.forEach(s -> System.out.println("  " + s + ": " + platform.liveness(s)));
+            System.out.println("e2e: and their last warnings:");
             platform.lastWarnings(20).forEach(line -> System.out.println("  " + line));
             throw new AssertionError("consumer groups still behind after " + atMost + ": " + behind());
         }

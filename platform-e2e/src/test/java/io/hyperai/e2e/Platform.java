@@ -250,6 +250,16 @@ public final class Platform implements AutoCloseable {
         }
     }
 
+    /** What {@code service}'s {@code /q/health/live} answers, on one line (or why it answered nothing). */
+    String liveness(String service) {
+        try {
+            return io.restassured.RestAssured.get(url(service) + "/q/health/live").then().extract().asString()
+                    .replaceAll("\\s+", " ");
+        } catch (RuntimeException e) {
+            return "no answer: " + e;
+        }
+    }
+
     /** The last {@code n} warnings and errors of each log under the data's {@code logs/}, each prefixed by its file. */
     List<String> lastWarnings(int n) {
         List<String> out = new ArrayList<>();
