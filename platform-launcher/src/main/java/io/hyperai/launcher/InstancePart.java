@@ -83,6 +83,11 @@ final class InstancePart extends ProcessPart {
         return Http.ok(readinessUrl());
     }
 
+    /** What the liveness probe of deploy/ asks: no consumer channel of the service has failed. */
+    boolean live() {
+        return Http.ok(ServiceEnv.livenessUrl(instance.port()));
+    }
+
     private String readinessUrl() {
         return ServiceEnv.readinessUrl(instance.port());
     }

@@ -92,6 +92,10 @@ final class ServiceEnv {
         return baseUrl(port) + "/q/health/ready";
     }
 
+    static String livenessUrl(int port) {
+        return baseUrl(port) + "/q/health/live";
+    }
+
     /** The client secret of a service's confidential client in the local realm (local use only). */
     static String clientSecret(Component service) {
         return service.moduleName() + "-secret";

@@ -63,6 +63,11 @@ final class Up {
             }
 
             @Override
+            public boolean live(Instance instance) {
+                return instances.get(instance).live();
+            }
+
+            @Override
             public void exited(Instance instance, ChildProcess process) {
                 ctx.watchdog.forget(process.pid());
             }

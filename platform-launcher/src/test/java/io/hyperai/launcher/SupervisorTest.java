@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.junit.jupiter.api.AfterEach;
@@ -37,6 +38,8 @@ class SupervisorTest {
     private final Deque<String> commands = new ArrayDeque<>();
     private final List<ChildProcess> started = new ArrayList<>();
     private final List<Long> forgotten = new ArrayList<>();
+    /** What the last started process's {@code /q/health/live} says. */
+    private final AtomicBoolean live = new AtomicBoolean(true);
     private RunState state;
     private Supervisor.Services services;
     private Supervisor supervisor;
@@ -58,6 +61,11 @@ class SupervisorTest {
             @Override
             public boolean ready(Instance instance) {
                 return last().isAlive();
+            }
+
+            @Override
+            public boolean live(Instance instance) {
+                return live.get() && last().isAlive();
             }
 
             @Override
@@ -174,6 +182,42 @@ class SupervisorTest {
         assertThat(firstProcess.isAlive()).isTrue(); // the other instance kept serving
         assertThat(supervisor.restarts(first)).isZero();
         assertThat(supervisor.restarts(second)).isEqualTo(1);
+    }
+
+    @Test
+    void aServiceThatStaysNotLiveIsStoppedAndStartedAgainAsItsLivenessProbeWouldHaveIt() {
+        startStorage();
+        supervisor.tick(); // ready
+        ChildProcess first = last();
+
+        live.set(false);
+        advance(Supervisor.LIVENESS_PERIOD);
+        advance(Supervisor.LIVENESS_PERIOD); // two failed checks
+        live.set(true);
+        advance(Supervisor.LIVENESS_PERIOD); // one that passes starts the count over
+        live.set(false);
+        advance(Supervisor.LIVENESS_PERIOD);
+        advance(Supervisor.LIVENESS_PERIOD);
+        advance(Supervisor.LIVENESS_PERIOD.minusMillis(1)); // checks are a period apart
+        assertThat(first.isAlive()).isTrue();
+        assertThat(lines()).isEmpty();
+
+        advance(Duration.ofMillis(1)); // the third failed check in a row
+        assertThat(first.isAlive()).isFalse();
+        assertThat(first.exitCode()).isEqualTo(143); // SIGTERM first: it may stop gracefully
+        assertThat(lines()).containsExactly("storage-service was not live for 3 checks in a row; stopped (code 143); "
+                + "restarting in 1 s (restart 1)");
+        assertThat(RunState.read(data)).containsEntry("state.storage", "exited").containsEntry("restarts.storage", "1");
+        assertThat(forgotten).containsExactly(first.pid());
+
+        live.set(true);
+        advance(Duration.ofSeconds(1));
+        assertThat(started).hasSize(2);
+        supervisor.tick(); // ready
+        advance(Supervisor.LIVENESS_PERIOD.multipliedBy(Supervisor.LIVENESS_FAILURES));
+        assertThat(last().isAlive()).isTrue();
+        assertThat(lines()).hasSize(1);
+        assertThat(supervisor.restarts(STORAGE)).isEqualTo(1);
     }
 
     /** As up starts it; then the supervisor watches it. */
