@@ -108,18 +108,15 @@ final class EventLog {
         }
     }
 
-    /** The platform's consumer groups and how many records each still has to read (summed over partitions). */
-    Map<String, Long> lag() {
-        Map<String, Long> lag = new HashMap<>();
-        positions().forEach((group, parts) -> lag.put(group,
-                parts.values().stream().mapToLong(p -> p.end() - p.committed()).sum()));
-        return lag;
+    /** The platform's consumer groups. */
+    Set<String> groups() {
+        return positions().keySet();
     }
 
     /**
      * Waits until every consumer group has read every record; if one has not within {@code atMost}, fails naming the
-     * groups and partitions behind, with each service log's last warnings (what a consumer retrying an effect logs).
-     * Returns how long it waited, in milliseconds.
+     * groups and partitions behind, after printing each service's liveness (a failed consumer channel is not live)
+     * and each log's last warnings (what a consumer retrying an effect logs). Returns how long it waited, in ms.
      */
     long awaitCaughtUp(Duration atMost) {
         long t0 = System.nanoTime();

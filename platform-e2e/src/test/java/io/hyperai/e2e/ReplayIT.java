@@ -68,7 +68,7 @@ class ReplayIT {
         Map<String, Long> after = snapshot(api);
         System.out.printf("e2e replay: every group read everything %d ms after the run settled; %d records delivered "
                 + "again, read by %d consumer groups in %d ms; figures %s%n", settledMs, records.size(),
-                log.lag().size(), consumedMs, after);
+                log.groups().size(), consumedMs, after);
         assertThat(records).isNotEmpty();
         assertThat(after).isEqualTo(before);
     }

@@ -13,9 +13,9 @@ import java.util.function.LongSupplier;
  * a {@link Backoff} delay that grows with each exit in a row and starts over once the service stayed ready for
  * {@code stable}. An instance that runs but is not live (its {@code /q/health/live} fails {@link #LIVENESS_FAILURES}
  * checks {@link #LIVENESS_PERIOD} apart, as a consumer channel that failed makes it) is stopped and restarted the same
- * way, as the liveness probe of deploy/base/services has Kubernetes do. It acts only in {@link #tick}, which {@code up} calls from the same thread that carries out
- * {@code ./platform restart} and that returns before {@code down} stops anything: a stop that was asked for is never
- * mistaken for a crash.
+ * way, as the liveness probe of deploy/base/services has Kubernetes do. It acts only in {@link #tick}, which
+ * {@code up} calls from the same thread that carries out {@code ./platform restart} and that returns before
+ * {@code down} stops anything: a stop that was asked for is never mistaken for a crash.
  */
 final class Supervisor {
 
